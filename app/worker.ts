@@ -1,0 +1,34 @@
+/** Starts the trainer worker and wires its messages into the store. */
+import type { ToWorker } from '../src/protocol';
+import { isFromWorker } from '../src/protocol';
+import { useAppStore } from './store';
+
+let worker: Worker | null = null;
+
+export function sendToWorker(message: ToWorker): void {
+  worker?.postMessage(message);
+}
+
+export function startWorker(): void {
+  if (worker !== null) return;
+  const { receive, reportCrash } = useAppStore.getState();
+  try {
+    worker = new Worker(new URL('../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
+  } catch (error) {
+    reportCrash(`Could not start the trainer worker: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  worker.onmessage = (event: MessageEvent<unknown>) => {
+    if (isFromWorker(event.data)) receive(event.data);
+  };
+  worker.onerror = (event: ErrorEvent) => {
+    // A load or top-level error in the worker: there is no message, only this event.
+    event.preventDefault();
+    const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
+    reportCrash(`Trainer worker crashed: ${event.message || 'failed to load'}${where}`);
+  };
+  worker.onmessageerror = () => {
+    reportCrash('Trainer worker sent a message that could not be deserialised');
+  };
+  sendToWorker({ type: 'init' });
+}

@@ -1,0 +1,98 @@
+/**
+ * Picks the fastest tfjs backend that actually initialises here:
+ * WebGPU, then WebGL, then WASM, then CPU. Records why each faster one was
+ * skipped, so the UI can say honestly what it runs on. No DOM, no React:
+ * runs in the trainer worker and in Node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from './protocol';
+
+export interface BackendChoice {
+  backend: BackendName;
+  /** Why WebGPU was not used ('' when it was); later fallbacks appended with '; '. */
+  reason: string;
+}
+
+export interface ChooseBackendOptions {
+  /**
+   * Directory URL (ending in '/') the tfjs-wasm binaries are served from.
+   * In the browser this must be the app's own origin; in Node leave it unset
+   * and tfjs-wasm loads the binaries from node_modules.
+   */
+  wasmPath?: string;
+  /** Backends to try, in order; defaults to all four. */
+  order?: readonly BackendName[];
+}
+
+const DEFAULT_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Returns '' when WebGPU looks usable, else why not. */
+async function webgpuUnavailableReason(): Promise<string> {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  if (nav?.gpu === undefined) return 'navigator.gpu missing';
+  try {
+    const adapter = await nav.gpu.requestAdapter();
+    if (adapter === null || adapter === undefined) return 'navigator.gpu.requestAdapter() returned null';
+  } catch (error) {
+    return `navigator.gpu.requestAdapter() threw: ${describe(error)}`;
+  }
+  return '';
+}
+
+/**
+ * Runs one tiny computation: some software adapters initialise but then fail
+ * (or return zeros) on the first kernel, and the UI must not claim them.
+ */
+async function smokeTestReason(name: BackendName): Promise<string> {
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 0, 0, 1], [2, 2])));
+  try {
+    const values = Array.from(await product.data());
+    if (values.join(',') !== '1,2,3,4') return `${name} computed a wrong test product [${values.join(', ')}]`;
+    return '';
+  } finally {
+    product.dispose();
+  }
+}
+
+/** Tries one backend; returns '' on success, else why it failed. */
+async function trySetBackend(name: BackendName, options: ChooseBackendOptions): Promise<string> {
+  if (name === 'webgpu') {
+    const unavailable = await webgpuUnavailableReason();
+    if (unavailable !== '') return unavailable;
+  }
+  if (name === 'wasm' && options.wasmPath !== undefined) {
+    setWasmPaths(options.wasmPath);
+  }
+  try {
+    // setBackend resolves false (it does not throw) when the backend's
+    // initialisation fails, and throws only when it was never registered.
+    const ok = await tf.setBackend(name);
+    if (!ok) return `setBackend(${name}) resolved false`;
+    await tf.ready();
+    if (tf.getBackend() !== name) return `setBackend(${name}) left backend ${tf.getBackend()}`;
+    return await smokeTestReason(name);
+  } catch (error) {
+    return `setBackend(${name}) threw: ${describe(error)}`;
+  }
+}
+
+export async function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
+  const order = options.order ?? DEFAULT_ORDER;
+  const reasons: string[] = [];
+  for (const name of order) {
+    const failure = await trySetBackend(name, options);
+    if (failure === '') return { backend: name, reason: reasons.join('; ') };
+    reasons.push(failure);
+  }
+  throw new Error(`No tfjs backend could be initialised: ${reasons.join('; ')}`);
+}

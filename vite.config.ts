@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** Where the tfjs-wasm binaries live in the app: `<base>tfjs-wasm/`. */
+const WASM_DIR = 'tfjs-wasm';
+
+function tfjsWasmDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+}
+
+/**
+ * Serves the tfjs-wasm binaries from the app's own origin (dev server) and
+ * copies them into the build, so they are never committed nor fetched from a CDN.
+ */
+function tfjsWasmBinaries(): Plugin {
+  const distDir = join(tfjsWasmDirectory(), 'dist');
+  const files = readdirSync(distDir).filter((name) => name.endsWith('.wasm'));
+  return {
+    name: 'tfjs-wasm-binaries',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        const prefix = `${server.config.base}${WASM_DIR}/`;
+        const name = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+        if (!files.includes(name)) {
+          next();
+          return;
+        }
+        res.setHeader('Content-Type', 'application/wasm');
+        res.end(readFileSync(join(distDir, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of files) {
+        this.emitFile({ type: 'asset', fileName: `${WASM_DIR}/${name}`, source: readFileSync(join(distDir, name)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), tfjsWasmBinaries()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // tfjs is large by nature; the warning would only repeat that.
+    chunkSizeWarningLimit: 4096,
+  },
+  preview: { port: 4173, strictPort: true },
+});
