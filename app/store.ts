@@ -12,11 +12,12 @@ export interface AppState {
   /** Errors reported by the worker or by its crash, newest last. */
   errors: string[];
   receive(message: FromWorker): void;
+  reportError(message: string): void;
   reportCrash(message: string): void;
   dismissErrors(): void;
 }
 
-export const useAppStore = create<AppState>()((set) => ({
+export const useAppStore = create<AppState>()((set, get) => ({
   workerStatus: 'starting',
   backend: null,
   backendReason: '',
@@ -27,13 +28,16 @@ export const useAppStore = create<AppState>()((set) => ({
         set({ workerStatus: 'ready', backend: message.backend, backendReason: message.reason });
         return;
       case 'error':
-        set((state) => ({ errors: [...state.errors, message.message] }));
+        get().reportError(message.message);
         return;
       case 'state':
       case 'progress':
       case 'runFinished':
         return;
     }
+  },
+  reportError(message) {
+    set((state) => ({ errors: [...state.errors, message] }));
   },
   reportCrash(message) {
     set((state) => ({ workerStatus: 'crashed', errors: [...state.errors, message] }));

@@ -1,12 +1,28 @@
 /** Starts the trainer worker and wires its messages into the store. */
-import type { ToWorker } from '../src/protocol';
-import { isFromWorker } from '../src/protocol';
+import type { BackendName, ToWorker } from '../src/protocol';
+import { isBackendName, isFromWorker } from '../src/protocol';
 import { useAppStore } from './store';
 
 let worker: Worker | null = null;
 
 export function sendToWorker(message: ToWorker): void {
   worker?.postMessage(message);
+}
+
+/**
+ * `?backend=wasm` (or a comma-separated list, e.g. `webgl,cpu`) restricts the
+ * backends the worker tries, to compare them on one machine.
+ */
+function requestedBackends(search: string): BackendName[] | undefined {
+  const value = new URLSearchParams(search).get('backend');
+  if (value === null) return undefined;
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !isBackendName(name));
+  if (unknown.length > 0) {
+    useAppStore.getState().reportError(`Ignoring unknown backend(s) in ?backend=: ${unknown.join(', ')}`);
+  }
+  const known = names.filter(isBackendName);
+  return known.length > 0 ? known : undefined;
 }
 
 export function startWorker(): void {
@@ -30,5 +46,6 @@ export function startWorker(): void {
   worker.onmessageerror = () => {
     reportCrash('Trainer worker sent a message that could not be deserialised');
   };
-  sendToWorker({ type: 'init' });
+  const backends = requestedBackends(window.location.search);
+  sendToWorker(backends === undefined ? { type: 'init' } : { type: 'init', backends });
 }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendName } from './protocol';
+import { BACKEND_NAMES, type BackendName } from './protocol';
 
 export interface BackendChoice {
   backend: BackendName;
@@ -25,8 +25,6 @@ export interface ChooseBackendOptions {
   /** Backends to try, in order; defaults to all four. */
   order?: readonly BackendName[];
 }
-
-const DEFAULT_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 interface GpuLike {
   requestAdapter(): Promise<unknown>;
@@ -87,8 +85,9 @@ async function trySetBackend(name: BackendName, options: ChooseBackendOptions): 
 }
 
 export async function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
-  const order = options.order ?? DEFAULT_ORDER;
+  const order = options.order ?? BACKEND_NAMES;
   const reasons: string[] = [];
+  if (!order.includes('webgpu')) reasons.push(`webgpu not among the requested backends (${order.join(', ')})`);
   for (const name of order) {
     const failure = await trySetBackend(name, options);
     if (failure === '') return { backend: name, reason: reasons.join('; ') };

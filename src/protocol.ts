@@ -4,7 +4,12 @@
  * arrays of them, so they structured-clone cheaply and never carry tensors.
  */
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export function isBackendName(value: string): value is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(value);
+}
 
 /** How the widths are trained in a run: learned (DCL) or one of the baselines. */
 export type WidthMethod = 'dcl' | 'uniform' | 'straightThrough';
@@ -81,7 +86,11 @@ export interface RunSummary {
 export type RunState = 'idle' | 'running' | 'paused' | 'stopping';
 
 export type ToWorker =
-  | { type: 'init' }
+  | {
+      type: 'init';
+      /** Backends to try, in order; omitted = webgpu, webgl, wasm, cpu. */
+      backends?: BackendName[];
+    }
   | { type: 'start'; runId: string; config: RunConfig }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -4,7 +4,7 @@
  * reports it; training runs are added on top of the same message protocol.
  */
 import { chooseBackend } from '../src/backend';
-import type { FromWorker, ToWorker } from '../src/protocol';
+import type { BackendName, FromWorker, ToWorker } from '../src/protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -24,15 +24,15 @@ function wasmDirectory(): string {
 
 let initialised: Promise<void> | null = null;
 
-async function initialise(): Promise<void> {
-  const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory() });
+async function initialise(order: BackendName[] | undefined): Promise<void> {
+  const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order });
   post({ type: 'ready', backend, reason });
 }
 
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
-      initialised ??= initialise();
+      initialised ??= initialise(message.backends);
       await initialised;
       return;
     case 'start':

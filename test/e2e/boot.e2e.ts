@@ -43,6 +43,24 @@ describe('app boot', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs on WASM, loading its binaries from the app origin, when asked with ?backend=wasm', async () => {
+    session = await launchBrowser();
+    const { page, context, errors } = session;
+    const wasmRequests: string[] = [];
+    context.on('request', (request) => {
+      if (request.url().endsWith('.wasm')) wasmRequests.push(request.url());
+    });
+    await page.goto(`${appUrl()}?backend=wasm`);
+
+    const { backend, reason } = await reportedBackend(page);
+    expect(backend).toBe('wasm');
+    expect(reason).toContain('webgpu not among the requested backends');
+    const origin = new URL(appUrl()).origin;
+    expect(wasmRequests.length).toBeGreaterThan(0);
+    expect(wasmRequests.every((url) => url.startsWith(`${origin}/tfjs-wasm/`))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('shows a worker that fails to load as a visible error, not a blank page', async () => {
     session = await launchBrowser();
     const { page } = session;
