@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { activeMask, safeSqrt, stopGradient } from './gradients';
+import type { LearnableWidth } from './width';
+
+export type Mode = 'train' | 'infer';
+
+export interface GateOptions {
+  /** Mix around the unit mean (for features that are not zero-mean). */
+  meanAware?: boolean;
+  /**
+   * 'element': fresh noise per batch, time step and unit (the method as written);
+   * 'sequence': noise shaped [batch, 1, units], broadcast over time (cheaper on WebGPU,
+   * where random numbers are drawn on the CPU and uploaded).
+   */
+  noise?: 'element' | 'sequence';
+  /** Seed for the noise draw (reproducible runs). */
+  seed?: number;
+}
+
+/**
+ * Dynamic complexity layer: feature-noise injection on the units of a learnable width.
+ * Features are shaped [..., units] (e.g. [batch, units] or [batch, time, units]).
+ *
+ * train: y = √a·ξ + √(1−a)·σ·ν·[a > 0]  (mean-aware: y = [a > 0]·(μ + √a(ξ − μ) + √(1−a)σν))
+ * infer: y = √a·ξ
+ * σ, μ: per unit over every other axis, without gradient.
+ */
+export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: GateOptions = {}): tf.Tensor {
+  const units = x.shape[x.rank - 1];
+  if (units !== width.full) {
+    throw new Error(`gate ${width.name}: features have ${units} units, width expects ${width.full}`);
+  }
+  return tf.tidy(() => {
+    const a = width.activity();
+    const sqrtA = safeSqrt(a);
+    if (mode === 'infer') return tf.mul(x, sqrtA);
+
+    const reduceAxes = [...Array(x.rank - 1).keys()];
+    const { mean, variance } = tf.moments(x, reduceAxes, true);
+    const mu = stopGradient(mean);
+    const sigma = stopGradient(tf.sqrt(variance));
+    const noiseShape =
+      options.noise === 'sequence' && x.rank >= 3
+        ? [x.shape[0], ...Array(x.rank - 2).fill(1), units]
+        : x.shape;
+    const nu = tf.randomNormal(noiseShape, 0, 1, 'float32', options.seed);
+    const mask = activeMask(a);
+    const injected = tf.mul(tf.mul(safeSqrt(tf.sub(1, a)), sigma), nu);
+    if (options.meanAware) {
+      return tf.mul(mask, tf.add(tf.add(mu, tf.mul(sqrtA, tf.sub(x, mu))), injected));
+    }
+    return tf.add(tf.mul(sqrtA, x), tf.mul(mask, injected));
+  });
+}

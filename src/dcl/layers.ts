@@ -1,0 +1,351 @@
+import * as tf from '@tensorflow/tfjs';
+import type { PrimitiveOp } from './count';
+import { activationFlops, conv1dFlops, gruFlops, linearFlops, type Activation } from './flops';
+import {
+  applyActivation,
+  checkLastDim,
+  gateOutput,
+  glorot,
+  sliceAxis,
+  sliceInput,
+  type ApplyContext,
+  type Layer,
+  type PlanLookup,
+  type WidthValue,
+} from './layer';
+import type { Width } from './width';
+
+/** Wrap tensors as trainable variables; the layer takes ownership of the tensors passed in. */
+const vars = (...ts: tf.Tensor[]) =>
+  ts.map((t) => {
+    const v = tf.variable(t);
+    t.dispose();
+    return v;
+  });
+
+/** Fully connected layer on the last axis: [..., in] → [..., out]; output gated when its width is learnable. */
+export class Dense implements Layer {
+  readonly kind = 'dense';
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+
+  constructor(
+    readonly name: string,
+    readonly inWidth: Width,
+    readonly outWidth: Width,
+    readonly activation: Activation,
+    init: { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor },
+  ) {
+    const [k, b] =
+      'seed' in init
+        ? [glorot([inWidth.full, outWidth.full], inWidth.full, outWidth.full, init.seed), tf.zeros([outWidth.full])]
+        : [init.kernel, init.bias];
+    [this.kernel, this.bias] = vars(k, b);
+  }
+
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    checkLastDim(this.name, x, this.inWidth.full);
+    return tf.tidy(() => {
+      const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
+      const y = tf.add(tf.matMul(flat, this.kernel as tf.Tensor2D), this.bias);
+      const shaped = tf.reshape(y, [...x.shape.slice(0, -1), this.outWidth.full]);
+      return gateOutput(applyActivation(shaped, this.activation), this.outWidth, ctx);
+    });
+  }
+
+  flops(k: WidthValue): tf.Scalar {
+    return tf.tidy(() => tf.add(linearFlops(k(this.inWidth), k(this.outWidth)), activationFlops(this.activation, k(this.outWidth))));
+  }
+
+  parameters(k: WidthValue): tf.Scalar {
+    return tf.tidy(() => tf.mul(k(this.outWidth), tf.add(k(this.inWidth), 1)));
+  }
+
+  widths(): Width[] {
+    return [this.inWidth, this.outWidth];
+  }
+
+  primitives(): PrimitiveOp[] {
+    const [inN, outN] = this.kernel.shape;
+    return [
+      { op: 'linear', in: inN, out: outN },
+      { op: 'activation', fn: this.activation, elements: outN },
+    ];
+  }
+
+  variables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  consolidate(plan: PlanLookup): Dense {
+    const inPlan = plan(this.inWidth);
+    const outPlan = plan(this.outWidth);
+    const sliced = tf.tidy(() => ({
+      kernel: sliceAxis(sliceInput(this.kernel, 0, inPlan), 1, 0, outPlan.keep),
+      bias: sliceAxis(this.bias, 0, 0, outPlan.keep),
+    }));
+    return new Dense(this.name, inPlan.width, outPlan.width, this.activation, sliced);
+  }
+
+  dispose(): void {
+    this.kernel.dispose();
+    this.bias.dispose();
+  }
+}
+
+/** Causal 1-D convolution over time: [batch, time, in] → [batch, time, out], one output frame per input frame. */
+export class CausalConv1d implements Layer {
+  readonly kind = 'conv1d';
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+
+  constructor(
+    readonly name: string,
+    readonly inWidth: Width,
+    readonly outWidth: Width,
+    readonly kernelSize: number,
+    readonly activation: Activation,
+    init: { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor },
+  ) {
+    const fanIn = kernelSize * inWidth.full;
+    const [k, b] =
+      'seed' in init
+        ? [glorot([kernelSize, inWidth.full, outWidth.full], fanIn, kernelSize * outWidth.full, init.seed), tf.zeros([outWidth.full])]
+        : [init.kernel, init.bias];
+    [this.kernel, this.bias] = vars(k, b);
+  }
+
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);
+    checkLastDim(this.name, x, this.inWidth.full);
+    return tf.tidy(() => {
+      const padded = tf.pad(x as tf.Tensor3D, [
+        [0, 0],
+        [this.kernelSize - 1, 0],
+        [0, 0],
+      ]);
+      const y = tf.add(tf.conv1d(padded, this.kernel as tf.Tensor3D, 1, 'valid'), this.bias);
+      return gateOutput(applyActivation(y, this.activation), this.outWidth, ctx);
+    });
+  }
+
+  /** Per output frame (L_out = 1). */
+  flops(k: WidthValue): tf.Scalar {
+    return tf.tidy(() =>
+      tf.add(conv1dFlops(k(this.inWidth), k(this.outWidth), this.kernelSize, 1), activationFlops(this.activation, k(this.outWidth))),
+    );
+  }
+
+  parameters(k: WidthValue): tf.Scalar {
+    return tf.tidy(() => tf.mul(k(this.outWidth), tf.add(tf.mul(k(this.inWidth), this.kernelSize), 1)));
+  }
+
+  widths(): Width[] {
+    return [this.inWidth, this.outWidth];
+  }
+
+  primitives(): PrimitiveOp[] {
+    const [kernel, cIn, cOut] = this.kernel.shape;
+    return [
+      { op: 'conv1d', cIn, cOut, kernel, groups: 1, lOut: 1 },
+      { op: 'activation', fn: this.activation, elements: cOut },
+    ];
+  }
+
+  variables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  consolidate(plan: PlanLookup): CausalConv1d {
+    const inPlan = plan(this.inWidth);
+    const outPlan = plan(this.outWidth);
+    const sliced = tf.tidy(() => ({
+      kernel: sliceAxis(sliceInput(this.kernel, 1, inPlan), 2, 0, outPlan.keep),
+      bias: sliceAxis(this.bias, 0, 0, outPlan.keep),
+    }));
+    return new CausalConv1d(this.name, inPlan.width, outPlan.width, this.kernelSize, this.activation, sliced);
+  }
+
+  dispose(): void {
+    this.kernel.dispose();
+    this.bias.dispose();
+  }
+}
+
+/**
+ * One-layer GRU, [batch, time, in] → [batch, time, hidden] (gate order z, r, n).
+ * With a learnable hidden width the gate sits inside the recurrence: the state that
+ * the recurrent weights read is the gated state, while the update z·h keeps the raw
+ * state. Units that are off then influence nothing, so slicing them away is exact,
+ * and the boundary unit's √a folds into the rows of the recurrent weights.
+ */
+export class GRU implements Layer {
+  readonly kind = 'gru';
+  readonly inputKernel: tf.Variable; // [in, 3H]
+  readonly recurrentKernel: tf.Variable; // [H, 3H]
+  readonly inputBias: tf.Variable; // [3H]
+  readonly recurrentBias: tf.Variable; // [3H]
+
+  constructor(
+    readonly name: string,
+    readonly inWidth: Width,
+    readonly outWidth: Width,
+    init: { seed: number } | { inputKernel: tf.Tensor; recurrentKernel: tf.Tensor; inputBias: tf.Tensor; recurrentBias: tf.Tensor },
+  ) {
+    const h = outWidth.full;
+    const tensors =
+      'seed' in init
+        ? [
+            glorot([inWidth.full, 3 * h], inWidth.full, 3 * h, init.seed),
+            glorot([h, 3 * h], h, 3 * h, init.seed + 1),
+            tf.zeros([3 * h]),
+            tf.zeros([3 * h]),
+          ]
+        : [init.inputKernel, init.recurrentKernel, init.inputBias, init.recurrentBias];
+    [this.inputKernel, this.recurrentKernel, this.inputBias, this.recurrentBias] = vars(...tensors);
+  }
+
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);
+    checkLastDim(this.name, x, this.inWidth.full);
+    const [batch, steps] = x.shape;
+    const h = this.outWidth.full;
+    return tf.tidy(() => {
+      const projected = tf.add(tf.matMul(tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D, this.inputKernel as tf.Tensor2D), this.inputBias);
+      const perStep = tf.unstack(tf.reshape(projected, [batch, steps, 3 * h]), 1);
+      let state: tf.Tensor = tf.zeros([batch, h]);
+      let gated: tf.Tensor = state;
+      const outputs: tf.Tensor[] = [];
+      for (const xp of perStep) {
+        const hp = tf.add(tf.matMul(gated as tf.Tensor2D, this.recurrentKernel as tf.Tensor2D), this.recurrentBias);
+        const [xz, xr, xn] = tf.split(xp, 3, 1);
+        const [hz, hr, hn] = tf.split(hp, 3, 1);
+        const z = tf.sigmoid(tf.add(xz, hz));
+        const r = tf.sigmoid(tf.add(xr, hr));
+        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+        state = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, state));
+        gated = gateOutput(state, this.outWidth, ctx);
+        outputs.push(gated);
+      }
+      return tf.stack(outputs, 1);
+    });
+  }
+
+  /** Per frame (T = 1). */
+  flops(k: WidthValue): tf.Scalar {
+    return tf.tidy(() => gruFlops(k(this.inWidth), k(this.outWidth), 1));
+  }
+
+  parameters(k: WidthValue): tf.Scalar {
+    const h = k(this.outWidth);
+    return tf.tidy(() => tf.add(tf.mul(tf.mul(3, h), tf.add(k(this.inWidth), h)), tf.mul(6, h)));
+  }
+
+  widths(): Width[] {
+    return [this.inWidth, this.outWidth];
+  }
+
+  primitives(): PrimitiveOp[] {
+    const [inN, threeH] = this.inputKernel.shape;
+    const [hidden, threeH2] = this.recurrentKernel.shape;
+    if (threeH !== 3 * hidden || threeH2 !== 3 * hidden) throw new Error(`${this.name}: inconsistent GRU weight shapes`);
+    return [{ op: 'gru', in: inN, hidden, steps: 1 }];
+  }
+
+  variables(): tf.Variable[] {
+    return [this.inputKernel, this.recurrentKernel, this.inputBias, this.recurrentBias];
+  }
+
+  consolidate(plan: PlanLookup): GRU {
+    const inPlan = plan(this.inWidth);
+    const outPlan = plan(this.outWidth);
+    const h = this.outWidth.full;
+    const keepGates = (w: tf.Tensor, axis: number) =>
+      tf.concat([0, 1, 2].map((g) => sliceAxis(w, axis, g * h, outPlan.keep)), axis);
+    const sliced = tf.tidy(() => ({
+      inputKernel: keepGates(sliceInput(this.inputKernel, 0, inPlan), 1),
+      recurrentKernel: keepGates(sliceInput(this.recurrentKernel, 0, outPlan), 1),
+      inputBias: keepGates(this.inputBias, 0),
+      recurrentBias: keepGates(this.recurrentBias, 0),
+    }));
+    return new GRU(this.name, inPlan.width, outPlan.width, sliced);
+  }
+
+  dispose(): void {
+    this.variables().forEach((v) => v.dispose());
+  }
+}
+
+/**
+ * A learnable width on the input features themselves (e.g. which input dimensions a
+ * model reads). Consolidates into InputSlice: keep the first n features.
+ */
+export class InputGate implements Layer {
+  readonly kind = 'inputGate';
+  constructor(
+    readonly name: string,
+    readonly inWidth: Width,
+    readonly outWidth: Width = inWidth,
+  ) {
+    if (inWidth !== outWidth) throw new Error(`${name}: an input gate reads and writes the same width`);
+  }
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    checkLastDim(this.name, x, this.inWidth.full);
+    return gateOutput(x, this.outWidth, ctx);
+  }
+  flops(): tf.Scalar {
+    return tf.scalar(0);
+  }
+  parameters(): tf.Scalar {
+    return tf.scalar(0);
+  }
+  widths(): Width[] {
+    return [this.inWidth];
+  }
+  primitives(): PrimitiveOp[] {
+    return [];
+  }
+  variables(): tf.Variable[] {
+    return [];
+  }
+  consolidate(plan: PlanLookup): Layer {
+    return new InputSlice(this.name, this.inWidth.full, plan(this.inWidth).width);
+  }
+  dispose(): void {}
+}
+
+/** Keeps the first n features of its input (the consolidated InputGate; the boundary scale lives in the next layer). */
+export class InputSlice implements Layer {
+  readonly kind = 'inputSlice';
+  constructor(
+    readonly name: string,
+    readonly sourceFeatures: number,
+    readonly outWidth: Width,
+  ) {}
+  get inWidth(): Width {
+    return this.outWidth;
+  }
+  apply(x: tf.Tensor): tf.Tensor {
+    checkLastDim(this.name, x, this.sourceFeatures);
+    return sliceAxis(x, x.rank - 1, 0, this.outWidth.full);
+  }
+  flops(): tf.Scalar {
+    return tf.scalar(0);
+  }
+  parameters(): tf.Scalar {
+    return tf.scalar(0);
+  }
+  widths(): Width[] {
+    return [this.outWidth];
+  }
+  primitives(): PrimitiveOp[] {
+    return [];
+  }
+  variables(): tf.Variable[] {
+    return [];
+  }
+  consolidate(): Layer {
+    return this;
+  }
+  dispose(): void {}
+}

@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** A layer width: either fixed, or learnable through its continuous value K. */
+export interface Width {
+  readonly name: string;
+  /** Number of units at full width (N). */
+  readonly full: number;
+  /** Continuous width K as a scalar tensor (differentiable for learnable widths). */
+  continuous(): tf.Scalar;
+}
+
+export class FixedWidth implements Width {
+  constructor(
+    readonly name: string,
+    readonly full: number,
+  ) {
+    if (!Number.isInteger(full) || full < 1) throw new Error(`width ${name}: full size must be a positive integer, got ${full}`);
+  }
+  continuous(): tf.Scalar {
+    return tf.scalar(this.full);
+  }
+}
+
+/**
+ * A learnable width K = κ·N with κ ∈ [κ_min, 1] (seed paper, arXiv 2601.13704).
+ * κ is stored (not K) so one learning rate suits layers of any size.
+ */
+export class LearnableWidth implements Width {
+  readonly kappa: tf.Variable<tf.Rank.R0>;
+  private readonly unitIndex: tf.Tensor1D;
+
+  constructor(
+    readonly name: string,
+    readonly full: number,
+    public kappaMin = 1 / full,
+    initialKappa = 1,
+  ) {
+    if (!Number.isInteger(full) || full < 1) throw new Error(`width ${name}: full size must be a positive integer, got ${full}`);
+    checkKappaMin(name, kappaMin);
+    this.kappa = tf.variable(tf.scalar(clamp(initialKappa, kappaMin, 1)), true, `kappa_${name}_${nextId++}`);
+    this.unitIndex = tf.range(0, full, 1, 'float32') as tf.Tensor1D;
+  }
+
+  continuous(): tf.Scalar {
+    return tf.mul(this.kappa, this.full);
+  }
+
+  /** Per-unit activity a_i = clip(K − i, 0, 1): units below ⌊K⌋ on, one boundary unit partly on. */
+  activity(): tf.Tensor1D {
+    return tf.tidy(() => tf.clipByValue(tf.sub(this.continuous(), this.unitIndex), 0, 1) as tf.Tensor1D);
+  }
+
+  /** Current K as a plain number (as float32 computes it). */
+  value(): number {
+    return Math.fround(this.kappa.dataSync()[0] * this.full);
+  }
+
+  /** Project κ back into [κ_min, 1]; called after every optimizer step. */
+  project(): void {
+    tf.tidy(() => this.kappa.assign(tf.clipByValue(this.kappa, this.kappaMin, 1)));
+  }
+
+  setKappaMin(kappaMin: number): void {
+    checkKappaMin(this.name, kappaMin);
+    this.kappaMin = kappaMin;
+    this.project();
+  }
+
+  /**
+   * Set K to exactly `units` in float32 (κ·N must round to the integer, or a
+   * sliver of the next unit would stay on).
+   */
+  setUnits(units: number): void {
+    if (units < 0 || units > this.full) throw new Error(`width ${this.name}: ${units} units outside [0, ${this.full}]`);
+    this.setKappa(exactKappa(units, this.full));
+  }
+
+  setKappa(kappa: number): void {
+    this.kappa.assign(tf.scalar(kappa));
+  }
+
+  dispose(): void {
+    this.kappa.dispose();
+    this.unitIndex.dispose();
+  }
+}
+
+let nextId = 0;
+
+function checkKappaMin(name: string, kappaMin: number): void {
+  if (!(kappaMin > 0 && kappaMin <= 1)) throw new Error(`width ${name}: κ_min must be in (0, 1], got ${kappaMin}`);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+/** The float32 κ whose float32 product with N is exactly `units`. */
+export function exactKappa(units: number, full: number): number {
+  let kappa = Math.fround(units / full);
+  const step = (dir: 1 | -1) => {
+    const buf = new Float32Array([kappa]);
+    const bits = new Int32Array(buf.buffer);
+    bits[0] += kappa > 0 ? dir : -dir;
+    kappa = buf[0];
+  };
+  for (let i = 0; i < 8 && Math.fround(kappa * full) > units; i++) step(-1);
+  for (let i = 0; i < 8 && Math.fround(kappa * full) < units; i++) step(1);
+  return kappa;
+}
+
+export function isLearnable(width: Width): width is LearnableWidth {
+  return width instanceof LearnableWidth;
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs';
+import type { GateOptions } from '../dcl/gate';
+import { seededContext, type Network } from '../dcl/network';
+
+export interface TrainerConfig {
+  /** Adam learning rate of the weights. */
+  learningRate: number;
+  /** Adam learning rate of the widths κ. */
+  kappaLearningRate: number;
+  /** Complexity weight α in L = L_task + α·C(K)/C(K_max). */
+  alpha: number;
+  seed: number;
+  gate?: GateOptions;
+}
+
+export interface StepResult {
+  step: number;
+  loss: number;
+  taskLoss: number;
+  /** C(K)/C(K_max). */
+  complexityRatio: number;
+  flopsPerSecond: number;
+  /** Continuous K of each learnable width, in network order. */
+  widths: number[];
+  /** False when the loss was not finite: the step was skipped and the weights kept. */
+  finite: boolean;
+}
+
+export type TaskLoss = (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+
+/**
+ * One optimizer step updates weights and widths together. The widths get their own
+ * Adam with β2 = 0.9: with the default 0.999 the second moment remembers the large
+ * gradients near integer K and κ creeps instead of converging.
+ */
+export class WidthTrainer {
+  alpha: number;
+  stepCount = 0;
+  readonly fullFlopsPerSecond: number;
+  private readonly weightOptimizer: tf.Optimizer;
+  private readonly kappaOptimizer: tf.Optimizer;
+  private readonly context;
+
+  constructor(
+    readonly network: Network,
+    private readonly taskLoss: TaskLoss,
+    config: TrainerConfig,
+  ) {
+    this.alpha = config.alpha;
+    this.fullFlopsPerSecond = network.fullFlopsPerSecond();
+    this.weightOptimizer = tf.train.adam(config.learningRate);
+    this.kappaOptimizer = tf.train.adam(config.kappaLearningRate, 0.9, 0.9);
+    this.context = seededContext('train', config.seed, config.gate);
+  }
+
+  setLearningRates(weights: number, kappa: number): void {
+    (this.weightOptimizer as unknown as { learningRate: number }).learningRate = weights;
+    (this.kappaOptimizer as unknown as { learningRate: number }).learningRate = kappa;
+  }
+
+  step(input: tf.Tensor, target: tf.Tensor): StepResult {
+    const widths = this.network.learnableWidths();
+    const weights = this.network.weightVariables();
+    const kappas = widths.map((w) => w.kappa);
+    let parts: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const output = this.network.apply(input, this.context);
+      const task = this.taskLoss(output, target);
+      const ratio = tf.div(this.network.flopsPerSecond(), this.fullFlopsPerSecond);
+      parts = [tf.keep(task), tf.keep(ratio)];
+      return tf.add(task, tf.mul(ratio, this.alpha)) as tf.Scalar;
+    }, [...weights, ...kappas]);
+    const [loss, taskLoss, complexityRatio] = [value, ...parts].map((t) => t.dataSync()[0]);
+    const finite = Number.isFinite(loss) && Object.values(grads).every((g) => allFinite(g));
+    if (finite) {
+      const pick = (vs: tf.Variable[]) => Object.fromEntries(vs.map((v) => [v.name, grads[v.name]]));
+      this.weightOptimizer.applyGradients(pick(weights));
+      if (kappas.length > 0) this.kappaOptimizer.applyGradients(pick(kappas));
+      widths.forEach((w) => w.project());
+    }
+    tf.dispose([value, ...parts, ...Object.values(grads)]);
+    this.stepCount++;
+    return {
+      step: this.stepCount,
+      loss,
+      taskLoss,
+      complexityRatio,
+      flopsPerSecond: complexityRatio * this.fullFlopsPerSecond,
+      widths: widths.map((w) => w.value()),
+      finite,
+    };
+  }
+
+  dispose(): void {
+    this.weightOptimizer.dispose();
+    this.kappaOptimizer.dispose();
+  }
+}
+
+function allFinite(t: tf.Tensor): boolean {
+  return tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
+}
