@@ -55,11 +55,15 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   });
 };
 
-self.onerror = (event) => {
-  const text = typeof event === 'string' ? event : event.message;
-  post({ type: 'error', message: `Uncaught error in trainer worker: ${text}` });
-};
+self.addEventListener('error', (event: ErrorEvent) => {
+  // Handled here, so it does not also reach the page's worker.onerror, which
+  // means the worker could not load at all. Still logged for the console.
+  event.preventDefault();
+  const message = `Uncaught error in trainer worker: ${event.error !== undefined ? errorMessage(event.error) : event.message}`;
+  console.error(message);
+  post({ type: 'error', message });
+});
 
-self.onunhandledrejection = (event: PromiseRejectionEvent) => {
+self.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
   post({ type: 'error', message: `Unhandled rejection in trainer worker: ${errorMessage(event.reason)}` });
-};
+});

@@ -61,6 +61,26 @@ describe('app boot', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows an uncaught error inside a running worker without marking it crashed', async () => {
+    session = await launchBrowser();
+    const { page } = session;
+    await page.goto(appUrl());
+    await reportedBackend(page);
+    const worker = page.workers()[0];
+    if (worker === undefined) throw new Error('the page has no worker');
+    await worker.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('late worker boom');
+      }, 0);
+    });
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.innerText()).toContain('Uncaught error in trainer worker');
+    expect(await alert.innerText()).toContain('late worker boom');
+    await expect(page.locator('.status-bar').getAttribute('data-worker-status')).resolves.toBe('ready');
+  });
+
   it('shows a worker that fails to load as a visible error, not a blank page', async () => {
     session = await launchBrowser();
     const { page } = session;
