@@ -215,6 +215,31 @@ describe('consolidation', () => {
   });
 });
 
+describe('straight-through baseline', () => {
+  it('masks hard at round(K) forward, passes the ramp gradient to κ, and consolidates to round(K) units', () => {
+    const width = new LearnableWidth('st', 10, 0.1, 1, 'straightThrough');
+    const network = new Network(
+      'st',
+      [new Dense('h', new FixedWidth('x', 4), width, 'relu', { seed: 1 }), new Dense('o', width, new FixedWidth('o', 2), 'linear', { seed: 2 })],
+      1,
+    );
+    width.setKappa(6.3 / 10);
+    const x = tf.randomNormal([16, 4], 0, 1, 'float32', 3);
+    const hidden = network.layers[0].apply(x, seededContext('train', 1));
+    const perUnit = read(tf.max(tf.abs(hidden), 0)) as number[];
+    perUnit.forEach((v, i) => (i < 6 ? expect(v).toBeGreaterThan(0) : expect(v).toBe(0)));
+    const { value, grads } = tf.variableGrads(() => tf.sum(network.apply(x, seededContext('train', 1))) as tf.Scalar, [width.kappa]);
+    expect(Math.abs(grads[width.kappa.name].dataSync()[0])).toBeGreaterThan(0);
+    const small = network.consolidate();
+    expect(small.layers[0].outWidth.full).toBe(6);
+    const diff = read(tf.max(tf.abs(tf.sub(network.infer(x), small.infer(x))))) as number;
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([x, hidden, value, grads[width.kappa.name]]);
+    small.dispose();
+    network.dispose();
+  });
+});
+
 describe('training loop', () => {
   it('does not leak tensors: numTensors after step 10 equals numTensors after step 200', () => {
     const network = mixedNetwork();
@@ -232,6 +257,25 @@ describe('training loop', () => {
       if (i === 10) after10 = tf.memory().numTensors;
     }
     expect(tf.memory().numTensors).toBe(after10);
+    tf.dispose([x, y]);
+    trainer.dispose();
+    network.dispose();
+  });
+
+  it('the budget-interval penalty pulls FLOPs into the interval', () => {
+    const network = mixedNetwork();
+    const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
+      alpha: 0,
+      learningRate: 1e-3,
+      kappaLearningRate: 3e-2,
+      seed: 1,
+      budgetInterval: { low: 0.3, high: 0.4, weight: 10 },
+    });
+    const x = tf.randomNormal([2, 4, 12], 0, 1, 'float32', 1);
+    const y = tf.randomUniform([2, 4, 1], 0, 1, 'float32', 2);
+    let ratio = 1;
+    for (let i = 0; i < 60; i++) ratio = trainer.step(x, y).complexityRatio;
+    expect(ratio).toBeLessThan(0.45);
     tf.dispose([x, y]);
     trainer.dispose();
     network.dispose();

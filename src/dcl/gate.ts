@@ -24,6 +24,7 @@ export interface GateOptions {
  * train: y = √a·ξ + √(1−a)·σ·ν·[a > 0]  (mean-aware: y = [a > 0]·(μ + √a(ξ − μ) + √(1−a)σν))
  * infer: y = √a·ξ
  * σ, μ: per unit over every other axis, without gradient.
+ * A straight-through width multiplies by its hard mask in both modes instead.
  */
 export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: GateOptions = {}): tf.Tensor {
   const units = x.shape[x.rank - 1];
@@ -31,6 +32,7 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     throw new Error(`gate ${width.name}: features have ${units} units, width expects ${width.full}`);
   }
   return tf.tidy(() => {
+    if (width.method === 'straightThrough') return tf.mul(x, width.hardMask());
     const a = width.activity();
     const sqrtA = safeSqrt(a);
     if (mode === 'infer') return tf.mul(x, sqrtA);

@@ -35,3 +35,12 @@ export const activeMask = unaryWithGrad(
   (a) => tf.cast(tf.greater(a, 0), 'float32'),
   (dy) => tf.zerosLike(dy),
 );
+
+/**
+ * Straight-through unit mask from d_i = K − i: forward the hard mask d ≥ ½ (units below
+ * round(K)); backward the gradient of the soft ramp clip(d, 0, 1).
+ */
+export const straightThroughMask = unaryWithGrad(
+  (d) => tf.cast(tf.greaterEqual(d, 0.5), 'float32'),
+  (dy, d) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(d, 0), tf.lessEqual(d, 1)), 'float32')),
+);

@@ -60,7 +60,7 @@ export class Network {
   /**
    * An ordinary, physically smaller network with the same inference output:
    * keep n = ⌈K⌉ units of each learnable width (the units with a > 0), fold the
-   * boundary unit's √a into the weights that read it.
+   * boundary unit's √a into the weights that read it (straight-through: round(K) units).
    */
   consolidate(): Network {
     const plans = new Map<Width, SlicePlan>();
@@ -83,11 +83,11 @@ export class Network {
 }
 
 export function slicePlan(width: LearnableWidth): SlicePlan {
-  const activity = tf.tidy(() => width.activity().dataSync());
+  const scale = width.inferenceScale();
   let keep = 0;
-  while (keep < activity.length && activity[keep] > 0) keep++;
+  while (keep < scale.length && scale[keep] > 0) keep++;
   if (keep === 0) throw new Error(`width ${width.name}: no unit is active`);
-  return { keep, boundaryScale: Math.sqrt(activity[keep - 1]), width: new FixedWidth(width.name, keep) };
+  return { keep, boundaryScale: scale[keep - 1], width: new FixedWidth(width.name, keep) };
 }
 
 export function inferenceContext(): ApplyContext {

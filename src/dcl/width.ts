@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { straightThroughMask } from './gradients';
 
 /** A layer width: either fixed, or learnable through its continuous value K. */
 export interface Width {
@@ -22,7 +23,15 @@ export class FixedWidth implements Width {
 }
 
 /**
- * A learnable width K = κ·N with κ ∈ [κ_min, 1] (seed paper, arXiv 2601.13704).
+ * How a learnable width reaches the loss:
+ * 'noise': the seed paper's feature-noise injection (arXiv 2601.13704);
+ * 'straightThrough': baseline, a hard mask at round(K) forward, the soft ramp's
+ * gradient backward (our stand-in for the paper's undefined "SG" comparison).
+ */
+export type WidthMethod = 'noise' | 'straightThrough';
+
+/**
+ * A learnable width K = κ·N with κ ∈ [κ_min, 1].
  * κ is stored (not K) so one learning rate suits layers of any size.
  */
 export class LearnableWidth implements Width {
@@ -34,6 +43,7 @@ export class LearnableWidth implements Width {
     readonly full: number,
     public kappaMin = 1 / full,
     initialKappa = 1,
+    readonly method: WidthMethod = 'noise',
   ) {
     if (!Number.isInteger(full) || full < 1) throw new Error(`width ${name}: full size must be a positive integer, got ${full}`);
     checkKappaMin(name, kappaMin);
@@ -48,6 +58,16 @@ export class LearnableWidth implements Width {
   /** Per-unit activity a_i = clip(K − i, 0, 1): units below ⌊K⌋ on, one boundary unit partly on. */
   activity(): tf.Tensor1D {
     return tf.tidy(() => tf.clipByValue(tf.sub(this.continuous(), this.unitIndex), 0, 1) as tf.Tensor1D);
+  }
+
+  /** Hard mask of the units a straight-through width keeps (K − i ≥ ½), with the ramp's gradient. */
+  hardMask(): tf.Tensor1D {
+    return tf.tidy(() => straightThroughMask(tf.sub(this.continuous(), this.unitIndex)) as tf.Tensor1D);
+  }
+
+  /** Per-unit factor of the deployed (noise-free) model: √a, or the hard mask for straight-through. */
+  inferenceScale(): Float32Array {
+    return tf.tidy(() => (this.method === 'noise' ? tf.sqrt(this.activity()) : this.hardMask()).dataSync() as Float32Array);
   }
 
   /** Current K as a plain number (as float32 computes it). */

@@ -11,6 +11,11 @@ export interface TrainerConfig {
   alpha: number;
   seed: number;
   gate?: GateOptions;
+  /**
+   * Budget-interval penalty instead of α·C/C_max (used by the straight-through
+   * baseline): weight·(relu(r − high) + relu(low − r)) on r = C/C_max.
+   */
+  budgetInterval?: { low: number; high: number; weight: number };
 }
 
 export interface StepResult {
@@ -35,6 +40,7 @@ export type TaskLoss = (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
  */
 export class WidthTrainer {
   alpha: number;
+  readonly budgetInterval: TrainerConfig['budgetInterval'];
   stepCount = 0;
   readonly fullFlopsPerSecond: number;
   private readonly weightOptimizer: tf.Optimizer;
@@ -47,6 +53,7 @@ export class WidthTrainer {
     config: TrainerConfig,
   ) {
     this.alpha = config.alpha;
+    this.budgetInterval = config.budgetInterval;
     this.fullFlopsPerSecond = network.fullFlopsPerSecond();
     this.weightOptimizer = tf.train.adam(config.learningRate);
     this.kappaOptimizer = tf.train.adam(config.kappaLearningRate, 0.9, 0.9);
@@ -56,6 +63,12 @@ export class WidthTrainer {
   setLearningRates(weights: number, kappa: number): void {
     (this.weightOptimizer as unknown as { learningRate: number }).learningRate = weights;
     (this.kappaOptimizer as unknown as { learningRate: number }).learningRate = kappa;
+  }
+
+  private complexityPenalty(ratio: tf.Scalar): tf.Scalar {
+    const band = this.budgetInterval;
+    if (!band) return tf.mul(ratio, this.alpha);
+    return tf.mul(tf.add(tf.relu(tf.sub(ratio, band.high)), tf.relu(tf.sub(band.low, ratio))), band.weight);
   }
 
   step(input: tf.Tensor, target: tf.Tensor): StepResult {
@@ -68,7 +81,7 @@ export class WidthTrainer {
       const task = this.taskLoss(output, target);
       const ratio = tf.div(this.network.flopsPerSecond(), this.fullFlopsPerSecond);
       parts = [tf.keep(task), tf.keep(ratio)];
-      return tf.add(task, tf.mul(ratio, this.alpha)) as tf.Scalar;
+      return tf.add(task, this.complexityPenalty(ratio)) as tf.Scalar;
     }, [...weights, ...kappas]);
     const [loss, taskLoss, complexityRatio] = [value, ...parts].map((t) => t.dataSync()[0]);
     const finite = Number.isFinite(loss) && Object.values(grads).every((g) => allFinite(g));
