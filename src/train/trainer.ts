@@ -79,7 +79,7 @@ export class WidthTrainer {
     const { value, grads } = tf.variableGrads(() => {
       const output = this.network.apply(input, this.context);
       const task = this.taskLoss(output, target);
-      const ratio = tf.div(this.network.flopsPerSecond(), this.fullFlopsPerSecond);
+      const ratio: tf.Scalar = tf.div(this.network.flopsPerSecond(), this.fullFlopsPerSecond);
       parts = [tf.keep(task), tf.keep(ratio)];
       return tf.add(task, this.complexityPenalty(ratio)) as tf.Scalar;
     }, [...weights, ...kappas]);
