@@ -7,7 +7,7 @@
  */
 import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from '../audio/frames';
 import { activeSpeechPower, dbToAmplitude, meanSquare, speechGainForSnr } from '../audio/mix';
-import type { CorpusSplit, NoiseClip } from './corpus';
+import type { CorpusSplit, NoiseClip, SpeechClip } from './corpus';
 import { createRng } from './random';
 import type { Rng } from './random';
 
@@ -18,20 +18,20 @@ export interface SceneOptions {
   levelRangeDb: [number, number];
   /** Shortest gap between utterances, seconds. */
   minGapSec: number;
-  /** Longest silence before the first utterance, seconds. */
-  maxLeadSec: number;
+  /** Longer utterances are cut to a random excerpt of this length, seconds. */
+  maxUtteranceSec: number;
 }
 
 export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   snrRangeDb: [-5, 35],
   levelRangeDb: [-40, -15],
   minGapSec: 0.2,
-  maxLeadSec: 1,
+  maxUtteranceSec: 6,
 };
 
 export interface PlacedUtterance {
   id: string;
-  /** First sample in the scene (a multiple of FRAME_HOP, so utterance frames are scene frames). */
+  /** First sample in the scene of the (visible part of the) utterance; a multiple of FRAME_HOP, so utterance frames are scene frames. */
   start: number;
   length: number;
   snrDb: number;
@@ -41,7 +41,7 @@ export interface Scene {
   audio: Float32Array;
   /** 1 = speech, per frame (frameCount(audio.length) frames). */
   labels: Uint8Array;
-  /** Per frame: SNR of the utterance whose segment (utterance plus following gap) covers it. */
+  /** Per frame: SNR of the utterance whose segment (its preceding gap plus itself) covers it. */
   snrDb: Float32Array;
   noiseId: string;
   utterances: PlacedUtterance[];
@@ -84,8 +84,41 @@ function alignUp(sample: number): number {
   return Math.ceil(sample / FRAME_HOP) * FRAME_HOP;
 }
 
+function alignDown(sample: number): number {
+  return Math.floor(sample / FRAME_HOP) * FRAME_HOP;
+}
+
+interface Segment {
+  id: string;
+  audio: Float32Array;
+  labels: Uint8Array;
+}
+
+/** The utterance, or a random hop-aligned excerpt of at most maxLength samples of a long one. */
+function excerpt(clip: SpeechClip, maxLength: number, rng: Rng): Segment {
+  if (clip.audio.length <= maxLength) return { id: clip.entry.id, audio: clip.audio, labels: clip.labels };
+  const offset = alignDown(rng.uniform(0, clip.audio.length - maxLength));
+  const first = offset / FRAME_HOP;
+  return {
+    id: clip.entry.id,
+    audio: clip.audio.subarray(offset, offset + maxLength),
+    labels: clip.labels.subarray(first, first + frameCount(maxLength)),
+  };
+}
+
+/**
+ * Gap before an utterance, in samples: as long as the utterance's speech minus its own
+ * silence (which balances the classes), times a random factor that keeps gaps varied.
+ */
+function gapFor(segment: Segment, minGapSec: number, rng: Rng): number {
+  let speechFrames = 0;
+  for (const l of segment.labels) speechFrames += l;
+  const balanced = Math.max(0, 2 * speechFrames - segment.labels.length) * FRAME_HOP;
+  return Math.max(minGapSec * SAMPLE_RATE, balanced * rng.uniform(0.5, 1.5));
+}
+
 export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options: Partial<SceneOptions> = {}): Scene {
-  const { snrRangeDb, levelRangeDb, minGapSec, maxLeadSec } = { ...DEFAULT_SCENE_OPTIONS, ...options };
+  const { snrRangeDb, levelRangeDb, minGapSec, maxUtteranceSec } = { ...DEFAULT_SCENE_OPTIONS, ...options };
   if (split.speech.length === 0 || split.noise.length === 0) {
     throw new Error(`makeScene: split ${split.name} has no speech or no noise loaded`);
   }
@@ -97,38 +130,44 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
   const snrDb = new Float32Array(frames);
   const utterances: PlacedUtterance[] = [];
 
-  let cursor = alignUp(rng.uniform(0, maxLeadSec) * SAMPLE_RATE);
-  while (cursor + FRAME_LENGTH <= length) {
-    const clip = rng.pick(split.speech);
-    const uLength = Math.min(clip.audio.length, length - cursor);
-    const uFrames = frameCount(uLength);
-    const uLabels = clip.labels.subarray(0, uFrames);
-    const speech = clip.audio.subarray(0, uLength);
-    const power = activeSpeechPower(speech, uLabels);
-    const snr = rng.uniform(snrRangeDb[0], snrRangeDb[1]);
-    if (power > 0) {
-      const gain = speechGainForSnr(power, meanSquare(audio, cursor, cursor + uLength), snr);
-      for (let i = 0; i < uLength; i++) audio[cursor + i] += gain * speech[i];
-      const first = cursor / FRAME_HOP;
-      for (let f = 0; f < uFrames; f++) labels[first + f] = uLabels[f];
-      utterances.push({ id: clip.entry.id, start: cursor, length: uLength, snrDb: snr });
+  // The scene is a window on an endless gap, utterance, gap, utterance… sequence, opening at
+  // a random point of the first cycle so that neither class is favoured at its start or end.
+  let cursor = 0;
+  let first = true;
+  for (;;) {
+    const segment = excerpt(rng.pick(split.speech), Math.round(maxUtteranceSec * SAMPLE_RATE), rng);
+    let start = alignUp(cursor + gapFor(segment, minGapSec, rng));
+    if (first) {
+      start -= alignDown(rng.uniform(0, start + segment.audio.length));
+      first = false;
     }
-    // A gap as long as the utterance's speech minus its own silence balances the classes;
-    // the random factor keeps gap lengths varied.
-    let speechFrames = 0;
-    for (const l of uLabels) speechFrames += l;
-    const target = Math.max(0, 2 * speechFrames - uFrames) * FRAME_HOP * rng.uniform(0.5, 1.5);
-    const gap = Math.max(minGapSec * SAMPLE_RATE, target);
-    cursor = alignUp(cursor + uLength + gap);
+    if (start + FRAME_LENGTH > length) break;
+    cursor = start + segment.audio.length;
+    // Visible part of the utterance: [skip, skip + visible) of the segment.
+    const skip = Math.max(0, -start);
+    const visible = Math.min(segment.audio.length, length - start) - skip;
+    if (visible < FRAME_LENGTH) continue;
+    const speech = segment.audio.subarray(skip, skip + visible);
+    const uLabels = segment.labels.subarray(skip / FRAME_HOP, skip / FRAME_HOP + frameCount(visible));
+    const power = activeSpeechPower(speech, uLabels);
+    if (power <= 0) continue;
+    const snr = rng.uniform(snrRangeDb[0], snrRangeDb[1]);
+    const at = start + skip;
+    const gain = speechGainForSnr(power, meanSquare(audio, at, at + visible), snr);
+    for (let i = 0; i < visible; i++) audio[at + i] += gain * speech[i];
+    labels.set(uLabels, at / FRAME_HOP);
+    utterances.push({ id: segment.id, start: at, length: visible, snrDb: snr });
   }
 
-  // Each frame takes the SNR of the utterance segment it lies in; the lead-in takes the first.
-  const fallback = rng.uniform(snrRangeDb[0], snrRangeDb[1]);
-  for (let u = 0; u < Math.max(1, utterances.length); u++) {
-    const from = u === 0 ? 0 : utterances[u].start / FRAME_HOP;
-    const to = u + 1 < utterances.length ? utterances[u + 1].start / FRAME_HOP : frames;
-    snrDb.fill(utterances[u]?.snrDb ?? fallback, from, to);
-  }
+  // An utterance's segment is its preceding gap plus itself; the tail after the last one
+  // belongs to the last segment.
+  let from = 0;
+  utterances.forEach((u, k) => {
+    const end = k + 1 < utterances.length ? Math.ceil((u.start + u.length) / FRAME_HOP) : frames;
+    snrDb.fill(u.snrDb, from, end);
+    from = end;
+  });
+  if (utterances.length === 0) snrDb.fill(rng.uniform(snrRangeDb[0], snrRangeDb[1]));
 
   // Random overall level, lowered when it would clip (clipping would change the SNRs).
   const rms = Math.sqrt(meanSquare(audio));
