@@ -47,6 +47,9 @@ export interface Scene {
   utterances: PlacedUtterance[];
 }
 
+/** Local noise power used for an utterance's SNR is at least this fraction (−20 dB) of the file's mean power. */
+const NOISE_FLOOR = 0.01;
+
 /** Crossfade length at the loop seam, so looping a noise file does not click. */
 const SEAM = 320;
 const loopable = new WeakMap<Float32Array, Float32Array>();
@@ -126,6 +129,7 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
   const frames = frameCount(length);
   const noiseClip = rng.pick(split.noise);
   const audio = noiseBed(noiseClip, length, rng);
+  const bedPower = meanSquare(noiseClip.audio);
   const labels = new Uint8Array(frames);
   const snrDb = new Float32Array(frames);
   const utterances: PlacedUtterance[] = [];
@@ -153,7 +157,9 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
     if (power <= 0) continue;
     const snr = rng.uniform(snrRangeDb[0], snrRangeDb[1]);
     const at = start + skip;
-    const gain = speechGainForSnr(power, meanSquare(audio, at, at + visible), snr);
+    // Floor the local noise power so a faded-out stretch of a bed cannot make speech vanish.
+    const noisePower = Math.max(meanSquare(audio, at, at + visible), NOISE_FLOOR * bedPower);
+    const gain = speechGainForSnr(power, noisePower, snr);
     for (let i = 0; i < visible; i++) audio[at + i] += gain * speech[i];
     labels.set(uLabels, at / FRAME_HOP);
     utterances.push({ id: segment.id, start: at, length: visible, snrDb: snr });
