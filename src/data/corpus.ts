@@ -66,11 +66,3 @@ export async function loadCorpus(manifest: Manifest, load: FileLoader, options: 
   return { manifest, splits };
 }
 
-/** Total seconds of audio per speaker in a split (for reports). */
-export function speechSecondsBySpeaker(split: CorpusSplit): Record<string, number> {
-  const seconds: Record<string, number> = {};
-  for (const clip of split.speech) {
-    seconds[clip.entry.speaker] = (seconds[clip.entry.speaker] ?? 0) + clip.audio.length / SAMPLE_RATE;
-  }
-  return seconds;
-}
