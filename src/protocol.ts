@@ -11,34 +11,57 @@ export function isBackendName(value: string): value is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(value);
 }
 
-/** How the widths are trained in a run: learned (DCL) or one of the baselines. */
-export type WidthMethod = 'dcl' | 'uniform' | 'straightThrough';
+export const MODEL_IDS = ['synthetic', 'crnn', 'transformer'] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+
+/**
+ * How the widths are trained: learned by noise injection (the seed paper's DCL), fixed
+ * smaller widths trained from scratch ('uniform'), or a straight-through hard mask.
+ */
+export const WIDTH_METHODS = ['dcl', 'uniform', 'straightThrough'] as const;
+export type WidthMethod = (typeof WIDTH_METHODS)[number];
 
 export interface RunConfig {
-  /** Model registry id, e.g. 'crnn-vad' or 'transformer-vad'. */
-  modelId: string;
+  modelId: ModelId;
   method: WidthMethod;
   /** Complexity weight α in L = L_task + α · C(K) / C(K_max). */
   alpha: number;
+  /** FLOP/s target; when set the worker steers α itself (dual ascent) to reach it. */
+  budgetFlopsPerSecond: number | null;
   steps: number;
   batchSize: number;
   learningRate: number;
   /** Separate learning rate for the width parameters κ = K / N. */
   kappaLearningRate: number;
-  kappaMin: number;
-  /** Fixed width fraction for the 'uniform' baseline; ignored otherwise. */
-  uniformWidth: number;
+  /** Lower bound κ_min per width name (missing names use the model default). */
+  kappaMin: Record<string, number>;
+  /** Fraction of every width kept by the 'uniform' baseline. */
+  uniformFraction: number;
   seed: number;
+  /** Validation pass every this many steps. */
+  evalEvery: number;
+  /** Start from random weights or from the bundled full-width weights (VAD models). */
+  init: 'scratch' | 'pretrained';
 }
 
-/** Validation metrics; NaN where not measured yet. */
-export interface ValMetrics {
-  /** Equal error rate, fraction in [0, 1]. */
-  eer: number;
-  auc: number;
-  /** Per-SNR EER, parallel arrays (snrDb[i] ↔ eerBySnr[i]). */
-  snrDb: number[];
-  eerBySnr: number[];
+/** Accuracy on held-out data: lower is better for both metrics. */
+export interface Evaluation {
+  metric: 'EER' | 'MSE';
+  /** EER as a fraction in [0, 1], or mean squared error. */
+  value: number;
+  /** Frame-level AUC (VAD only). */
+  auc: number | null;
+  /** EER per SNR bin (< 5, 5–15, 15–25, ≥ 25 dB), VAD only. */
+  eerBySnr: number[] | null;
+}
+
+export interface WidthState {
+  name: string;
+  /** Continuous width K, in units. */
+  units: number;
+  /** Full width N. */
+  full: number;
+  kappaMin: number;
 }
 
 /** One point of live training state, sent at most 10 times a second. */
@@ -48,42 +71,51 @@ export interface ProgressEvent {
   totalSteps: number;
   loss: number;
   taskLoss: number;
-  /** C(K) / C(K_max), in [0, 1]. */
-  complexity: number;
-  /** C(K): FLOP/s of the model at its current (continuous) widths. */
+  /** The complexity term's value, α·C(K)/C(K_max). */
+  complexityTerm: number;
+  /** C(K) / C(K_max). */
+  complexityRatio: number;
+  /** C(K): FLOP/s at the current (continuous) widths. */
   flopsPerSecond: number;
-  /** Current learnable width K of each DCL, in units. */
-  widths: number[];
-  /** Full width N of each DCL, parallel to `widths`. */
-  maxWidths: number[];
-  layerNames: string[];
+  fullFlopsPerSecond: number;
+  widths: WidthState[];
   /** Present when this step ran a validation pass. */
-  valMetrics: ValMetrics | null;
+  evaluation: Evaluation | null;
   stepsPerSecond: number;
-  /** tf.memory().numTensors in the worker. */
+  elapsedSeconds: number;
+  etaSeconds: number;
+  /** tf.memory() in the worker. */
   numTensors: number;
-  /** tf.memory().numBytes in the worker. */
   memoryBytes: number;
   alpha: number;
+  /** Steps skipped so far because the loss or a gradient was not finite. */
+  skippedSteps: number;
 }
 
 export interface RunSummary {
   runId: string;
   config: RunConfig;
+  backend: string;
   steps: number;
-  /** Final widths K per DCL and their full widths N. */
-  widths: number[];
-  maxWidths: number[];
-  layerNames: string[];
+  widths: WidthState[];
+  /** FLOP/s of the consolidated model, counted independently from its layer shapes. */
   flopsPerSecond: number;
-  params: number;
-  valMetrics: ValMetrics;
+  fullFlopsPerSecond: number;
+  parameters: number;
+  fullParameters: number;
+  /** Validation accuracy of the final model. */
+  evaluation: Evaluation;
+  /** Wall time of the consolidated model's inference per second of input, in ms, on this backend. */
+  latencyMsPerSecond: number;
+  /** The same for the full-width model before consolidation. */
+  fullLatencyMsPerSecond: number;
   wallSeconds: number;
+  finishedAt: number;
   /** True if the user stopped it before `config.steps`. */
   stoppedEarly: boolean;
 }
 
-export type RunState = 'idle' | 'running' | 'paused' | 'stopping';
+export type RunState = 'idle' | 'loading' | 'running' | 'paused';
 
 export type ToWorker =
   | {
@@ -95,7 +127,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'setAlpha'; alpha: number };
+  | { type: 'setAlpha'; alpha: number }
+  | { type: 'setBudget'; flopsPerSecond: number | null };
 
 export type FromWorker =
   | {
@@ -104,7 +137,7 @@ export type FromWorker =
       /** Why WebGPU was not used; '' when it was. */
       reason: string;
     }
-  | { type: 'state'; state: RunState; runId: string | null }
+  | { type: 'state'; state: RunState; runId: string | null; detail?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'runFinished'; summary: RunSummary }
   | { type: 'error'; message: string };
@@ -113,9 +146,5 @@ export type FromWorker =
 export const MAX_PROGRESS_HZ = 10;
 
 export function isFromWorker(value: unknown): value is FromWorker {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

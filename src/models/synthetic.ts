@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { Dense, InputGate } from '../dcl/layers';
+import { Dense, InputGate, InputSlice } from '../dcl/layers';
 import { Network } from '../dcl/network';
-import { LearnableWidth } from '../dcl/width';
-import { FixedWidth } from '../dcl/width';
+import { FixedWidth, isLearnable } from '../dcl/width';
+import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 
 /**
  * The synthetic case study: x ∈ R^32 of which only the first 8 dimensions carry
@@ -13,20 +13,24 @@ export const SYNTHETIC_INPUTS = 32;
 export const SYNTHETIC_SIGNAL_INPUTS = 8;
 export const SYNTHETIC_HIDDEN = 32;
 export const SYNTHETIC_NOISE_STD = 0.1;
+const TEACHER_HIDDEN = 24;
+
+/** The synthetic model's widths and their full sizes. */
+export const SYNTHETIC_WIDTHS = { input: SYNTHETIC_INPUTS, hidden: SYNTHETIC_HIDDEN };
 
 export interface SyntheticOptions {
   seed: number;
-  kappaMin?: number;
-  hidden?: number;
+  widths?: Partial<Record<keyof typeof SYNTHETIC_WIDTHS, WidthSpec>>;
 }
 
-export function syntheticNetwork({ seed, kappaMin = 1 / 32, hidden = SYNTHETIC_HIDDEN }: SyntheticOptions): Network {
-  const inputs = new LearnableWidth('input', SYNTHETIC_INPUTS, kappaMin);
-  const hiddenWidth = new LearnableWidth('hidden', hidden, kappaMin);
+export function syntheticNetwork({ seed, widths = {} }: SyntheticOptions): Network {
+  const inputs = makeWidth('input', SYNTHETIC_INPUTS, widths.input ?? { kind: 'learn', kappaMin: 1 / 32 });
+  const hiddenWidth = makeWidth('hidden', SYNTHETIC_HIDDEN, widths.hidden ?? { kind: 'learn', kappaMin: 1 / 32 });
   return new Network(
     'synthetic',
     [
-      new InputGate('input gate', inputs),
+      // A fixed input width (uniform baseline) simply reads the first features.
+      isLearnable(inputs) ? new InputGate('input gate', inputs) : new InputSlice('input', SYNTHETIC_INPUTS, inputs),
       new Dense('hidden', inputs, hiddenWidth, 'relu', { seed }),
       new Dense('output', hiddenWidth, new FixedWidth('output', 1), 'linear', { seed: seed + 1 }),
     ],
@@ -34,7 +38,7 @@ export function syntheticNetwork({ seed, kappaMin = 1 / 32, hidden = SYNTHETIC_H
   );
 }
 
-/** The fixed teacher: 8 → 16 tanh → 1, weights from its own seed (never the student's). */
+/** The fixed teacher: 8 → 24 tanh → 1, weights from its own seed (never the student's). */
 export class SyntheticTask {
   private readonly w1: tf.Tensor2D;
   private readonly w2: tf.Tensor2D;
@@ -44,8 +48,8 @@ export class SyntheticTask {
     teacherSeed = 1234,
     private readonly dataSeed = 1,
   ) {
-    this.w1 = tf.randomNormal([SYNTHETIC_SIGNAL_INPUTS, 16], 0, 1 / Math.sqrt(SYNTHETIC_SIGNAL_INPUTS) * 1.5, 'float32', teacherSeed);
-    this.w2 = tf.randomNormal([16, 1], 0, 1 / Math.sqrt(16) * 1.5, 'float32', teacherSeed + 1);
+    this.w1 = tf.randomNormal([SYNTHETIC_SIGNAL_INPUTS, TEACHER_HIDDEN], 0, 2.5 / Math.sqrt(SYNTHETIC_SIGNAL_INPUTS), 'float32', teacherSeed);
+    this.w2 = tf.randomNormal([TEACHER_HIDDEN, 1], 0, 1 / Math.sqrt(TEACHER_HIDDEN), 'float32', teacherSeed + 1);
     this.batchSeed = dataSeed * 7919;
   }
 

@@ -1,62 +1,62 @@
-import * as tf from '@tensorflow/tfjs';
-import { meanSquaredError, syntheticNetwork, SyntheticTask } from '../models/synthetic';
-import { WidthTrainer, type StepResult } from './trainer';
+import type { RunConfig } from '../protocol';
+import { RunControl, trainSession } from './session';
+import { createSyntheticTask } from './syntheticTask';
 
-export interface SyntheticRunConfig {
-  alpha: number;
-  steps: number;
-  batchSize: number;
-  seed: number;
-  learningRate: number;
-  kappaLearningRate: number;
-  kappaMin?: number;
-  /** Record the widths every this many steps. */
-  traceEvery?: number;
-}
-
-export const SYNTHETIC_DEFAULTS = { steps: 1500, batchSize: 128, learningRate: 3e-3, kappaLearningRate: 2e-2 } as const;
+export const SYNTHETIC_DEFAULTS: RunConfig = {
+  modelId: 'synthetic',
+  method: 'dcl',
+  alpha: 0,
+  budgetFlopsPerSecond: null,
+  steps: 1500,
+  batchSize: 128,
+  learningRate: 1e-2,
+  kappaLearningRate: 3e-2,
+  kappaMin: {},
+  uniformFraction: 1,
+  seed: 1,
+  evalEvery: 250,
+  init: 'scratch',
+};
 
 export interface SyntheticRunResult {
   alpha: number;
   inputWidth: number;
   hiddenWidth: number;
-  /** FLOPs per sample: polynomial and the consolidated model's independent count. */
+  /** FLOPs per sample of the consolidated model (independent count) and of the full model. */
   flops: number;
   fullFlops: number;
+  validationMse: number;
   testMse: number;
-  consolidatedTestMse: number;
-  trace: StepResult[];
+  /** Input width K every `traceEvery` steps. */
+  inputWidthTrace: number[];
 }
 
-/** Train the synthetic MLP at one α and evaluate it on the held-out set. */
-export function runSynthetic(config: SyntheticRunConfig): SyntheticRunResult {
-  const task = new SyntheticTask();
-  const network = syntheticNetwork({ seed: config.seed, kappaMin: config.kappaMin });
-  const trainer = new WidthTrainer(network, meanSquaredError, {
-    alpha: config.alpha,
-    learningRate: config.learningRate,
-    kappaLearningRate: config.kappaLearningRate,
-    seed: config.seed,
-  });
-  const trace: StepResult[] = [];
-  for (let i = 0; i < config.steps; i++) {
-    const { x, y } = task.batch(config.batchSize);
-    const result = trainer.step(x, y);
-    tf.dispose([x, y]);
-    if (i % (config.traceEvery ?? 50) === 0 || i === config.steps - 1) trace.push(result);
+/** Train the synthetic MLP at one α (same loop as the app) and score it on the test draws. */
+export async function runSynthetic(overrides: Partial<RunConfig>, traceEvery = 50): Promise<SyntheticRunResult> {
+  const config = { ...SYNTHETIC_DEFAULTS, ...overrides };
+  const task = createSyntheticTask(config);
+  const inputWidthTrace: number[] = [];
+  try {
+    for await (const e of trainSession({ runId: `alpha-${config.alpha}`, config, task, control: new RunControl(config), backend: 'node' })) {
+      if (e.type === 'progress' && e.event.step % traceEvery === 0) inputWidthTrace.push(e.event.widths[0].units);
+      if (e.type !== 'finished') continue;
+      const { summary } = e;
+      const small = task.network.consolidate();
+      const testMse = task.evaluate(small, 'test').value;
+      small.dispose();
+      return {
+        alpha: config.alpha,
+        inputWidth: summary.widths[0].units,
+        hiddenWidth: summary.widths[1].units,
+        flops: summary.flopsPerSecond,
+        fullFlops: summary.fullFlopsPerSecond,
+        validationMse: summary.evaluation.value,
+        testMse,
+        inputWidthTrace,
+      };
+    }
+    throw new Error('synthetic run ended without a summary');
+  } finally {
+    task.dispose();
   }
-  const test = task.testSet();
-  const small = network.consolidate();
-  const [testMse, consolidatedTestMse] = [network, small].map((n) =>
-    tf.tidy(() => meanSquaredError(n.infer(test.x), test.y).dataSync()[0]),
-  );
-  const [inputWidth, hiddenWidth] = network.learnableWidths().map((w) => w.value());
-  const flops = tf.tidy(() => network.flopsPerSecond().dataSync()[0]);
-  const result = { alpha: config.alpha, inputWidth, hiddenWidth, flops, fullFlops: trainer.fullFlopsPerSecond, testMse, consolidatedTestMse, trace };
-  tf.dispose([test.x, test.y]);
-  trainer.dispose();
-  small.dispose();
-  network.dispose();
-  task.dispose();
-  return result;
 }

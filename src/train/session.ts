@@ -1,0 +1,210 @@
+import * as tf from '@tensorflow/tfjs';
+import { countNetwork } from '../dcl/count';
+import type { Network } from '../dcl/network';
+import type { LearnableWidth } from '../dcl/width';
+import type { Evaluation, ProgressEvent, RunConfig, RunSummary, WidthState } from '../protocol';
+import { MAX_PROGRESS_HZ } from '../protocol';
+import type { TrainingTask } from './task';
+import { WidthTrainer } from './trainer';
+
+/** Live controls of a running session; the worker writes them, the loop reads them every step. */
+export class RunControl {
+  alpha: number;
+  budgetFlopsPerSecond: number | null;
+  stopped = false;
+  private paused = false;
+  private resumeWaiters: (() => void)[] = [];
+
+  constructor(config: Pick<RunConfig, 'alpha' | 'budgetFlopsPerSecond'>) {
+    this.alpha = config.alpha;
+    this.budgetFlopsPerSecond = config.budgetFlopsPerSecond;
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.resumeWaiters.splice(0).forEach((wake) => wake());
+  }
+  stop(): void {
+    this.stopped = true;
+    this.resume();
+  }
+  waitWhilePaused(): Promise<void> {
+    return this.paused ? new Promise((wake) => this.resumeWaiters.push(wake)) : Promise.resolve();
+  }
+}
+
+export type SessionEvent =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'paused' }
+  | { type: 'finished'; summary: RunSummary };
+
+/**
+ * Budget mode treats α as the Lagrange multiplier of the FLOP budget: a PI controller
+ * on the relative excess e = C/budget − 1. The integral part is dual ascent; the
+ * proportional part damps the oscillation that Adam's momentum on κ otherwise causes.
+ * α may go negative, which lets the widths grow back when the model is under budget.
+ */
+export class BudgetController {
+  static readonly PROPORTIONAL = 1;
+  static readonly INTEGRAL = 0.01;
+  static readonly LIMIT = 50;
+  private integral: number;
+
+  constructor(startAlpha: number) {
+    this.integral = startAlpha;
+  }
+
+  update(flopsPerSecond: number, budget: number): number {
+    const excess = flopsPerSecond / budget - 1;
+    const limit = BudgetController.LIMIT;
+    this.integral = Math.max(-limit, Math.min(limit, this.integral + BudgetController.INTEGRAL * excess));
+    return Math.max(-limit, Math.min(limit, this.integral + BudgetController.PROPORTIONAL * excess));
+  }
+}
+
+export interface SessionOptions {
+  runId: string;
+  config: RunConfig;
+  task: TrainingTask;
+  control: RunControl;
+  backend: string;
+  /** Lets the host's message handlers run between steps (the worker must see pause/α). */
+  yieldToHost?: () => Promise<void>;
+  now?: () => number;
+}
+
+/** Train a task, yielding progress at most MAX_PROGRESS_HZ times a second plus every evaluation. */
+export async function* trainSession(options: SessionOptions): AsyncGenerator<SessionEvent> {
+  const { runId, config, task, control } = options;
+  const now = options.now ?? (() => performance.now());
+  const yieldToHost = options.yieldToHost ?? (() => Promise.resolve());
+  const trainer = new WidthTrainer(task.network, task.taskLoss, {
+    alpha: control.alpha,
+    learningRate: config.learningRate,
+    kappaLearningRate: config.kappaLearningRate,
+    seed: config.seed,
+  });
+  const widths = task.network.learnableWidths();
+  const started = now();
+  let activeMs = 0;
+  let lastEmit = -Infinity;
+  let skipped = 0;
+  let step = 0;
+  let evaluation: Evaluation | null = null;
+  let budget: BudgetController | null = null;
+  try {
+    while (step < config.steps && !control.stopped) {
+      if (control.isPaused) {
+        yield { type: 'paused' };
+        await control.waitWhilePaused();
+        if (control.stopped) break;
+      }
+      const t0 = now();
+      trainer.alpha = control.alpha;
+      const decay = cosineDecay(step, config.steps);
+      trainer.setLearningRates(config.learningRate * decay, config.kappaLearningRate * decay);
+      const { input, target } = task.nextBatch();
+      const result = trainer.step(input, target);
+      tf.dispose([input, target]);
+      step = result.step;
+      if (!result.finite) skipped++;
+      if (control.budgetFlopsPerSecond !== null) {
+        budget ??= new BudgetController(control.alpha);
+        control.alpha = budget.update(result.flopsPerSecond, control.budgetFlopsPerSecond);
+      } else {
+        budget = null;
+      }
+      const evaluated = step % config.evalEvery === 0 || step === config.steps;
+      evaluation = evaluated ? task.evaluate(task.network, 'validation') : null;
+      activeMs += now() - t0;
+      if (evaluated || now() - lastEmit >= 1000 / MAX_PROGRESS_HZ) {
+        lastEmit = now();
+        const stepsPerSecond = (1000 * step) / Math.max(activeMs, 1);
+        const memory = tf.memory();
+        yield {
+          type: 'progress',
+          event: {
+            runId,
+            step,
+            totalSteps: config.steps,
+            loss: result.loss,
+            taskLoss: result.taskLoss,
+            complexityTerm: result.loss - result.taskLoss,
+            complexityRatio: result.complexityRatio,
+            flopsPerSecond: result.flopsPerSecond,
+            fullFlopsPerSecond: trainer.fullFlopsPerSecond,
+            widths: widthStates(widths),
+            evaluation,
+            stepsPerSecond,
+            elapsedSeconds: (now() - started) / 1000,
+            etaSeconds: (config.steps - step) / stepsPerSecond,
+            numTensors: memory.numTensors,
+            memoryBytes: memory.numBytes,
+            alpha: control.alpha,
+            skippedSteps: skipped,
+          },
+        };
+      }
+      await yieldToHost();
+    }
+    yield { type: 'finished', summary: summarize(options, step, (now() - started) / 1000, now) };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Cosine decay from 1 to 10 %: late in a run the widths settle instead of wandering with the noisy task gradient. */
+export function cosineDecay(step: number, steps: number): number {
+  return 0.1 + 0.45 * (1 + Math.cos((Math.PI * Math.min(step, steps)) / steps));
+}
+
+export function widthStates(widths: LearnableWidth[]): WidthState[] {
+  return widths.map((w) => ({ name: w.name, units: w.value(), full: w.full, kappaMin: w.kappaMin }));
+}
+
+function summarize(options: SessionOptions, steps: number, wallSeconds: number, now: () => number): RunSummary {
+  const { task, config, runId, backend, control } = options;
+  const small = task.network.consolidate();
+  try {
+    const counted = countNetwork(small);
+    const full = countNetwork(task.network);
+    return {
+      runId,
+      config: { ...config, alpha: control.alpha },
+      backend,
+      steps,
+      widths: widthStates(task.network.learnableWidths()),
+      flopsPerSecond: counted.flopsPerSecond,
+      fullFlopsPerSecond: task.network.fullFlopsPerSecond(),
+      parameters: counted.parameters,
+      fullParameters: full.parameters,
+      evaluation: task.evaluate(small, 'validation'),
+      latencyMsPerSecond: latencyMs(small, task, now),
+      fullLatencyMsPerSecond: latencyMs(task.network, task, now),
+      wallSeconds,
+      finishedAt: Date.now(),
+      stoppedEarly: steps < config.steps,
+    };
+  } finally {
+    small.dispose();
+  }
+}
+
+/** Median wall time of inference per second of input (after one warm-up call). */
+export function latencyMs(network: Network, task: TrainingTask, now: () => number, repeats = 5): number {
+  const input = task.latencyInput();
+  const times: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const t0 = now();
+    tf.tidy(() => network.infer(input).dataSync());
+    if (i > 0) times.push(now() - t0);
+  }
+  input.dispose();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] / task.latencyInputSeconds;
+}

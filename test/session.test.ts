@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfig, RunSummary } from '../src/protocol';
+import { RunControl, trainSession, type SessionEvent } from '../src/train/session';
+import { createSyntheticTask } from '../src/train/syntheticTask';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const base: RunConfig = {
+  modelId: 'synthetic',
+  method: 'dcl',
+  alpha: 0,
+  budgetFlopsPerSecond: null,
+  steps: 300,
+  batchSize: 64,
+  learningRate: 1e-2,
+  kappaLearningRate: 3e-2,
+  kappaMin: {},
+  uniformFraction: 0.5,
+  seed: 1,
+  evalEvery: 100,
+  init: 'scratch',
+};
+
+async function run(config: RunConfig, onStep?: (step: number, control: RunControl) => void) {
+  const task = createSyntheticTask(config);
+  const control = new RunControl(config);
+  const events: SessionEvent[] = [];
+  let fakeClock = 0;
+  for await (const e of trainSession({ runId: 'r', config, task, control, backend: 'cpu', now: () => (fakeClock += 7) })) {
+    events.push(e);
+    if (e.type === 'progress') onStep?.(e.event.step, control);
+  }
+  task.dispose();
+  const summary = (events.at(-1) as { summary: RunSummary }).summary;
+  return { events, summary };
+}
+
+describe('training session', () => {
+  it('a raised α mid-run ends with fewer FLOP/s than the same run without it', async () => {
+    const plain = await run(base);
+    const raised = await run(base, (step, control) => {
+      if (step >= 100) control.alpha = 3;
+    });
+    expect(raised.summary.flopsPerSecond).toBeLessThan(0.8 * plain.summary.flopsPerSecond);
+    expect(raised.summary.config.alpha).toBe(3);
+  });
+
+  it('budget mode steers α until FLOP/s sit within ±5 % of the target', async () => {
+    const full = 2 * 32 * 32 + 32 + 2 * 32;
+    const budget = 0.4 * full;
+    const { events, summary } = await run({ ...base, steps: 500, budgetFlopsPerSecond: budget });
+    const flops = events.flatMap((e) => (e.type === 'progress' ? [e.event.flopsPerSecond] : []));
+    expect(Math.abs(flops.at(-1)! / budget - 1)).toBeLessThan(0.05);
+    expect(Math.abs(summary.flopsPerSecond / budget - 1)).toBeLessThan(0.08);
+  });
+
+  it('reports validation MSE, measured FLOP/s and latency at the end', async () => {
+    const { events, summary } = await run({ ...base, steps: 120, evalEvery: 60 });
+    const evaluations = events.filter((e) => e.type === 'progress' && e.event.evaluation);
+    expect(evaluations.length).toBe(2);
+    expect(summary.evaluation.metric).toBe('MSE');
+    expect(summary.evaluation.value).toBeGreaterThan(0);
+    expect(summary.parameters).toBeLessThanOrEqual(summary.fullParameters);
+    expect(summary.latencyMsPerSecond).toBeGreaterThan(0);
+    expect(summary.stoppedEarly).toBe(false);
+  });
+
+  it('stop ends the run early with a summary', async () => {
+    const { summary } = await run(base, (step, control) => {
+      if (step >= 20) control.stop();
+    });
+    expect(summary.stoppedEarly).toBe(true);
+    expect(summary.steps).toBeLessThan(40);
+  });
+});
