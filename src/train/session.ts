@@ -76,6 +76,8 @@ export interface SessionOptions {
   /** Lets the host's message handlers run between steps (the worker must see pause/α). */
   yieldToHost?: () => Promise<void>;
   now?: () => number;
+  /** Emit progress every this many steps instead of by wall time (command-line runs). */
+  progressEvery?: number;
 }
 
 /** Train a task, yielding progress at most MAX_PROGRESS_HZ times a second plus every evaluation. */
@@ -122,7 +124,8 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       const evaluated = step % config.evalEvery === 0 || step === config.steps;
       evaluation = evaluated ? task.evaluate(task.network, 'validation') : null;
       activeMs += now() - t0;
-      if (evaluated || now() - lastEmit >= 1000 / MAX_PROGRESS_HZ) {
+      const due = options.progressEvery ? step % options.progressEvery === 0 : now() - lastEmit >= 1000 / MAX_PROGRESS_HZ;
+      if (evaluated || due) {
         lastEmit = now();
         const stepsPerSecond = (1000 * step) / Math.max(activeMs, 1);
         const memory = tf.memory();

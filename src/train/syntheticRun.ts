@@ -37,7 +37,7 @@ export async function runSynthetic(overrides: Partial<RunConfig>, traceEvery = 5
   const task = createSyntheticTask(config);
   const inputWidthTrace: number[] = [];
   try {
-    for await (const e of trainSession({ runId: `alpha-${config.alpha}`, config, task, control: new RunControl(config), backend: 'node' })) {
+    for await (const e of trainSession({ runId: `alpha-${config.alpha}`, config, task, control: new RunControl(config), backend: 'node', progressEvery: traceEvery })) {
       if (e.type === 'progress' && e.event.step % traceEvery === 0) inputWidthTrace.push(e.event.widths[0].units);
       if (e.type !== 'finished') continue;
       const { summary } = e;
