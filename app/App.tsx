@@ -1,15 +1,37 @@
-import { StatusBar } from './StatusBar';
+import { AccuracyFlopsChart } from './charts/AccuracyFlopsChart';
+import { LossChart } from './charts/LossChart';
+import { WidthChart } from './charts/WidthChart';
+import { Controls } from './Controls';
 import { ErrorBanner } from './ErrorBanner';
+import { FinishedRuns } from './FinishedRuns';
+import { RunSummaryPanel } from './RunSummaryPanel';
+import { StatsPanel } from './StatsPanel';
+import { StatusBar } from './StatusBar';
 
 export function App() {
   return (
     <div className="app">
       <header className="app-header">
         <h1>Width trade-off explorer</h1>
-        <p className="subtitle">Learned layer widths for a small voice activity detector, trained live in your browser.</p>
+        <p className="subtitle">
+          Learned layer widths (feature-noise injection, arXiv 2601.13704) trained live in your browser: drag α and watch the
+          compute cost fall.
+        </p>
       </header>
       <ErrorBanner />
-      <main className="app-main" />
+      <main className="app-main">
+        <Controls />
+        <div className="dashboard">
+          <StatsPanel />
+          <AccuracyFlopsChart />
+          <div className="chart-row">
+            <WidthChart />
+            <LossChart />
+          </div>
+          <RunSummaryPanel />
+          <FinishedRuns />
+        </div>
+      </main>
       <StatusBar />
     </div>
   );

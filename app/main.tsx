@@ -1,11 +1,43 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { loadRuns } from './runStore';
+import { useAppStore, type AppState } from './store';
+import { parseSetup, serializeSetup } from './urlState';
 import { startWorker } from './worker';
 import './styles.css';
 
+declare global {
+  interface Window {
+    /** Read-only view of the UI state, for tests and for poking around in devtools. */
+    __explorer?: { readonly state: () => AppState };
+  }
+}
+
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');
+
+useAppStore.getState().setSetup(parseSetup(window.location.search));
+
+function writeSetupToUrl(): void {
+  const query = serializeSetup(useAppStore.getState().setup, window.location.search);
+  window.history.replaceState(null, '', `${window.location.pathname}${query}${window.location.hash}`);
+}
+
+// The URL follows the setup (debounced: dragging the slider must not flood the history API).
+let urlTimer: ReturnType<typeof setTimeout> | null = null;
+writeSetupToUrl();
+useAppStore.subscribe((state, previous) => {
+  if (state.setup === previous.setup) return;
+  if (urlTimer !== null) clearTimeout(urlTimer);
+  urlTimer = setTimeout(writeSetupToUrl, 250);
+});
+
+loadRuns()
+  .then((runs) => useAppStore.getState().setFinishedRuns(runs))
+  .catch((error: unknown) => useAppStore.getState().reportError(`Could not load finished runs: ${String(error)}`));
+
+Object.defineProperty(window, '__explorer', { value: Object.freeze({ state: () => useAppStore.getState() }) });
 
 startWorker();
 createRoot(container).render(

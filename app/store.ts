@@ -1,8 +1,32 @@
-/** UI state: everything the page shows, fed by messages from the trainer worker. */
+/** UI state: everything the page shows, fed by messages from the trainer worker. Plain numbers only. */
 import { create } from 'zustand';
-import type { BackendName, FromWorker } from '../src/protocol';
+import type { BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
+import { appendBounded } from './history';
+import type { WidthInfo } from './models';
+import { DEFAULT_SETUP } from './urlState';
 
 export type WorkerStatus = 'starting' | 'ready' | 'crashed';
+
+/** A validation point of the running model: x = FLOP/s at that step, y = metric as plotted. */
+export interface TrajectoryPoint {
+  x: number;
+  y: number;
+  step: number;
+}
+
+/** κ = K/N of every learnable width at one step, keyed by width name. */
+export type WidthRow = { step: number } & Record<string, number>;
+
+export interface LossRow {
+  step: number;
+  taskLoss: number;
+  complexityTerm: number;
+}
+
+export interface TensorSample {
+  step: number;
+  numTensors: number;
+}
 
 export interface AppState {
   workerStatus: WorkerStatus;
@@ -11,17 +35,52 @@ export interface AppState {
   backendReason: string;
   /** Errors reported by the worker or by its crash, newest last. */
   errors: string[];
+  /** The setup in the controls (and the URL); the next Train uses it. */
+  setup: RunConfig;
+  runState: RunState;
+  runId: string | null;
+  /** The setup the current (or last) run started with. */
+  runConfig: RunConfig | null;
+  latest: ProgressEvent | null;
+  trajectory: TrajectoryPoint[];
+  widthHistory: WidthRow[];
+  lossHistory: LossRow[];
+  tensorHistory: TensorSample[];
+  finishedRuns: RunSummary[];
+  lastSummary: RunSummary | null;
+  /** Width names and sizes the worker reported, per model (replaces the static table). */
+  reportedWidths: Partial<Record<ModelId, WidthInfo[]>>;
   receive(message: FromWorker): void;
+  receiveProgress(events: ProgressEvent[]): void;
   reportError(message: string): void;
   reportCrash(message: string): void;
   dismissErrors(): void;
+  setSetup(patch: Partial<RunConfig>): void;
+  beginRun(runId: string): void;
+  resetCharts(): void;
+  setFinishedRuns(runs: RunSummary[]): void;
 }
+
+/** The y value plotted for an evaluation: EER in %, MSE as is. */
+export function plottedMetric(evaluation: { metric: 'EER' | 'MSE'; value: number }): number {
+  return evaluation.metric === 'EER' ? 100 * evaluation.value : evaluation.value;
+}
+
+const emptyCharts = { latest: null, trajectory: [], widthHistory: [], lossHistory: [], tensorHistory: [] };
 
 export const useAppStore = create<AppState>()((set, get) => ({
   workerStatus: 'starting',
   backend: null,
   backendReason: '',
   errors: [],
+  setup: DEFAULT_SETUP,
+  runState: 'idle',
+  runId: null,
+  runConfig: null,
+  ...emptyCharts,
+  finishedRuns: [],
+  lastSummary: null,
+  reportedWidths: {},
   receive(message) {
     switch (message.type) {
       case 'ready':
@@ -31,10 +90,49 @@ export const useAppStore = create<AppState>()((set, get) => ({
         get().reportError(message.message);
         return;
       case 'state':
+        if (message.state === 'idle') set({ runState: 'idle' });
+        else if (message.runId === get().runId) set({ runState: message.state });
+        return;
       case 'progress':
+        get().receiveProgress([message.event]);
+        return;
       case 'runFinished':
+        set((state) => ({
+          finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== message.summary.runId), message.summary],
+          lastSummary: message.summary,
+        }));
         return;
     }
+  },
+  receiveProgress(events) {
+    const state = get();
+    const mine = events.filter((event) => event.runId === state.runId);
+    const latest = mine.at(-1);
+    if (latest === undefined || state.runConfig === null) return;
+    const trajectory = mine.flatMap((event) =>
+      event.evaluation === null ? [] : [{ x: event.flopsPerSecond, y: plottedMetric(event.evaluation), step: event.step }],
+    );
+    const widthRows = mine.map(
+      (event) => Object.fromEntries([['step', event.step], ...event.widths.map((w) => [w.name, w.units / w.full])]) as WidthRow,
+    );
+    const modelId = state.runConfig.modelId;
+    set({
+      latest,
+      trajectory: appendBounded(state.trajectory, trajectory),
+      widthHistory: appendBounded(state.widthHistory, widthRows),
+      lossHistory: appendBounded(
+        state.lossHistory,
+        mine.map((event) => ({ step: event.step, taskLoss: event.taskLoss, complexityTerm: event.complexityTerm })),
+      ),
+      tensorHistory: appendBounded(
+        state.tensorHistory,
+        mine.map((event) => ({ step: event.step, numTensors: event.numTensors })),
+      ),
+      reportedWidths:
+        state.reportedWidths[modelId] !== undefined || latest.widths.length === 0
+          ? state.reportedWidths
+          : { ...state.reportedWidths, [modelId]: latest.widths.map((w) => ({ name: w.name, full: w.full })) },
+    });
   },
   reportError(message) {
     set((state) => ({ errors: [...state.errors, message] }));
@@ -44,5 +142,17 @@ export const useAppStore = create<AppState>()((set, get) => ({
   },
   dismissErrors() {
     set({ errors: [] });
+  },
+  setSetup(patch) {
+    set((state) => ({ setup: { ...state.setup, ...patch } }));
+  },
+  beginRun(runId) {
+    set((state) => ({ runId, runState: 'loading', runConfig: state.setup, ...emptyCharts }));
+  },
+  resetCharts() {
+    set(emptyCharts);
+  },
+  setFinishedRuns(runs) {
+    set({ finishedRuns: runs, lastSummary: runs.at(-1) ?? null });
   },
 }));

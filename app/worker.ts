@@ -1,6 +1,7 @@
-/** Starts the trainer worker and wires its messages into the store. */
-import type { BackendName, ToWorker } from '../src/protocol';
-import { isBackendName, isFromWorker } from '../src/protocol';
+/** Starts the trainer worker and wires its messages into the store (progress batched to ≤ 10 Hz). */
+import type { BackendName, ProgressEvent, ToWorker } from '../src/protocol';
+import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '../src/protocol';
+import { saveRun } from './runStore';
 import { useAppStore } from './store';
 
 let worker: Worker | null = null;
@@ -25,9 +26,48 @@ function requestedBackends(search: string): BackendName[] | undefined {
   return known.length > 0 ? known : undefined;
 }
 
+/**
+ * Progress arrives at ≤ 10/s plus one per validation pass; the store (and so the
+ * charts) takes them in batches at most MAX_PROGRESS_HZ times a second.
+ */
+let pending: ProgressEvent[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+let lastFlush = 0;
+
+function flushProgress(): void {
+  flushTimer = null;
+  lastFlush = performance.now();
+  const events = pending;
+  pending = [];
+  if (events.length > 0) useAppStore.getState().receiveProgress(events);
+}
+
+function queueProgress(event: ProgressEvent): void {
+  pending.push(event);
+  if (flushTimer !== null) return;
+  const wait = Math.max(0, lastFlush + 1000 / MAX_PROGRESS_HZ - performance.now());
+  flushTimer = setTimeout(flushProgress, wait);
+}
+
+function receive(message: FromWorker): void {
+  if (message.type === 'progress') {
+    queueProgress(message.event);
+    return;
+  }
+  // Anything else may end the run: show the last progress first.
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushProgress();
+  useAppStore.getState().receive(message);
+  if (message.type === 'runFinished') {
+    saveRun(message.summary).catch((error: unknown) => {
+      useAppStore.getState().reportError(`Could not save the finished run: ${String(error)}`);
+    });
+  }
+}
+
 export function startWorker(): void {
   if (worker !== null) return;
-  const { receive, reportCrash } = useAppStore.getState();
+  const { reportCrash } = useAppStore.getState();
   try {
     worker = new Worker(new URL('../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
   } catch (error) {

@@ -1,10 +1,14 @@
 /// <reference lib="webworker" />
 /**
- * Trainer worker: owns every tensor. For now it picks the tfjs backend and
- * reports it; training runs are added on top of the same message protocol.
+ * Trainer worker: owns every tensor. It picks the tfjs backend, then runs one
+ * training session at a time, streaming plain-number progress to the page and
+ * taking live controls (pause, α, FLOP/s budget) between steps.
  */
+import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
-import type { BackendName, FromWorker, ToWorker } from '../src/protocol';
+import type { BackendName, FromWorker, RunConfig, ToWorker } from '../src/protocol';
+import { RunControl, trainSession } from '../src/train/session';
+import { createTask } from '../src/train/tasks';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -22,11 +26,67 @@ function wasmDirectory(): string {
   return new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, self.location.origin).href;
 }
 
-let initialised: Promise<void> | null = null;
+/** The app's base URL, where the bundled corpus and other assets are served. */
+export function appBaseUrl(): string {
+  return new URL(import.meta.env.BASE_URL, self.location.origin).href;
+}
 
-async function initialise(order: BackendName[] | undefined): Promise<void> {
+/**
+ * Lets queued messages (pause, α, stop) run between training steps. A
+ * MessageChannel round trip is a macrotask without setTimeout's 4 ms clamp.
+ */
+const hostChannel = new MessageChannel();
+const hostWaiters: (() => void)[] = [];
+hostChannel.port1.onmessage = () => hostWaiters.shift()?.();
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => {
+    hostWaiters.push(resolve);
+    hostChannel.port2.postMessage(null);
+  });
+}
+
+let initialised: Promise<BackendName> | null = null;
+
+async function initialise(order: BackendName[] | undefined): Promise<BackendName> {
   const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order });
   post({ type: 'ready', backend, reason });
+  return backend;
+}
+
+interface ActiveRun {
+  runId: string;
+  control: RunControl;
+}
+
+let active: ActiveRun | null = null;
+
+async function runTraining(runId: string, config: RunConfig): Promise<void> {
+  if (active !== null) {
+    post({ type: 'error', message: `A run (${active.runId}) is already in progress; stop it first.` });
+    return;
+  }
+  const control = new RunControl(config);
+  active = { runId, control };
+  post({ type: 'state', state: 'loading', runId });
+  try {
+    const backend = await (initialised ??= initialise(undefined));
+    const task = await createTask(config);
+    try {
+      post({ type: 'state', state: 'running', runId });
+      for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost })) {
+        if (event.type === 'progress') post({ type: 'progress', event: event.event });
+        else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
+        else post({ type: 'runFinished', summary: event.summary });
+      }
+    } finally {
+      task.dispose();
+    }
+  } catch (error) {
+    post({ type: 'error', message: `Run ${runId} failed: ${errorMessage(error)}` });
+  } finally {
+    active = null;
+    post({ type: 'state', state: 'idle', runId: null, detail: `tensors left: ${tf.memory().numTensors}` });
+  }
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -36,11 +96,25 @@ async function handle(message: ToWorker): Promise<void> {
       await initialised;
       return;
     case 'start':
+      await runTraining(message.runId, message.config);
+      return;
     case 'pause':
+      active?.control.pause();
+      return;
     case 'resume':
+      if (active !== null && active.control.isPaused) {
+        active.control.resume();
+        post({ type: 'state', state: 'running', runId: active.runId });
+      }
+      return;
     case 'stop':
+      active?.control.stop();
+      return;
     case 'setAlpha':
-      post({ type: 'error', message: `'${message.type}' is not implemented yet in the trainer worker` });
+      if (active !== null) active.control.alpha = message.alpha;
+      return;
+    case 'setBudget':
+      if (active !== null) active.control.budgetFlopsPerSecond = message.flopsPerSecond;
       return;
     default: {
       const unknown: never = message;

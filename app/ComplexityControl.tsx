@@ -1,0 +1,83 @@
+/** The complexity weight α (log slider with an explicit 0) or, instead, a FLOP/s budget the worker steers α to. */
+import { editSetup } from './actions';
+import { ALPHA_SLIDER_STEPS, alphaFromPosition, formatAlpha, positionFromAlpha } from './alphaScale';
+import { formatFlops } from './format';
+import { MODELS } from './models';
+import { NumberField } from './NumberField';
+import { useAppStore } from './store';
+
+export function ComplexityControl() {
+  const alpha = useAppStore((s) => s.setup.alpha);
+  const budget = useAppStore((s) => s.setup.budgetFlopsPerSecond);
+  const modelId = useAppStore((s) => s.setup.modelId);
+  const liveAlpha = useAppStore((s) => (s.runState === 'idle' ? null : (s.latest?.alpha ?? null)));
+  const fullFlops = useAppStore((s) => s.latest?.fullFlopsPerSecond ?? s.lastSummary?.fullFlopsPerSecond ?? null);
+  const budgetMode = budget !== null;
+  const defaultBudget = Math.round(0.5 * (fullFlops ?? MODELS[modelId].fullFlopsPerSecond ?? 1e6));
+
+  return (
+    <fieldset className="complexity" data-testid="complexity">
+      <legend>Complexity</legend>
+      <div className="mode-switch" role="radiogroup" aria-label="Steer by">
+        <label>
+          <input
+            type="radio"
+            name="complexity-mode"
+            checked={!budgetMode}
+            data-testid="mode-alpha"
+            onChange={() => editSetup({ budgetFlopsPerSecond: null })}
+          />
+          weight α
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="complexity-mode"
+            checked={budgetMode}
+            data-testid="mode-budget"
+            onChange={() => editSetup({ budgetFlopsPerSecond: defaultBudget })}
+          />
+          FLOP/s budget
+        </label>
+      </div>
+      <label className="alpha-slider">
+        <span>
+          α = <output data-testid="alpha-value">{formatAlpha(alpha)}</output>
+        </span>
+        <input
+          type="range"
+          min={0}
+          max={ALPHA_SLIDER_STEPS}
+          step={1}
+          value={positionFromAlpha(alpha)}
+          disabled={budgetMode}
+          aria-label="complexity weight α"
+          aria-valuetext={formatAlpha(alpha)}
+          data-testid="alpha-slider"
+          onChange={(event) => editSetup({ alpha: alphaFromPosition(Number(event.target.value)) })}
+        />
+        <span className="scale-ends">
+          <span>0</span>
+          <span>10⁻³</span>
+          <span>30</span>
+        </span>
+      </label>
+      {budgetMode && (
+        <NumberField
+          label="Budget (FLOP/s)"
+          value={budget}
+          min={1}
+          integer={false}
+          testId="budget-input"
+          title={fullFlops === null ? undefined : `full width: ${formatFlops(fullFlops)}`}
+          onCommit={(value) => editSetup({ budgetFlopsPerSecond: value })}
+        />
+      )}
+      <p className="hint" data-testid="alpha-in-use">
+        {liveAlpha === null
+          ? 'L = L_task + α · C(K) / C(K_max)'
+          : `α in use: ${formatAlpha(liveAlpha)}${budgetMode ? ' (set by the budget controller)' : ''}`}
+      </p>
+    </fieldset>
+  );
+}

@@ -1,0 +1,59 @@
+/** Live numbers of the running training: progress, speed, backend, worker memory, FLOP/s. */
+import { formatAlpha } from './alphaScale';
+import { formatBytes, formatFlops, formatSeconds, percent } from './format';
+import { useAppStore } from './store';
+
+function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
+  return (
+    <div className={warn === true ? 'stat warn' : 'stat'}>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+}
+
+export function StatsPanel() {
+  const latest = useAppStore((s) => s.latest);
+  const runState = useAppStore((s) => s.runState);
+  const backend = useAppStore((s) => s.backend);
+  const reason = useAppStore((s) => s.backendReason);
+
+  return (
+    <section className="panel stats" data-testid="stats" data-run-state={runState}>
+      <h2>
+        Training <span className={`badge ${runState}`}>{runState}</span>
+      </h2>
+      <dl>
+        <Stat label="Step" value={latest === null ? '–' : `${latest.step} / ${latest.totalSteps}`} testId="stat-step" />
+        <Stat label="Steps/s" value={latest === null ? '–' : latest.stepsPerSecond.toFixed(1)} testId="stat-steps-per-second" />
+        <Stat label="Elapsed" value={latest === null ? '–' : formatSeconds(latest.elapsedSeconds)} testId="stat-elapsed" />
+        <Stat label="ETA" value={latest === null || runState === 'idle' ? '–' : formatSeconds(latest.etaSeconds)} testId="stat-eta" />
+        <Stat
+          label="FLOP/s now"
+          value={latest === null ? '–' : `${formatFlops(latest.flopsPerSecond)} (${percent(latest.flopsPerSecond, latest.fullFlopsPerSecond)} of ${formatFlops(latest.fullFlopsPerSecond)})`}
+          testId="stat-flops"
+        />
+        <Stat label="α in use" value={latest === null ? '–' : formatAlpha(latest.alpha)} testId="stat-alpha" />
+        <Stat
+          label="Skipped steps (non-finite)"
+          value={latest === null ? '–' : String(latest.skippedSteps)}
+          testId="stat-skipped"
+          warn={latest !== null && latest.skippedSteps > 0}
+        />
+        <Stat label="Backend" value={backend ?? 'starting…'} testId="stat-backend" />
+        <Stat label="Worker tensors" value={latest === null ? '–' : String(latest.numTensors)} testId="stat-tensors" />
+        <Stat label="Worker memory" value={latest === null ? '–' : formatBytes(latest.memoryBytes)} testId="stat-memory" />
+      </dl>
+      {reason !== '' && (
+        <p className="hint" data-testid="stat-backend-reason">
+          WebGPU not used: {reason}
+        </p>
+      )}
+      {latest !== null && latest.skippedSteps > 0 && (
+        <p className="warning" role="alert" data-testid="skipped-warning">
+          {latest.skippedSteps} step(s) skipped because the loss or a gradient was not finite (NaN/∞). Try a smaller learning rate.
+        </p>
+      )}
+    </section>
+  );
+}

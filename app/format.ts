@@ -1,0 +1,30 @@
+/** Number formatting for the panels and chart axes. */
+export function formatSi(value: number, unit = ''): string {
+  if (!Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  const [scale, prefix] = abs >= 1e9 ? [1e9, 'G'] : abs >= 1e6 ? [1e6, 'M'] : abs >= 1e3 ? [1e3, 'k'] : [1, ''];
+  const scaled = value / scale;
+  const digits = Math.abs(scaled) >= 100 ? 0 : Math.abs(scaled) >= 10 ? 1 : 2;
+  return `${scaled.toFixed(digits)} ${prefix}${unit}`.trim();
+}
+
+export const formatFlops = (flops: number): string => formatSi(flops, 'FLOP/s');
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
+}
+
+export function formatMetric(metric: 'EER' | 'MSE', value: number): string {
+  return metric === 'EER' ? `${(100 * value).toFixed(2)} % EER` : `${value.toPrecision(3)} MSE`;
+}
+
+export const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
