@@ -13,7 +13,7 @@ export const SYNTHETIC_INPUTS = 32;
 export const SYNTHETIC_SIGNAL_INPUTS = 8;
 export const SYNTHETIC_HIDDEN = 32;
 export const SYNTHETIC_NOISE_STD = 0.1;
-const TEACHER_HIDDEN = 24;
+const TEACHER_HIDDEN = 12;
 
 /** The synthetic model's widths and their full sizes. */
 export const SYNTHETIC_WIDTHS = { input: SYNTHETIC_INPUTS, hidden: SYNTHETIC_HIDDEN };
@@ -38,7 +38,11 @@ export function syntheticNetwork({ seed, widths = {} }: SyntheticOptions): Netwo
   );
 }
 
-/** The fixed teacher: 8 → 24 tanh → 1, weights from its own seed (never the student's). */
+/**
+ * The target: a fixed random ReLU teacher on the 8 signal inputs, 8 → 12 → 1, plus
+ * noise. A student with fewer than 12 hidden units or 8 inputs cannot fit it, so error
+ * rises as the widths shrink below what the data needs.
+ */
 export class SyntheticTask {
   private readonly w1: tf.Tensor2D;
   private readonly w2: tf.Tensor2D;
@@ -48,8 +52,8 @@ export class SyntheticTask {
     teacherSeed = 1234,
     private readonly dataSeed = 1,
   ) {
-    this.w1 = tf.randomNormal([SYNTHETIC_SIGNAL_INPUTS, TEACHER_HIDDEN], 0, 2.5 / Math.sqrt(SYNTHETIC_SIGNAL_INPUTS), 'float32', teacherSeed);
-    this.w2 = tf.randomNormal([TEACHER_HIDDEN, 1], 0, 1 / Math.sqrt(TEACHER_HIDDEN), 'float32', teacherSeed + 1);
+    this.w1 = tf.randomNormal([SYNTHETIC_SIGNAL_INPUTS, TEACHER_HIDDEN], 0, 1 / Math.sqrt(SYNTHETIC_SIGNAL_INPUTS), 'float32', teacherSeed);
+    this.w2 = tf.randomNormal([TEACHER_HIDDEN, 1], 0, 2 / Math.sqrt(TEACHER_HIDDEN), 'float32', teacherSeed + 1);
     this.batchSeed = dataSeed * 7919;
   }
 
@@ -57,7 +61,7 @@ export class SyntheticTask {
   target(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const signal = tf.slice(x, [0, 0], [-1, SYNTHETIC_SIGNAL_INPUTS]);
-      return tf.matMul(tf.tanh(tf.matMul(signal, this.w1)), this.w2);
+      return tf.matMul(tf.relu(tf.matMul(signal, this.w1)), this.w2);
     });
   }
 
