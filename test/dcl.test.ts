@@ -300,3 +300,20 @@ describe('training loop', () => {
     network.dispose();
   });
 });
+
+describe('saved weights', () => {
+  it('round-trip through JSON and give the same outputs; a mismatched model is refused by name', async () => {
+    const { exportWeights, importWeights } = await import('../src/dcl/weights');
+    const source = mixedNetwork(3);
+    const target = mixedNetwork(50);
+    const json = JSON.parse(JSON.stringify(exportWeights(source, { command: 'test' })));
+    importWeights(target, json, 'weights.json');
+    const x = tf.randomNormal([2, 6, 12], 0, 1, 'float32', 4);
+    const diff = read(tf.max(tf.abs(tf.sub(source.infer(x), target.infer(x))))) as number;
+    expect(diff).toBe(0);
+    const other = new Network('other', [new Dense('d', new FixedWidth('x', 12), new FixedWidth('y', 1), 'linear', { seed: 1 })], 1);
+    expect(() => importWeights(other, json, 'weights.json')).toThrow(/weights.json: weights are for "mixed", not "other"/);
+    x.dispose();
+    [source, target, other].forEach((n) => n.dispose());
+  });
+});
