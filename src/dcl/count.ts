@@ -13,7 +13,9 @@ export type PrimitiveOp =
   | { op: 'layernorm'; features: number }
   | { op: 'softmax'; entries: number; count: number }
   | { op: 'attention'; length: number; embed: number; heads: number }
-  | { op: 'melFilterbank'; nFreq: number; nMels: number };
+  | { op: 'melFilterbank'; nFreq: number; nMels: number }
+  /** Attention per query frame over `context` frames: the attention count for `context` frames / context. */
+  | { op: 'windowedAttention'; context: number; embed: number; heads: number };
 
 const PER_ELEMENT = { linear: 0, relu: 1, sigmoid: 3, tanh: 7, silu: 4 };
 
@@ -37,6 +39,10 @@ export function primitiveFlops(p: PrimitiveOp): number {
     }
     case 'melFilterbank':
       return (2 * p.nFreq - 1) * p.nMels;
+    case 'windowedAttention': {
+      const { context: L, embed: E, heads } = p;
+      return heads * (2 * E * (3 * E + 2 * L - 2) + 4 * L - 1);
+    }
   }
 }
 

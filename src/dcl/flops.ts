@@ -51,3 +51,12 @@ export function attentionFlops(length: S, embed: S, heads: number): S {
 export function melFilterbankFlops(nFreq: number, nMels: S): S {
   return mul(2 * nFreq - 1, nMels);
 }
+
+/**
+ * Attention per query frame over a context of L frames (a streaming, windowed attention):
+ * the per-head attention formula for a block of L frames divided by L,
+ * 2E(3E + 2L − 2) + 4L − 1 per head (Q/K/V projections, scores, softmax, weighted sum).
+ */
+export function windowedAttentionFlops(context: number, embed: S, heads: number): S {
+  return tf.div(attentionFlops(tf.scalar(context), embed, heads), context);
+}

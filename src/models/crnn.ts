@@ -1,0 +1,41 @@
+import type { BandStatistics } from '../audio/features';
+import { Dense, GRU } from '../dcl/layers';
+import { Network } from '../dcl/network';
+import { FixedWidth } from '../dcl/width';
+import { LogMel } from './logMel';
+import { MatmulCausalConv1d } from './matmulConv';
+import { makeWidth, type WidthSpecs } from './widthSpec';
+
+/** Frames per second of every VAD model (10 ms hop). */
+export const VAD_FRAMES_PER_SECOND = 100;
+
+export const CRNN_WIDTH_NAMES = ['mel', 'conv', 'gru'] as const;
+export type CrnnWidthName = (typeof CRNN_WIDTH_NAMES)[number];
+export const CRNN_FULL_SIZES: Readonly<Record<CrnnWidthName, number>> = { mel: 80, conv: 32, gru: 32 };
+
+export interface CrnnOptions {
+  seed: number;
+  widths: WidthSpecs<CrnnWidthName>;
+  /** Causal convolution kernel in frames (default 3). */
+  kernelSize?: number;
+  statistics?: BandStatistics;
+}
+
+/**
+ * CRNN-like VAD: power spectrogram [B, T, 201] → speech probability per frame [B, T, 1].
+ * LogMel (80 bands) → causal conv (32 channels, ReLU) → GRU (32) → dense → sigmoid.
+ * Every hidden width may be learned (DCL) or fixed; the reader of each follows it (ACL).
+ */
+export function crnnNetwork({ seed, widths, kernelSize = 3, statistics }: CrnnOptions): Network {
+  const [mel, conv, gru] = CRNN_WIDTH_NAMES.map((n) => makeWidth(n, CRNN_FULL_SIZES[n], widths[n]));
+  return new Network(
+    'crnn',
+    [
+      new LogMel('log-mel', mel, { statistics }),
+      new MatmulCausalConv1d('conv', mel, conv, kernelSize, 'relu', { seed }),
+      new GRU('gru', conv, gru, { seed: seed + 1 }),
+      new Dense('output', gru, new FixedWidth('output', 1), 'sigmoid', { seed: seed + 3 }),
+    ],
+    VAD_FRAMES_PER_SECOND,
+  );
+}
