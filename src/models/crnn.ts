@@ -1,13 +1,11 @@
 import type { BandStatistics } from '../audio/features';
 import { Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
+import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
 import { LogMel } from './logMel';
+import { VAD_FRAMES_PER_SECOND } from './vad';
 import { MatmulCausalConv1d } from './matmulConv';
-import { makeWidth, type WidthSpecs } from './widthSpec';
-
-/** Frames per second of every VAD model (10 ms hop). */
-export const VAD_FRAMES_PER_SECOND = 100;
 
 export const CRNN_WIDTH_NAMES = ['mel', 'conv', 'gru'] as const;
 export type CrnnWidthName = (typeof CRNN_WIDTH_NAMES)[number];
@@ -15,7 +13,8 @@ export const CRNN_FULL_SIZES: Readonly<Record<CrnnWidthName, number>> = { mel: 8
 
 export interface CrnnOptions {
   seed: number;
-  widths: WidthSpecs<CrnnWidthName>;
+  /** Per width name; a missing name is learned with κ_min = 1/N. */
+  widths?: Partial<Record<CrnnWidthName, WidthSpec>>;
   /** Causal convolution kernel in frames (default 3). */
   kernelSize?: number;
   statistics?: BandStatistics;
@@ -26,7 +25,7 @@ export interface CrnnOptions {
  * LogMel (80 bands) → causal conv (32 channels, ReLU) → GRU (32) → dense → sigmoid.
  * Every hidden width may be learned (DCL) or fixed; the reader of each follows it (ACL).
  */
-export function crnnNetwork({ seed, widths, kernelSize = 3, statistics }: CrnnOptions): Network {
+export function crnnNetwork({ seed, widths = {}, kernelSize = 3, statistics }: CrnnOptions): Network {
   const [mel, conv, gru] = CRNN_WIDTH_NAMES.map((n) => makeWidth(n, CRNN_FULL_SIZES[n], widths[n]));
   return new Network(
     'crnn',

@@ -2,11 +2,11 @@ import type { BandStatistics } from '../audio/features';
 import { Dense } from '../dcl/layers';
 import type { Layer } from '../dcl/layer';
 import { Network } from '../dcl/network';
+import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
-import { VAD_FRAMES_PER_SECOND } from './crnn';
 import { LogMel } from './logMel';
+import { VAD_FRAMES_PER_SECOND } from './vad';
 import { CausalMix, FeedForwardBlock, RmsNormLayer, WindowedAttentionBlock } from './transformerLayers';
-import { makeWidth, type WidthSpecs } from './widthSpec';
 
 export const TRANSFORMER_WIDTH_NAMES = ['mel', 'ff1', 'ff2'] as const;
 export type TransformerWidthName = (typeof TRANSFORMER_WIDTH_NAMES)[number];
@@ -19,7 +19,8 @@ export const TRANSFORMER_MIX_KERNEL = 3;
 
 export interface TransformerOptions {
   seed: number;
-  widths: WidthSpecs<TransformerWidthName>;
+  /** Per width name; a missing name is learned with κ_min = 1/N. */
+  widths?: Partial<Record<TransformerWidthName, WidthSpec>>;
   /** Attention context in frames (default 16). */
   context?: number;
   statistics?: BandStatistics;
@@ -31,7 +32,7 @@ export interface TransformerOptions {
  * (pre-RMS-norm, residual) → RMS norm → dense → sigmoid. The residual stream width is the
  * mel width, so learning fewer bands narrows the whole model.
  */
-export function transformerNetwork({ seed, widths, context = TRANSFORMER_CONTEXT, statistics }: TransformerOptions): Network {
+export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics }: TransformerOptions): Network {
   const [mel, ff1, ff2] = TRANSFORMER_WIDTH_NAMES.map((n) => makeWidth(n, TRANSFORMER_FULL_SIZES[n], widths[n]));
   const layers: Layer[] = [
     new LogMel('log-mel', mel, { statistics }),
