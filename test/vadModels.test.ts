@@ -1,0 +1,223 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { N_FREQ } from '../src/audio/features';
+import { countNetwork } from '../src/dcl/count';
+import { isLearnable } from '../src/dcl/width';
+import { Network, seededContext } from '../src/dcl/network';
+import type { WidthSpec } from '../src/dcl/widthSpec';
+import { CRNN_FULL_SIZES, crnnNetwork } from '../src/models/crnn';
+import { MODEL_FAMILIES } from '../src/models/registry';
+import { TRANSFORMER_CONTEXT, TRANSFORMER_FULL_SIZES, transformerNetwork } from '../src/models/transformer';
+import { frameBinaryCrossEntropy } from '../src/models/vad';
+import { WidthTrainer } from '../src/train/trainer';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+interface Family {
+  name: string;
+  fullSizes: Readonly<Record<string, number>>;
+  build(seed: number, widths?: Record<string, WidthSpec>): Network;
+  /** A fractional K per width, in network order. */
+  fractional: number[];
+}
+
+const FAMILIES: Family[] = [
+  { name: 'crnn', fullSizes: CRNN_FULL_SIZES, build: (seed, widths) => crnnNetwork({ seed, widths }), fractional: [41.3, 17.6, 9.45] },
+  {
+    name: 'transformer',
+    fullSizes: TRANSFORMER_FULL_SIZES,
+    build: (seed, widths) => transformerNetwork({ seed, widths }),
+    fractional: [37.4, 50.7, 21.2],
+  },
+];
+
+/** A power spectrogram with the dynamic range of real audio (log-uniform over 1e-6 … 10). */
+function spectrogram(batch: number, frames: number, seed: number): tf.Tensor3D {
+  return tf.tidy(() => tf.exp(tf.randomUniform([batch, frames, N_FREQ], Math.log(1e-6), Math.log(10), 'float32', seed)) as tf.Tensor3D);
+}
+
+const read = (t: tf.Tensor) => {
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
+};
+
+for (const family of FAMILIES) {
+  describe(`${family.name} VAD`, () => {
+    it('has the family widths, learnable by default, and outputs a probability per frame', () => {
+      const network = family.build(1);
+      const widths = network.learnableWidths();
+      expect(widths.map((w) => [w.name, w.full])).toEqual(Object.entries(family.fullSizes));
+      expect(network.callsPerSecond).toBe(100);
+      const x = spectrogram(2, 30, 1);
+      const y = network.infer(x);
+      expect(y.shape).toEqual([2, 30, 1]);
+      const values = y.dataSync();
+      expect(values.every((v) => v > 0 && v < 1)).toBe(true);
+      tf.dispose([x, y]);
+      network.dispose();
+    });
+
+    it('consolidates exactly at fractional widths of every DCL', () => {
+      const network = family.build(2);
+      const widths = network.learnableWidths();
+      widths.forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
+      const small = network.consolidate();
+      expect(small.learnableWidths()).toHaveLength(0);
+      const kept = family.fractional.map(Math.ceil);
+      for (const layer of small.layers) {
+        for (const w of layer.widths()) {
+          const i = widths.findIndex((l) => l.name === w.name);
+          if (i >= 0) expect(w.full).toBe(kept[i]);
+        }
+      }
+      const x = spectrogram(3, 2 * TRANSFORMER_CONTEXT + 7, 2);
+      const diff = tf.tidy(() => {
+        const full = network.infer(x);
+        const sliced = small.infer(x);
+        // Not saturated: the comparison would be vacuous at 0 or 1.
+        expect(tf.moments(full).variance.dataSync()[0]).toBeGreaterThan(1e-6);
+        return tf.max(tf.abs(tf.sub(full, sliced))).dataSync()[0];
+      });
+      expect(diff).toBeLessThan(1e-5);
+      expect(countNetwork(small).parameters).toBeLessThan(countNetwork(network).parameters);
+      x.dispose();
+      small.dispose();
+      network.dispose();
+    });
+
+    it('keeps the stream exact layer by layer: units past ⌈K⌉ are 0 and the kept ones are √a × the consolidated ones', () => {
+      const network = family.build(3);
+      const widths = network.learnableWidths();
+      widths.forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
+      const small = network.consolidate();
+      const x = spectrogram(2, 24, 3);
+      let full: tf.Tensor = x.clone();
+      let sliced: tf.Tensor = x.clone();
+      const infer = seededContext('infer', 0);
+      for (let i = 0; i < network.layers.length - 1; i++) {
+        const [nextFull, nextSliced] = [network.layers[i].apply(full, infer), small.layers[i].apply(sliced, infer)];
+        tf.dispose([full, sliced]);
+        [full, sliced] = [nextFull, nextSliced];
+        const width = network.layers[i].outWidth;
+        if (!isLearnable(width)) continue;
+        const n = small.layers[i].outWidth.full;
+        const [past, kept] = tf.tidy(() => {
+          const gain = tf.sqrt(width.activity()).slice(0, n);
+          const head = tf.slice(full, [0, 0, 0], [-1, -1, n]);
+          const tail = tf.slice(full, [0, 0, n], [-1, -1, -1]);
+          return [tf.max(tf.abs(tail)).dataSync()[0], tf.max(tf.abs(tf.sub(head, tf.mul(sliced, gain)))).dataSync()[0]];
+        });
+        expect(past, network.layers[i].name).toBe(0);
+        expect(kept, network.layers[i].name).toBeLessThan(1e-4);
+      }
+      tf.dispose([x, full, sliced]);
+      small.dispose();
+      network.dispose();
+    });
+
+    it('FLOP polynomial and parameter count equal the independent count of the consolidated model at integer widths', () => {
+      const network = family.build(4);
+      const widths = network.learnableWidths();
+      let seed = 11;
+      const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (let trial = 0; trial < 5; trial++) {
+        widths.forEach((w) => w.setUnits(1 + Math.floor(rand() * w.full)));
+        const polynomial = read(network.flopsPerSecond());
+        const small = network.consolidate();
+        const counted = countNetwork(small);
+        expect(polynomial).toBeCloseTo(counted.flopsPerSecond, 0);
+        expect(network.parameterCount()).toBeCloseTo(counted.parameters, 0);
+        small.dispose();
+      }
+      widths.forEach((w) => w.setUnits(w.full));
+      expect(network.fullFlopsPerSecond()).toBeCloseTo(countNetwork(network).flopsPerSecond, 0);
+      network.dispose();
+    });
+
+    it('gives every κ a finite, non-zero task gradient at fractional K, and a positive complexity gradient', () => {
+      const network = family.build(5);
+      const widths = network.learnableWidths();
+      widths.forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
+      const x = spectrogram(4, 24, 5);
+      const target = tf.cast(tf.greater(tf.randomUniform([4, 24, 1], 0, 1, 'float32', 6), 0.5), 'float32');
+      const ctx = seededContext('train', 7);
+      const kappas = widths.map((w) => w.kappa);
+      const task = tf.variableGrads(() => frameBinaryCrossEntropy(network.apply(x, ctx), target), kappas);
+      const complexity = tf.variableGrads(() => network.flopsPerSecond(), kappas);
+      for (const w of widths) {
+        const g = task.grads[w.kappa.name].dataSync()[0];
+        expect(Number.isFinite(g), w.name).toBe(true);
+        expect(Math.abs(g), w.name).toBeGreaterThan(0);
+        expect(complexity.grads[w.kappa.name].dataSync()[0], w.name).toBeGreaterThan(0);
+      }
+      tf.dispose([x, target, task.value, complexity.value, ...Object.values(task.grads), ...Object.values(complexity.grads)]);
+      network.dispose();
+    });
+
+    it('does not leak tensors across training steps', () => {
+      const network = family.build(6);
+      const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
+      const x = spectrogram(2, 12, 8);
+      const y = tf.cast(tf.greater(tf.randomUniform([2, 12, 1], 0, 1, 'float32', 9), 0.5), 'float32');
+      let after3 = 0;
+      for (let i = 1; i <= 15; i++) {
+        trainer.step(x, y);
+        if (i === 3) after3 = tf.memory().numTensors;
+      }
+      expect(tf.memory().numTensors).toBe(after3);
+      tf.dispose([x, y]);
+      trainer.dispose();
+      network.dispose();
+    });
+
+    // A short batch leaves some ReLU units at 0 on every frame: their σ is 0, and the gate's
+    // σ = stopGradient(√variance) then back-propagates 0/0 = NaN (fix: √(stopGradient(variance))).
+    it('trains with finite steps when a ReLU unit is 0 over the whole batch', () => {
+      const network = family.build(6);
+      const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
+      const x = spectrogram(2, 12, 8);
+      const y = tf.cast(tf.greater(tf.randomUniform([2, 12, 1], 0, 1, 'float32', 9), 0.5), 'float32');
+      const results = [1, 2, 3].map(() => trainer.step(x, y));
+      expect(results.map((r) => r.finite)).toEqual([true, true, true]);
+      expect(results[2].loss).not.toBe(results[0].loss);
+      tf.dispose([x, y]);
+      trainer.dispose();
+      network.dispose();
+    });
+
+    it('builds the uniform-width baseline at the requested fixed sizes', () => {
+      const sizes = Object.fromEntries(Object.entries(family.fullSizes).map(([name, full]) => [name, Math.max(1, Math.round(full * 0.3))]));
+      const specs = Object.fromEntries(Object.entries(sizes).map(([name, units]) => [name, { kind: 'fixed', units } as WidthSpec]));
+      const network = family.build(7, specs);
+      expect(network.learnableWidths()).toHaveLength(0);
+      const seen = new Map<string, number>();
+      for (const layer of network.layers) for (const w of layer.widths()) seen.set(w.name, w.full);
+      for (const [name, units] of Object.entries(sizes)) expect(seen.get(name), name).toBe(units);
+      const x = spectrogram(2, 20, 10);
+      const y = network.infer(x);
+      expect(y.shape).toEqual([2, 20, 1]);
+      // Its FLOPs are those of a learned model consolidated to the same sizes.
+      const learned = family.build(7);
+      learned.learnableWidths().forEach((w) => w.setUnits(sizes[w.name]));
+      expect(network.fullFlopsPerSecond()).toBeCloseTo(read(learned.flopsPerSecond()), 0);
+      expect(countNetwork(network).parameters).toBeCloseTo(learned.parameterCount(), 0);
+      tf.dispose([x, y]);
+      learned.dispose();
+      network.dispose();
+    });
+  });
+}
+
+describe('model registry', () => {
+  it('lists every family with its widths, and builds each', () => {
+    for (const family of Object.values(MODEL_FAMILIES)) {
+      const network = family.build({ seed: 1 });
+      expect(network.learnableWidths().map((w) => w.name)).toEqual([...family.widthNames]);
+      expect(network.learnableWidths().map((w) => w.full)).toEqual(family.widthNames.map((n) => family.fullSizes[n]));
+      network.dispose();
+    }
+  });
+});
