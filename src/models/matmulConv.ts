@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyActivation, checkLastDim, gateOutput, type ApplyContext, type PlanLookup } from '../dcl/layer';
 import { CausalConv1d } from '../dcl/layers';
+import { causalTaps } from './causalTaps';
 
 /**
- * The core CausalConv1d computed as one matmul over the k shifted copies of the input
- * (im2col): same weights, FLOPs, slicing and output. tf.conv1d's gradient needs
+ * The core CausalConv1d computed as one matmul over the k causal shifts of the input
+ * (im2col, see causalTaps): same weights, FLOPs, slicing and output. tf.conv1d's gradient needs
  * Conv2DBackpropFilter, which the wasm backend does not register and which costs ≈ 3 s a
  * step on the tfjs CPU backend for the CRNN; the matmul form trains on every backend.
  */
@@ -15,13 +16,8 @@ export class MatmulCausalConv1d extends CausalConv1d {
     const [batch, steps, channels] = x.shape;
     const k = this.kernelSize;
     return tf.tidy(() => {
-      const padded = tf.pad(x, [
-        [0, 0],
-        [k - 1, 0],
-        [0, 0],
-      ]);
-      const taps = Array.from({ length: k }, (_, j) => tf.slice(padded, [0, j, 0], [batch, steps, channels]));
-      const columns = tf.reshape(k === 1 ? taps[0] : tf.concat(taps, 2), [-1, k * channels]) as tf.Tensor2D;
+      const taps = causalTaps(x, k);
+      const columns = k === 1 ? taps[0] : tf.concat(taps, 1);
       const kernel = tf.reshape(this.kernel, [k * channels, this.outWidth.full]) as tf.Tensor2D;
       const y = tf.reshape(tf.add(tf.matMul(columns, kernel), this.bias), [batch, steps, this.outWidth.full]);
       return gateOutput(applyActivation(y, this.activation), this.outWidth, ctx);

@@ -14,6 +14,7 @@ import {
   type WidthValue,
 } from '../dcl/layer';
 import type { Width } from '../dcl/width';
+import { causalTaps } from './causalTaps';
 
 /*
  * Layers of a transformer whose residual stream width is a learnable width (tied to the mel
@@ -108,16 +109,11 @@ export class CausalMix implements Layer {
   apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
     if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);
     checkLastDim(this.name, x, this.inWidth.full);
-    const [batch, steps, n] = x.shape;
     return tf.tidy(() => {
-      const padded = tf.pad(x, [
-        [0, 0],
-        [this.kernelSize - 1, 0],
-        [0, 0],
-      ]);
-      const taps = tf.unstack(this.kernel).map((w, j) => tf.mul(tf.slice(padded, [0, j, 0], [batch, steps, n]), w));
-      const mixed = tf.add(tf.addN(taps), this.bias);
-      return tf.add(x, gateOutput(mixed, this.inWidth, ctx));
+      const taps = causalTaps(x, this.kernelSize);
+      const weights = tf.unstack(this.kernel);
+      const mixed = tf.add(tf.addN(taps.map((tap, j) => tf.mul(tap, weights[j]))), this.bias);
+      return tf.add(x, gateOutput(tf.reshape(mixed, x.shape), this.inWidth, ctx));
     });
   }
 
@@ -167,8 +163,13 @@ export class CausalMix implements Layer {
 export class WindowedAttentionBlock implements Layer {
   readonly kind = 'attention';
   readonly norm: RmsNorm;
-  readonly qkv: tf.Variable; // [N, 3N]
-  readonly qkvBias: tf.Variable; // [3N]
+  /** Q, K, V projections, each [N, N] with a bias [N]: three matmuls, no split (a split on the last axis is slow on tfjs CPU). */
+  readonly query: tf.Variable;
+  readonly key: tf.Variable;
+  readonly value: tf.Variable;
+  readonly queryBias: tf.Variable;
+  readonly keyBias: tf.Variable;
+  readonly valueBias: tf.Variable;
   readonly output: tf.Variable; // [N, N]
   readonly outputBias: tf.Variable; // [N]
   /** 1/√N of the full model, kept through consolidation. */
@@ -178,24 +179,19 @@ export class WindowedAttentionBlock implements Layer {
     readonly name: string,
     readonly inWidth: Width,
     readonly context: number,
-    init:
-      | { seed: number }
-      | { norm: RmsNorm; qkv: tf.Tensor; qkvBias: tf.Tensor; output: tf.Tensor; outputBias: tf.Tensor; scoreScale: number },
+    init: { seed: number } | ({ norm: RmsNorm; scoreScale: number } & Record<AttentionWeight, tf.Tensor>),
   ) {
     const n = inWidth.full;
     if ('seed' in init) {
       this.norm = new RmsNorm(n, n);
-      this.qkv = variable(glorot([n, 3 * n], n, n, init.seed));
-      this.qkvBias = variable(tf.zeros([3 * n]));
-      this.output = variable(tf.mul(glorot([n, n], n, n, init.seed + 1), 0.5));
-      this.outputBias = variable(tf.zeros([n]));
+      [this.query, this.key, this.value] = [0, 1, 2].map((i) => variable(glorot([n, n], n, n, init.seed + i)));
+      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [0, 1, 2, 3].map(() => variable(tf.zeros([n])));
+      this.output = variable(tf.mul(glorot([n, n], n, n, init.seed + 3), 0.5));
       this.scoreScale = 1 / Math.sqrt(n);
     } else {
       this.norm = init.norm;
-      this.qkv = variable(init.qkv);
-      this.qkvBias = variable(init.qkvBias);
-      this.output = variable(init.output);
-      this.outputBias = variable(init.outputBias);
+      [this.query, this.key, this.value, this.output] = [init.query, init.key, init.value, init.output].map(variable);
+      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [init.queryBias, init.keyBias, init.valueBias, init.outputBias].map(variable);
       this.scoreScale = init.scoreScale;
     }
   }
@@ -210,8 +206,9 @@ export class WindowedAttentionBlock implements Layer {
     const [batch, steps, n] = x.shape;
     return tf.tidy(() => {
       const h = tf.reshape(this.norm.apply(x), [-1, n]) as tf.Tensor2D;
-      const projected = tf.reshape(tf.add(tf.matMul(h, this.qkv as tf.Tensor2D), this.qkvBias), [batch, steps, 3 * n]);
-      const [q, k, v] = tf.split(projected, 3, 2).map((t) => gateOutput(t, this.inWidth, ctx) as tf.Tensor3D);
+      const project = (w: tf.Variable, b: tf.Variable) =>
+        gateOutput(tf.reshape(tf.add(tf.matMul(h, w as tf.Tensor2D), b), [batch, steps, n]), this.inWidth, ctx) as tf.Tensor3D;
+      const [q, k, v] = [project(this.query, this.queryBias), project(this.key, this.keyBias), project(this.value, this.valueBias)];
       const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), this.scoreScale), bandMask(steps, this.context));
       const mixed = tf.reshape(tf.matMul(tf.softmax(scores), v), [-1, n]) as tf.Tensor2D;
       const y = tf.reshape(tf.add(tf.matMul(mixed, this.output as tf.Tensor2D), this.outputBias), [batch, steps, n]);
@@ -227,7 +224,7 @@ export class WindowedAttentionBlock implements Layer {
     });
   }
 
-  /** gain N + qkv 3N² + 3N + output N² + N. */
+  /** gain N + Q, K, V 3(N² + N) + output N² + N. */
   parameters(k: WidthValue): tf.Scalar {
     return tf.tidy(() => {
       const e = k(this.inWidth);
@@ -240,9 +237,10 @@ export class WindowedAttentionBlock implements Layer {
   }
 
   primitives(): PrimitiveOp[] {
-    const [embed, threeE] = this.qkv.shape;
+    const [embed, qOut] = this.query.shape;
     const [outIn, outOut] = this.output.shape;
-    if (threeE !== 3 * embed || outIn !== embed) throw new Error(`${this.name}: inconsistent attention weight shapes`);
+    const square = [this.query, this.key, this.value, this.output].every((w) => w.shape[0] === embed && w.shape[1] === embed);
+    if (!square || qOut !== embed || outIn !== embed) throw new Error(`${this.name}: inconsistent attention weight shapes`);
     return [
       { op: 'layernorm', features: this.norm.gain.shape[0] },
       { op: 'windowedAttention', context: this.context, embed, heads: 1 },
@@ -251,35 +249,35 @@ export class WindowedAttentionBlock implements Layer {
   }
 
   variables(): tf.Variable[] {
-    return [this.norm.gain, this.qkv, this.qkvBias, this.output, this.outputBias];
+    return [this.norm.gain, this.query, this.key, this.value, this.queryBias, this.keyBias, this.valueBias, this.output, this.outputBias];
   }
 
   consolidate(plan: PlanLookup): WindowedAttentionBlock {
     const p = plan(this.inWidth);
-    const n = this.inWidth.full;
-    const sliced = tf.tidy(() => {
-      const rows = sliceInput(this.qkv, 0, p);
-      const [wq, wk, wv] = [0, 1, 2].map((i) => sliceAxis(rows, 1, i * n, n));
-      const [bq, bk, bv] = [0, 1, 2].map((i) => sliceAxis(this.qkvBias, 0, i * n, n));
-      return {
-        qkv: tf.concat([sliceInput(wq, 1, p), sliceInput(wk, 1, p), sliceAxis(wv, 1, 0, p.keep)], 1),
-        qkvBias: tf.concat([sliceInput(bq, 0, p), sliceInput(bk, 0, p), sliceAxis(bv, 0, 0, p.keep)], 0),
-        output: sliceAxis(sliceInput(this.output, 0, p), 1, 0, p.keep),
-        outputBias: sliceAxis(this.outputBias, 0, 0, p.keep),
-      };
-    });
-    return new WindowedAttentionBlock(this.name, p.width, this.context, {
-      norm: this.norm.consolidate(p),
-      ...sliced,
-      scoreScale: this.scoreScale,
-    });
+    const sliced = tf.tidy(() => ({
+      // Q and K are gated outputs that meet in a product: fold g into their rows (input) and their boundary column.
+      query: sliceInput(sliceInput(this.query, 0, p), 1, p),
+      key: sliceInput(sliceInput(this.key, 0, p), 1, p),
+      queryBias: sliceInput(this.queryBias, 0, p),
+      keyBias: sliceInput(this.keyBias, 0, p),
+      // V's boundary g folds into the rows of the output projection instead.
+      value: sliceAxis(sliceInput(this.value, 0, p), 1, 0, p.keep),
+      valueBias: sliceAxis(this.valueBias, 0, 0, p.keep),
+      output: sliceAxis(sliceInput(this.output, 0, p), 1, 0, p.keep),
+      outputBias: sliceAxis(this.outputBias, 0, 0, p.keep),
+    }));
+    return new WindowedAttentionBlock(this.name, p.width, this.context, { norm: this.norm.consolidate(p), scoreScale: this.scoreScale, ...sliced });
   }
 
   dispose(): void {
     this.norm.dispose();
-    [this.qkv, this.qkvBias, this.output, this.outputBias].forEach((v) => v.dispose());
+    this.variables()
+      .slice(1)
+      .forEach((v) => v.dispose());
   }
 }
+
+type AttentionWeight = 'query' | 'key' | 'value' | 'queryBias' | 'keyBias' | 'valueBias' | 'output' | 'outputBias';
 
 /** Additive mask [T, T]: 0 where 0 ≤ t − s < context, −1e9 elsewhere (causal window). */
 function bandMask(steps: number, context: number): tf.Tensor2D {
