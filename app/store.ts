@@ -51,7 +51,8 @@ export interface AppState {
   /** Width names and sizes the worker reported, per model (replaces the static table). */
   reportedWidths: Partial<Record<ModelId, WidthInfo[]>>;
   receive(message: FromWorker): void;
-  receiveProgress(events: ProgressEvent[]): void;
+  /** Takes progress events into the given parts of the state (all by default). */
+  receiveProgress(events: ProgressEvent[], parts?: readonly ProgressPart[]): void;
   reportError(message: string): void;
   reportCrash(message: string): void;
   dismissErrors(): void;
@@ -60,6 +61,13 @@ export interface AppState {
   resetCharts(): void;
   setFinishedRuns(runs: RunSummary[]): void;
 }
+
+/**
+ * The parts of the state progress events feed. Each chart reads one part, so the
+ * host can update them in separate tasks and no single task renders every chart.
+ */
+export const PROGRESS_PARTS = ['stats', 'trajectory', 'widths', 'losses'] as const;
+export type ProgressPart = (typeof PROGRESS_PARTS)[number];
 
 /** The y value plotted for an evaluation: EER in %, MSE as is. */
 export function plottedMetric(evaluation: { metric: 'EER' | 'MSE'; value: number }): number {
@@ -104,35 +112,44 @@ export const useAppStore = create<AppState>()((set, get) => ({
         return;
     }
   },
-  receiveProgress(events) {
+  receiveProgress(events, parts = PROGRESS_PARTS) {
     const state = get();
     const mine = events.filter((event) => event.runId === state.runId);
     const latest = mine.at(-1);
     if (latest === undefined || state.runConfig === null) return;
-    const trajectory = mine.flatMap((event) =>
-      event.evaluation === null ? [] : [{ x: event.flopsPerSecond, y: plottedMetric(event.evaluation), step: event.step }],
-    );
-    const widthRows = mine.map(
-      (event) => Object.fromEntries([['step', event.step], ...event.widths.map((w) => [w.name, w.units / w.full])]) as WidthRow,
-    );
     const modelId = state.runConfig.modelId;
-    set({
-      latest,
-      trajectory: appendBounded(state.trajectory, trajectory),
-      widthHistory: appendBounded(state.widthHistory, widthRows),
-      lossHistory: appendBounded(
-        state.lossHistory,
-        mine.map((event) => ({ step: event.step, taskLoss: event.taskLoss, complexityTerm: event.complexityTerm })),
-      ),
-      tensorHistory: appendBounded(
+    const patch: Partial<AppState> = {};
+    if (parts.includes('stats')) {
+      patch.latest = latest;
+      patch.tensorHistory = appendBounded(
         state.tensorHistory,
         mine.map((event) => ({ step: event.step, numTensors: event.numTensors })),
-      ),
-      reportedWidths:
-        state.reportedWidths[modelId] !== undefined || latest.widths.length === 0
-          ? state.reportedWidths
-          : { ...state.reportedWidths, [modelId]: latest.widths.map((w) => ({ name: w.name, full: w.full })) },
-    });
+      );
+      if (state.reportedWidths[modelId] === undefined && latest.widths.length > 0) {
+        patch.reportedWidths = { ...state.reportedWidths, [modelId]: latest.widths.map((w) => ({ name: w.name, full: w.full })) };
+      }
+    }
+    if (parts.includes('trajectory')) {
+      patch.trajectory = appendBounded(
+        state.trajectory,
+        mine.flatMap((event) =>
+          event.evaluation === null ? [] : [{ x: event.flopsPerSecond, y: plottedMetric(event.evaluation), step: event.step }],
+        ),
+      );
+    }
+    if (parts.includes('widths')) {
+      patch.widthHistory = appendBounded(
+        state.widthHistory,
+        mine.map((event) => Object.fromEntries([['step', event.step], ...event.widths.map((w) => [w.name, w.units / w.full])]) as WidthRow),
+      );
+    }
+    if (parts.includes('losses')) {
+      patch.lossHistory = appendBounded(
+        state.lossHistory,
+        mine.map((event) => ({ step: event.step, taskLoss: event.taskLoss, complexityTerm: event.complexityTerm })),
+      );
+    }
+    set(patch);
   },
   reportError(message) {
     set((state) => ({ errors: [...state.errors, message] }));

@@ -2,7 +2,7 @@
 import type { BackendName, ProgressEvent, ToWorker } from '../src/protocol';
 import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '../src/protocol';
 import { saveRun } from './runStore';
-import { useAppStore } from './store';
+import { PROGRESS_PARTS, useAppStore } from './store';
 
 let worker: Worker | null = null;
 
@@ -34,12 +34,16 @@ let pending: ProgressEvent[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let lastFlush = 0;
 
+/** Hands a batch to the store one part per task, so each task re-renders at most one chart. */
 function flushProgress(): void {
   flushTimer = null;
   lastFlush = performance.now();
   const events = pending;
   pending = [];
-  if (events.length > 0) useAppStore.getState().receiveProgress(events);
+  if (events.length === 0) return;
+  const [first, ...rest] = PROGRESS_PARTS;
+  useAppStore.getState().receiveProgress(events, [first]);
+  for (const part of rest) setTimeout(() => useAppStore.getState().receiveProgress(events, [part]), 0);
 }
 
 function queueProgress(event: ProgressEvent): void {

@@ -2,14 +2,14 @@
  * Accuracy against FLOP/s: the running model's validation trajectory, every finished run
  * (DCL, baselines), the Pareto front of the DCL runs and, for the VAD models, the paper's points.
  */
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RunSummary } from '../../src/protocol';
+import type { ModelId, RunSummary } from '../../src/protocol';
 import { formatSi } from '../format';
 import { MODELS } from '../models';
 import { PAPER_LABEL, usePaperPoints } from '../paperResults';
 import { paretoFront } from '../pareto';
-import { plottedMetric, useAppStore } from '../store';
+import { plottedMetric, useAppStore, type TrajectoryPoint } from '../store';
 
 interface RunPoint {
   x: number;
@@ -29,10 +29,21 @@ function logDomain(values: number[]): [number, number] {
   return [lo / 1.5, hi * 1.5];
 }
 
-export const AccuracyFlopsChart = memo(function AccuracyFlopsChart() {
+export function AccuracyFlopsChart() {
   const modelId = useAppStore((s) => s.runConfig?.modelId ?? s.setup.modelId);
   const trajectory = useAppStore((s) => s.trajectory);
   const finishedRuns = useAppStore((s) => s.finishedRuns);
+  // Deferred: React renders the chart in interruptible slices, keeping the main thread free of long tasks.
+  return <AccuracyFlopsPlot modelId={modelId} trajectory={useDeferredValue(trajectory)} finishedRuns={useDeferredValue(finishedRuns)} />;
+}
+
+interface PlotProps {
+  modelId: ModelId;
+  trajectory: TrajectoryPoint[];
+  finishedRuns: RunSummary[];
+}
+
+const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, trajectory, finishedRuns }: PlotProps) {
   const model = MODELS[modelId];
   const paper = usePaperPoints(model.paperFamily);
 

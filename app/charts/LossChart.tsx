@@ -1,10 +1,14 @@
 /** Loss curves: the task loss and the complexity term α·C(K)/C(K_max) over the steps. */
-import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useAppStore } from '../store';
+import { memo, useDeferredValue } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { useAppStore, type LossRow } from '../store';
 
-export const LossChart = memo(function LossChart() {
-  const history = useAppStore((s) => s.lossHistory);
+export function LossChart() {
+  // Deferred: React renders the chart in interruptible slices, keeping the main thread free of long tasks.
+  return <LossPlot history={useDeferredValue(useAppStore((s) => s.lossHistory))} />;
+}
+
+const LossPlot = memo(function LossPlot({ history }: { history: LossRow[] }) {
   return (
     <section className="panel chart" data-testid="chart-loss">
       <h2>Loss</h2>
@@ -13,8 +17,6 @@ export const LossChart = memo(function LossChart() {
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="step" domain={['dataMin', 'dataMax']} />
           <YAxis domain={['auto', 'auto']} tickFormatter={(value: number) => value.toPrecision(2)} />
-          <Tooltip isAnimationActive={false} />
-          <Legend />
           <Line type="linear" dataKey="taskLoss" name="task loss" stroke="#1f77b4" dot={false} isAnimationActive={false} />
           <Line type="linear" dataKey="complexityTerm" name="complexity term α·C/Cmax" stroke="#d62728" dot={false} isAnimationActive={false} />
         </LineChart>

@@ -1,16 +1,22 @@
 /** Per-layer width: K/N of every learnable width over the steps, with each κ_min dashed. */
-import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useAppStore } from '../store';
+import { memo, useDeferredValue } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { WidthState } from '../../src/protocol';
+import { useAppStore, type WidthRow } from '../store';
 
 const NO_WIDTHS: never[] = [];
 
 export const WIDTH_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
-export const WidthChart = memo(function WidthChart() {
+export function WidthChart() {
   const history = useAppStore((s) => s.widthHistory);
   // Updates arrive together with the history, so this adds no extra render.
   const widths = useAppStore((s) => s.latest?.widths ?? NO_WIDTHS);
+  // Deferred: React renders the chart in interruptible slices, keeping the main thread free of long tasks.
+  return <WidthPlot history={useDeferredValue(history)} widths={useDeferredValue(widths)} />;
+}
+
+const WidthPlot = memo(function WidthPlot({ history, widths }: { history: WidthRow[]; widths: readonly WidthState[] }) {
 
   return (
     <section className="panel chart" data-testid="chart-widths">
@@ -21,8 +27,6 @@ export const WidthChart = memo(function WidthChart() {
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="step" domain={['dataMin', 'dataMax']} />
           <YAxis domain={[0, 1]} tickFormatter={(value: number) => value.toFixed(1)} />
-          <Tooltip isAnimationActive={false} />
-          <Legend />
           {widths.map((width, index) => (
             <Line
               key={width.name}
