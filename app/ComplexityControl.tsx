@@ -10,7 +10,7 @@ export function ComplexityControl() {
   const alpha = useAppStore((s) => s.setup.alpha);
   const budget = useAppStore((s) => s.setup.budgetFlopsPerSecond);
   const modelId = useAppStore((s) => s.setup.modelId);
-  const liveAlpha = useAppStore((s) => (s.runState === 'idle' ? null : (s.latest?.alpha ?? null)));
+  const liveAlpha = useAppStore((s) => s.latest?.alpha ?? null);
   const fullFlops = useAppStore((s) => s.latest?.fullFlopsPerSecond ?? s.lastSummary?.fullFlopsPerSecond ?? null);
   const budgetMode = budget !== null;
   const defaultBudget = Math.round(0.5 * (fullFlops ?? MODELS[modelId].fullFlopsPerSecond ?? 1e6));
@@ -76,7 +76,7 @@ export function ComplexityControl() {
       <p className="hint" data-testid="alpha-in-use">
         {liveAlpha === null
           ? 'L = L_task + α · C(K) / C(K_max)'
-          : `α in use: ${formatAlpha(liveAlpha)}${budgetMode ? ' (set by the budget controller)' : ''}`}
+          : `α the training uses: ${formatAlpha(liveAlpha)}${budgetMode ? ' (set by the budget controller)' : ''}`}
       </p>
     </fieldset>
   );

@@ -108,3 +108,80 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     },
   };
 }
+
+/** Settings `trainViaUi` types into the explorer's controls (unset ones keep the page's values). */
+export interface TrainViaUiOptions {
+  model?: 'synthetic' | 'crnn' | 'transformer';
+  method?: 'dcl' | 'uniform' | 'straightThrough';
+  steps?: number;
+  batchSize?: number;
+  learningRate?: number;
+  kappaLearningRate?: number;
+  evalEvery?: number;
+  seed?: number;
+  /** FLOP/s budget: switches the complexity control to budget mode. */
+  budget?: number;
+  /** Wait until the run has finished and return its summary (default true). */
+  waitForFinish?: boolean;
+  timeoutMs?: number;
+}
+
+/** A plain copy of the explorer's state, read through its read-only `window.__explorer` hook. */
+export interface ExplorerSnapshot {
+  runState: string;
+  runId: string | null;
+  backend: string | null;
+  errors: string[];
+  latest: { step: number; totalSteps: number; flopsPerSecond: number; fullFlopsPerSecond: number; alpha: number; numTensors: number } | null;
+  tensorHistory: { step: number; numTensors: number }[];
+  finishedRuns: { runId: string; flopsPerSecond: number; fullFlopsPerSecond: number; config: { alpha: number; seed: number } }[];
+  lastSummary: { runId: string; flopsPerSecond: number; fullFlopsPerSecond: number; evaluation: { value: number } } | null;
+}
+
+export async function explorerState(page: Page): Promise<ExplorerSnapshot> {
+  return page.evaluate(() => {
+    const hook = (window as unknown as { __explorer?: { state(): unknown } }).__explorer;
+    if (hook === undefined) throw new Error('window.__explorer is missing');
+    return JSON.parse(JSON.stringify(hook.state())) as ExplorerSnapshot;
+  });
+}
+
+/** Opens the explorer (with an optional query, e.g. `?backend=wasm`) and waits until it can train. */
+export async function openExplorer(page: Page, query = ''): Promise<void> {
+  await page.goto(`${appUrl()}${query}`);
+  await page.getByTestId('train').and(page.locator(':not([disabled])')).waitFor({ timeout: 120_000 });
+}
+
+/** Sets up a run through the controls, presses Train and (by default) waits for its summary. */
+export async function trainViaUi(page: Page, options: TrainViaUiOptions = {}): Promise<ExplorerSnapshot> {
+  if (options.model !== undefined) await page.getByTestId('model-select').selectOption(options.model);
+  if (options.method !== undefined) await page.getByTestId('method-select').selectOption(options.method);
+  const numbers: [string, number | undefined][] = [
+    ['steps-input', options.steps],
+    ['batch-input', options.batchSize],
+    ['lr-input', options.learningRate],
+    ['kappa-lr-input', options.kappaLearningRate],
+    ['eval-input', options.evalEvery],
+    ['seed-input', options.seed],
+  ];
+  for (const [testId, value] of numbers) {
+    if (value !== undefined) await page.getByTestId(testId).fill(String(value));
+  }
+  if (options.budget !== undefined) {
+    await page.getByTestId('mode-budget').check();
+    await page.getByTestId('budget-input').fill(String(options.budget));
+  }
+  const before = (await explorerState(page)).finishedRuns.length;
+  await page.getByTestId('train').click();
+  await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { runState: string } } }).__explorer.state().runState !== 'idle');
+  if (options.waitForFinish === false) return explorerState(page);
+  await page.waitForFunction(
+    (count) => {
+      const state = (window as unknown as { __explorer: { state(): { runState: string; finishedRuns: unknown[]; errors: string[] } } }).__explorer.state();
+      return (state.runState === 'idle' && state.finishedRuns.length > count) || state.errors.length > 0;
+    },
+    before,
+    { timeout: options.timeoutMs ?? 240_000, polling: 250 },
+  );
+  return explorerState(page);
+}
