@@ -12,6 +12,10 @@ const LossPlot = memo(function LossPlot({ history }: { history: LossRow[] }) {
   return (
     <section className="panel chart" data-testid="chart-loss">
       <h2>Loss</h2>
+      <ul className="legend">
+        <li style={{ color: '#1f77b4' }}>task loss</li>
+        <li style={{ color: '#d62728' }}>complexity term α·C(K)/C(K_max)</li>
+      </ul>
       <ResponsiveContainer width="100%" height={240}>
         <LineChart data={history} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />

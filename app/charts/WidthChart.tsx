@@ -22,6 +22,13 @@ const WidthPlot = memo(function WidthPlot({ history, widths }: { history: WidthR
     <section className="panel chart" data-testid="chart-widths">
       <h2>Per-layer width K/N</h2>
       {widths.length === 0 && <p className="hint">No learnable widths in this run yet.</p>}
+      <ul className="legend">
+        {widths.map((width, index) => (
+          <li key={width.name} style={{ color: WIDTH_COLOURS[index % WIDTH_COLOURS.length] }}>
+            {width.name} (κ_min {width.kappaMin.toPrecision(2)}, dashed)
+          </li>
+        ))}
+      </ul>
       <ResponsiveContainer width="100%" height={240}>
         <LineChart data={history} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -43,7 +50,6 @@ const WidthPlot = memo(function WidthPlot({ history, widths }: { history: WidthR
               y={width.kappaMin}
               stroke={WIDTH_COLOURS[index % WIDTH_COLOURS.length]}
               strokeDasharray="4 4"
-              label={{ value: `κ_min ${width.name}`, position: 'insideBottomRight', fontSize: 11 }}
             />
           ))}
         </LineChart>
