@@ -23,6 +23,12 @@ export interface LossRow {
   complexityTerm: number;
 }
 
+/** Name and κ_min of each learnable width of the running model: changes only when they do. */
+export interface WidthLegendEntry {
+  name: string;
+  kappaMin: number;
+}
+
 export interface TensorSample {
   step: number;
   numTensors: number;
@@ -44,6 +50,7 @@ export interface AppState {
   latest: ProgressEvent | null;
   trajectory: TrajectoryPoint[];
   widthHistory: WidthRow[];
+  widthLegend: WidthLegendEntry[];
   lossHistory: LossRow[];
   tensorHistory: TensorSample[];
   finishedRuns: RunSummary[];
@@ -74,7 +81,11 @@ export function plottedMetric(evaluation: { metric: 'EER' | 'MSE'; value: number
   return evaluation.metric === 'EER' ? 100 * evaluation.value : evaluation.value;
 }
 
-const emptyCharts = { latest: null, trajectory: [], widthHistory: [], lossHistory: [], tensorHistory: [] };
+const emptyCharts = { latest: null, trajectory: [], widthHistory: [], widthLegend: [], lossHistory: [], tensorHistory: [] };
+
+function sameLegend(legend: readonly WidthLegendEntry[], widths: readonly { name: string; kappaMin: number }[]): boolean {
+  return legend.length === widths.length && legend.every((entry, i) => entry.name === widths[i]!.name && entry.kappaMin === widths[i]!.kappaMin);
+}
 
 export const useAppStore = create<AppState>()((set, get) => ({
   workerStatus: 'starting',
@@ -142,6 +153,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
         state.widthHistory,
         mine.map((event) => Object.fromEntries([['step', event.step], ...event.widths.map((w) => [w.name, w.units / w.full])]) as WidthRow),
       );
+      // A new array only when the names or κ_min change, so the chart does not re-render for it.
+      if (!sameLegend(state.widthLegend, latest.widths)) {
+        patch.widthLegend = latest.widths.map((w) => ({ name: w.name, kappaMin: w.kappaMin }));
+      }
     }
     if (parts.includes('losses')) {
       patch.lossHistory = appendBounded(

@@ -45,9 +45,10 @@ const waitForStep = (page: Page, step: number) => waitFor(page, (state) => (stat
 const marks = (page: Page) =>
   page.evaluate(() => ({
     scatter: document.querySelectorAll('[data-testid=chart-accuracy-flops] .recharts-scatter-symbol').length,
-    widthCurves: document.querySelectorAll('[data-testid=chart-widths] .recharts-line-curve').length,
-    lossCurves: document.querySelectorAll('[data-testid=chart-loss] .recharts-line-curve').length,
-    widthPath: document.querySelector('[data-testid=chart-widths] .recharts-line-curve')?.getAttribute('d')?.length ?? 0,
+    widthCurves: document.querySelectorAll('[data-testid=chart-widths] .line-chart-series').length,
+    widthReferences: document.querySelectorAll('[data-testid=chart-widths] .line-chart-reference').length,
+    lossCurves: document.querySelectorAll('[data-testid=chart-loss] .line-chart-series').length,
+    widthPath: document.querySelector('[data-testid=chart-widths] .line-chart-series')?.getAttribute('d')?.length ?? 0,
   }));
 
 describe('trade-off explorer', () => {
@@ -82,6 +83,7 @@ describe('trade-off explorer', () => {
     expect(early.scatter).toBeGreaterThan(0);
     expect(later.scatter).toBeGreaterThan(early.scatter);
     expect(early.widthCurves).toBe(2);
+    expect(early.widthReferences).toBe(2);
     expect(early.lossCurves).toBe(2);
     expect(later.widthPath).toBeGreaterThan(early.widthPath);
     await expect(page.getByTestId('run-summary').isVisible()).resolves.toBe(true);
