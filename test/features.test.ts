@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { N_FREQ, hannWindow, melBandCentres, melFilterbank, melFilterbankWeights, powerSpectrogram } from '../src/audio/features';
+import { N_FREQ, hannWindow, melBandCentres, melFilterbank, melFilterbankWeights, powerSpectrogram, type SpectrogramMethod } from '../src/audio/features';
 import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from '../src/audio/frames';
 
 beforeAll(async () => {
@@ -27,27 +27,39 @@ describe('power spectrogram', () => {
     audio.dispose();
   });
 
-  it('equals a direct DFT of each Hann-windowed frame (frame f starts at sample 160·f)', () => {
-    const samples = FRAME_LENGTH + 3 * FRAME_HOP;
-    const signal = Float32Array.from({ length: samples }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.91 + 0.2));
-    const audio = tf.tensor2d(signal, [1, samples]);
-    const spec = powerSpectrogram(audio);
-    const data = spec.dataSync();
-    const window = hannWindow(FRAME_LENGTH);
-    for (const f of [0, 3]) {
-      for (const k of [0, 7, 100, 200]) {
-        let re = 0;
-        let im = 0;
-        for (let n = 0; n < FRAME_LENGTH; n++) {
-          const x = signal[f * FRAME_HOP + n] * window[n];
-          re += x * Math.cos((2 * Math.PI * k * n) / FRAME_LENGTH);
-          im -= x * Math.sin((2 * Math.PI * k * n) / FRAME_LENGTH);
+  for (const method of ['fft', 'matmul'] as SpectrogramMethod[]) {
+    it(`(${method}) equals a direct DFT of each Hann-windowed frame (frame f starts at sample 160·f)`, () => {
+      const samples = FRAME_LENGTH + 3 * FRAME_HOP;
+      const signal = Float32Array.from({ length: samples }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.91 + 0.2));
+      const audio = tf.tensor2d(signal, [1, samples]);
+      const spec = powerSpectrogram(audio, method);
+      const data = spec.dataSync();
+      const window = hannWindow(FRAME_LENGTH);
+      for (const f of [0, 3]) {
+        for (const k of [0, 7, 100, 200]) {
+          let re = 0;
+          let im = 0;
+          for (let n = 0; n < FRAME_LENGTH; n++) {
+            const x = signal[f * FRAME_HOP + n] * window[n];
+            re += x * Math.cos((2 * Math.PI * k * n) / FRAME_LENGTH);
+            im -= x * Math.sin((2 * Math.PI * k * n) / FRAME_LENGTH);
+          }
+          const expected = re * re + im * im;
+          expect(Math.abs(data[f * N_FREQ + k] - expected)).toBeLessThan(1e-3 * Math.max(1, expected));
         }
-        const expected = re * re + im * im;
-        expect(Math.abs(data[(f * N_FREQ) + k] - expected)).toBeLessThan(1e-3 * Math.max(1, expected));
       }
-    }
-    tf.dispose([audio, spec]);
+      tf.dispose([audio, spec]);
+  });
+  }
+
+  it('the JS FFT and the matmul agree on a batch', () => {
+    const audio = tf.randomNormal([4, 3000], 0, 0.2, 'float32', 21) as tf.Tensor2D;
+    const diff = tf.tidy(() => {
+      const [fft, matmul] = [powerSpectrogram(audio, 'fft'), powerSpectrogram(audio, 'matmul')];
+      return tf.max(tf.div(tf.abs(tf.sub(fft, matmul)), tf.add(matmul, 1e-3))).dataSync()[0];
+    });
+    expect(diff).toBeLessThan(1e-3);
+    audio.dispose();
   });
 
   it('puts a 1 kHz tone in bin 25 (40 Hz bins)', () => {
