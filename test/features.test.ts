@@ -49,7 +49,7 @@ describe('power spectrogram', () => {
         }
       }
       tf.dispose([audio, spec]);
-  });
+    });
   }
 
   it('the JS FFT and the matmul agree on a batch', () => {
