@@ -1,6 +1,6 @@
 /** The last finished run: its consolidated (physically smaller) model, measured. */
 import { formatAlpha } from './alphaScale';
-import { formatFlops, formatMetric, formatSeconds, percent } from './format';
+import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from './format';
 import { METHOD_LABELS, MODELS } from './models';
 import { useAppStore } from './store';
 
@@ -40,8 +40,8 @@ export function RunSummaryPanel() {
           </tr>
           <tr>
             <th>Parameters</th>
-            <td data-testid="summary-parameters">{summary.parameters.toLocaleString('en')}</td>
-            <td>{summary.fullParameters.toLocaleString('en')}</td>
+            <td data-testid="summary-parameters">{formatCount(summary.parameters)}</td>
+            <td>{formatCount(summary.fullParameters)}</td>
             <td>{percent(summary.parameters, summary.fullParameters)}</td>
           </tr>
           <tr>

@@ -28,3 +28,9 @@ export function formatMetric(metric: 'EER' | 'MSE', value: number): string {
 }
 
 export const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
+
+/** One formatter for the page: toLocaleString builds a new Intl.NumberFormat per call (milliseconds each). */
+const countFormat = new Intl.NumberFormat('en');
+
+/** An integer count with thousands separators (1,234). */
+export const formatCount = (value: number): string => countFormat.format(value);

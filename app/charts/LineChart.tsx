@@ -4,8 +4,9 @@
  * ticks, dashed horizontal reference lines and an HTML legend. A render costs about a
  * millisecond, where a Recharts line chart costs 50–150 ms on a small machine.
  */
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { chartGeometry, type Margin, type ReferenceSpec } from './lineChartGeometry';
+import { useWidth } from './useWidth';
 
 export interface LineSeries {
   key: string;
@@ -31,25 +32,6 @@ export interface LineChartProps<Row> {
 const MARGIN: Margin = { top: 8, right: 16, bottom: 34, left: 44 };
 const NO_REFERENCES: readonly ReferenceSpec[] = [];
 const plain = (value: number): string => String(value);
-
-/** Width of the element, followed with a ResizeObserver (re-renders only when it changes). */
-function useWidth(fallback: number): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(fallback);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (element === null) return;
-    const measure = () => {
-      const measured = Math.floor(element.clientWidth);
-      if (measured > 0) setWidth(measured);
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 function LineChartImpl<Row>(props: LineChartProps<Row>) {
   const { rows, x, y, series, height, xLabel } = props;

@@ -5,6 +5,8 @@
  * over the points per update.
  */
 
+import { niceTicks } from './ticks';
+
 export interface Margin {
   top: number;
   right: number;
@@ -56,25 +58,6 @@ export interface ChartGeometry {
   /** SVG path data per series key ('' when the series has no finite point). */
   paths: { key: string; colour: string; d: string }[];
   references: { key: string; colour: string; position: number }[];
-}
-
-/** Round tick values (1, 2, 5 × 10^k steps) covering [lo, hi], about `count` of them. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || count < 1) return [];
-  if (hi < lo) [lo, hi] = [hi, lo];
-  if (hi === lo) return [lo];
-  const rough = (hi - lo) / count;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const fraction = rough / power;
-  const step = (fraction >= 5 ? 10 : fraction >= 2 ? 5 : fraction >= 1 ? 2 : 1) * power;
-  const ticks: number[] = [];
-  const first = Math.ceil(lo / step - 1e-9);
-  const last = Math.floor(hi / step + 1e-9);
-  for (let i = first; i <= last; i++) {
-    // Multiply rather than accumulate, and round off float noise (0.30000000000000004).
-    ticks.push(Number((i * step).toPrecision(12)));
-  }
-  return ticks;
 }
 
 /** Finite [min, max] of the values, widened when empty or degenerate. */

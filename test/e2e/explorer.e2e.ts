@@ -44,7 +44,7 @@ const waitForStep = (page: Page, step: number) => waitFor(page, (state) => (stat
 
 const marks = (page: Page) =>
   page.evaluate(() => ({
-    scatter: document.querySelectorAll('[data-testid=chart-accuracy-flops] .recharts-scatter-symbol').length,
+    scatter: document.querySelectorAll('[data-testid=chart-accuracy-flops] .live-trajectory-point').length,
     widthCurves: document.querySelectorAll('[data-testid=chart-widths] .line-chart-series').length,
     widthReferences: document.querySelectorAll('[data-testid=chart-widths] .line-chart-reference').length,
     lossCurves: document.querySelectorAll('[data-testid=chart-loss] .line-chart-series').length,
