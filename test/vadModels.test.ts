@@ -35,9 +35,16 @@ const FAMILIES: Family[] = [
   },
 ];
 
-/** A power spectrogram with the dynamic range of real audio (log-uniform over 1e-6 … 10). */
+/**
+ * A power spectrogram with the dynamic range of real audio: log-uniform bins over 1e-6 … 10,
+ * times a loudness per frame over 1e-4 … 10 (so every mel band varies from frame to frame).
+ */
 function spectrogram(batch: number, frames: number, seed: number): tf.Tensor3D {
-  return tf.tidy(() => tf.exp(tf.randomUniform([batch, frames, N_FREQ], Math.log(1e-6), Math.log(10), 'float32', seed)) as tf.Tensor3D);
+  return tf.tidy(() => {
+    const bins = tf.randomUniform([batch, frames, N_FREQ], Math.log(1e-6), Math.log(10), 'float32', seed);
+    const loudness = tf.randomUniform([batch, frames, 1], Math.log(1e-4), Math.log(10), 'float32', seed + 1);
+    return tf.exp(tf.add(bins, loudness)) as tf.Tensor3D;
+  });
 }
 
 const read = (t: tf.Tensor) => {
@@ -143,8 +150,8 @@ for (const family of FAMILIES) {
       const network = family.build(5);
       const widths = network.learnableWidths();
       widths.forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
-      const x = spectrogram(4, 24, 5);
-      const target = tf.cast(tf.greater(tf.randomUniform([4, 24, 1], 0, 1, 'float32', 6), 0.5), 'float32');
+      const x = spectrogram(8, 32, 5);
+      const target = tf.cast(tf.greater(tf.randomUniform([8, 32, 1], 0, 1, 'float32', 6), 0.5), 'float32');
       const ctx = seededContext('train', 7);
       const kappas = widths.map((w) => w.kappa);
       const task = tf.variableGrads(() => frameBinaryCrossEntropy(network.apply(x, ctx), target), kappas);
