@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { N_FREQ } from '../src/audio/features';
+import { N_FREQ, logMelStatistics, melFilterbank } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
 import { CausalConv1d } from '../src/dcl/layers';
 import { FixedWidth, LearnableWidth, isLearnable } from '../src/dcl/width';
 import { Network, seededContext } from '../src/dcl/network';
 import type { WidthSpec } from '../src/dcl/widthSpec';
 import { CRNN_FULL_SIZES, crnnNetwork } from '../src/models/crnn';
+import { LogMel } from '../src/models/logMel';
 import { MatmulCausalConv1d } from '../src/models/matmulConv';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { TRANSFORMER_CONTEXT, TRANSFORMER_FULL_SIZES, transformerNetwork } from '../src/models/transformer';
@@ -219,6 +220,27 @@ for (const family of FAMILIES) {
     });
   });
 }
+
+describe('log-mel layer', () => {
+  it('normalises each band with statistics measured on the data, and keeps the lowest bands at a fixed width', () => {
+    const x = spectrogram(4, 50, 30);
+    const bank = melFilterbank();
+    const statistics = logMelStatistics(x, bank);
+    const full = new LogMel('log-mel', new FixedWidth('mel', 80), { statistics });
+    const y = full.apply(x, seededContext('infer', 0));
+    const { mean, variance } = tf.moments(tf.reshape(y, [-1, 80]), 0);
+    expect(Math.max(...Array.from(mean.dataSync()).map(Math.abs))).toBeLessThan(1e-3);
+    expect(Math.max(...Array.from(variance.dataSync()).map((v) => Math.abs(v - 1)))).toBeLessThan(1e-2);
+    const low = new LogMel('log-mel', new FixedWidth('mel', 20), { statistics });
+    const z = low.apply(x, seededContext('infer', 0));
+    expect(tf.max(tf.abs(tf.sub(z, tf.slice(y, [0, 0, 0], [-1, -1, 20])))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(low.primitives()).toEqual([{ op: 'melFilterbank', nFreq: N_FREQ, nMels: 20 }]);
+    expect(low.variables()).toHaveLength(0);
+    tf.dispose([x, bank, y, mean, variance, z]);
+    full.dispose();
+    low.dispose();
+  });
+});
 
 describe('matmul causal convolution', () => {
   it('equals the core tf.conv1d layer with the same weights, sequence by sequence, and consolidates like it', () => {
