@@ -40,7 +40,8 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     const reduceAxes = [...Array(x.rank - 1).keys()];
     const { mean, variance } = tf.moments(x, reduceAxes, true);
     const mu = stopGradient(mean);
-    const sigma = stopGradient(tf.sqrt(variance));
+    // sqrt after the stop: its infinite slope at zero variance (a dead ReLU unit) would turn 0 into NaN.
+    const sigma = tf.sqrt(stopGradient(variance));
     const noiseShape =
       options.noise === 'sequence' && x.rank >= 3
         ? [x.shape[0], ...Array(x.rank - 2).fill(1), units]

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { causalTaps } from './causalTaps';
 import type { PrimitiveOp } from './count';
 import { activationFlops, conv1dFlops, gruFlops, linearFlops, type Activation } from './flops';
 import {
@@ -115,16 +116,21 @@ export class CausalConv1d implements Layer {
     [this.kernel, this.bias] = vars(k, b);
   }
 
+  /**
+   * One matmul over the k causal shifts of the input (im2col) rather than tf.conv1d, whose
+   * gradient needs Conv2DBackpropFilter: the wasm backend does not register it and it costs
+   * ≈ 3 s a step on the tfjs CPU backend for the CRNN.
+   */
   apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
     if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);
     checkLastDim(this.name, x, this.inWidth.full);
+    const [batch, steps, channels] = x.shape;
+    const k = this.kernelSize;
     return tf.tidy(() => {
-      const padded = tf.pad(x as tf.Tensor3D, [
-        [0, 0],
-        [this.kernelSize - 1, 0],
-        [0, 0],
-      ]);
-      const y = tf.add(tf.conv1d(padded, this.kernel as tf.Tensor3D, 1, 'valid'), this.bias);
+      const taps = causalTaps(x, k);
+      const columns = k === 1 ? taps[0] : tf.concat(taps, 1);
+      const kernel = tf.reshape(this.kernel, [k * channels, this.outWidth.full]) as tf.Tensor2D;
+      const y = tf.reshape(tf.add(tf.matMul(columns, kernel), this.bias), [batch, steps, this.outWidth.full]);
       return gateOutput(applyActivation(y, this.activation), this.outWidth, ctx);
     });
   }

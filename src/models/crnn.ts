@@ -1,11 +1,10 @@
 import type { BandStatistics } from '../audio/features';
-import { Dense, GRU } from '../dcl/layers';
+import { CausalConv1d, Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
 import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
 import { LogMel } from './logMel';
 import { VAD_FRAMES_PER_SECOND } from './vad';
-import { MatmulCausalConv1d } from './matmulConv';
 
 export const CRNN_WIDTH_NAMES = ['mel', 'conv', 'gru'] as const;
 export type CrnnWidthName = (typeof CRNN_WIDTH_NAMES)[number];
@@ -31,7 +30,7 @@ export function crnnNetwork({ seed, widths = {}, kernelSize = 3, statistics }: C
     'crnn',
     [
       new LogMel('log-mel', mel, { statistics }),
-      new MatmulCausalConv1d('conv', mel, conv, kernelSize, 'relu', { seed }),
+      new CausalConv1d('conv', mel, conv, kernelSize, 'relu', { seed }),
       new GRU('gru', conv, gru, { seed: seed + 1 }),
       new Dense('output', gru, new FixedWidth('output', 1), 'sigmoid', { seed: seed + 3 }),
     ],

@@ -14,7 +14,7 @@ import {
   type WidthValue,
 } from '../dcl/layer';
 import type { Width } from '../dcl/width';
-import { causalTaps } from './causalTaps';
+import { causalTaps } from '../dcl/causalTaps';
 
 /*
  * Layers of a transformer whose residual stream width is a learnable width (tied to the mel
