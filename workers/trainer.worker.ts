@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
-import type { BackendName, FromWorker, RunConfig, ToWorker } from '../src/protocol';
+import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createTask } from '../src/train/tasks';
 
@@ -46,10 +46,32 @@ function yieldToHost(): Promise<void> {
 }
 
 let initialised: Promise<BackendName> | null = null;
+/** The backends this worker may use, in order of preference. */
+let backendOrder: readonly BackendName[] = BACKEND_NAMES;
+/** Why faster backends are not in use, shown in the status bar. */
+let backendReason = '';
 
 async function initialise(order: BackendName[] | undefined): Promise<BackendName> {
-  const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order });
+  backendOrder = order ?? BACKEND_NAMES;
+  const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order: backendOrder });
+  backendReason = reason;
   post({ type: 'ready', backend, reason });
+  return backend;
+}
+
+/**
+ * A run failed on `failed`: moves on to the next backend in the order (never a silent
+ * failure: the status bar shows the switch and why). Null when none is left.
+ */
+async function fallBackFrom(failed: BackendName, why: string): Promise<BackendName | null> {
+  const rest = backendOrder.slice(backendOrder.indexOf(failed) + 1);
+  if (rest.length === 0) return null;
+  const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order: rest });
+  backendOrder = rest;
+  // chooseBackend's note that webgpu was not requested would hide that it failed.
+  const skipped = reason.split('; ').filter((part) => part !== '' && !part.startsWith('webgpu not among'));
+  backendReason = [backendReason, `${failed} failed during training (${why}), run restarted on ${backend}`, ...skipped].filter((r) => r !== '').join('; ');
+  post({ type: 'ready', backend, reason: backendReason });
   return backend;
 }
 
@@ -60,6 +82,24 @@ interface ActiveRun {
 
 let active: ActiveRun | null = null;
 
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
+}
+
+async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<void> {
+  const task = await createTask(config);
+  try {
+    post({ type: 'state', state: 'running', runId });
+    for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost })) {
+      if (event.type === 'progress') post({ type: 'progress', event: event.event });
+      else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
+      else post({ type: 'runFinished', summary: event.summary });
+    }
+  } finally {
+    task.dispose();
+  }
+}
+
 async function runTraining(runId: string, config: RunConfig): Promise<void> {
   if (active !== null) {
     post({ type: 'error', message: `A run (${active.runId}) is already in progress; stop it first.` });
@@ -69,17 +109,19 @@ async function runTraining(runId: string, config: RunConfig): Promise<void> {
   active = { runId, control };
   post({ type: 'state', state: 'loading', runId });
   try {
-    const backend = await (initialised ??= initialise(undefined));
-    const task = await createTask(config);
-    try {
-      post({ type: 'state', state: 'running', runId });
-      for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost })) {
-        if (event.type === 'progress') post({ type: 'progress', event: event.event });
-        else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
-        else post({ type: 'runFinished', summary: event.summary });
+    let backend = await (initialised ??= initialise(undefined));
+    for (;;) {
+      try {
+        await trainOnce(runId, config, control, backend);
+        break;
+      } catch (error) {
+        // A failure on a GPU backend restarts the run on the next backend; elsewhere it is reported.
+        const next = backend === 'webgpu' || backend === 'webgl' ? await fallBackFrom(backend, firstLine(error)) : null;
+        if (next === null) throw error;
+        backend = next;
+        initialised = Promise.resolve(next);
+        post({ type: 'state', state: 'running', runId, detail: `restarted on ${next}` });
       }
-    } finally {
-      task.dispose();
     }
   } catch (error) {
     post({ type: 'error', message: `Run ${runId} failed: ${errorMessage(error)}` });
