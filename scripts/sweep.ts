@@ -5,7 +5,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { countNetwork } from '../src/dcl/count';
+import { exportWeights } from '../src/dcl/weights';
+import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
+import { MODEL_FAMILIES } from '../src/models/registry';
+import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
+import { SNR_BINS } from '../src/train/metrics';
+import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
+import { createTask, pretrainedPath } from '../src/train/tasks';
+import { VAD_TASK_DEFAULTS } from '../src/train/vadTask';
+import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -46,10 +57,131 @@ function sparkline(values: number[], max: number): string {
   return values.map((v) => blocks[Math.min(7, Math.max(0, Math.round((v / max) * 7)))]).join('');
 }
 
+interface VadRunSpec {
+  label: string;
+  method: RunConfig['method'];
+  kappaMin?: number;
+  uniformFraction?: number;
+  /** Straight-through: the FLOP ratio of the DCL run it is matched to. */
+  matchRatio?: number;
+}
+
+interface VadRunResult extends VadRunSpec {
+  widths: WidthState[];
+  mflopsPerSecond: number;
+  parameters: number;
+  validation: Evaluation;
+  test: Evaluation;
+  trainingSeconds: number;
+}
+
+/** α of the DCL runs: strong enough that κ_min binds for the larger bounds. */
+export const VAD_DCL_ALPHA = 2;
+const KAPPA_MINS = [0.5, 0.25, 0.125];
+
+async function vadSweep(): Promise<void> {
+  const family = option('family', 'crnn') as ModelId;
+  if (!(family in MODEL_FAMILIES) || MODEL_FAMILIES[family].input !== 'powerSpectrogram') throw new Error(`--family must be crnn or transformer, got ${family}`);
+  const quick = flag('quick');
+  const steps = Number(option('steps', quick ? '40' : '400'));
+  const seed = Number(option('seed', '1'));
+  const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
+  const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
+  const base: RunConfig = {
+    modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
+    learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed, evalEvery: steps, init: 'scratch',
+  };
+  const kappaMins = quick ? [0.25] : KAPPA_MINS;
+  console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seed ${seed}, tfjs ${backend}`);
+  console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
+
+  const results: VadRunResult[] = [];
+  const run = async (spec: VadRunSpec, save?: string): Promise<VadRunResult> => {
+    const config: RunConfig = {
+      ...base,
+      method: spec.method,
+      alpha: spec.method === 'dcl' ? VAD_DCL_ALPHA : 0,
+      kappaMin: spec.kappaMin ? Object.fromEntries(MODEL_FAMILIES[family].widthNames.map((n) => [n, spec.kappaMin!])) : {},
+      uniformFraction: spec.uniformFraction ?? 1,
+    };
+    const task = await createTask(config, diskSources, heldOut);
+    const t0 = Date.now();
+    const budgetInterval = spec.matchRatio ? { low: 0.9 * spec.matchRatio, high: spec.matchRatio, weight: 10 } : undefined;
+    try {
+      for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
+        if (e.type === 'progress') process.stderr.write(`  ${spec.label}: step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
+        if (e.type !== 'finished') continue;
+        const small = task.network.consolidate();
+        const counted = countNetwork(small);
+        const result: VadRunResult = {
+          ...spec,
+          widths: e.summary.widths.length ? e.summary.widths : fixedWidths(family, config.uniformFraction),
+          mflopsPerSecond: counted.flopsPerSecond / 1e6,
+          parameters: counted.parameters,
+          validation: task.evaluate(small, 'validation'),
+          test: task.evaluate(small, 'test'),
+          trainingSeconds: (Date.now() - t0) / 1000,
+        };
+        if (save) {
+          const weights = exportWeights(task.network, {
+            command: `npm run sweep -- vad --family ${family}${quick ? ' --quick' : ''}`,
+            steps, seed, backend, validationEer: result.validation.value, testEer: result.test.value,
+          });
+          mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
+          writeFileSync(join(DEFAULT_PUBLIC_DIR, save), JSON.stringify(weights));
+        }
+        small.dispose();
+        results.push(result);
+        printVadRow(result);
+        return result;
+      }
+      throw new Error(`${spec.label}: no summary`);
+    } finally {
+      task.dispose();
+    }
+  };
+
+  printVadHeader();
+  await run({ label: 'full width', method: 'uniform', uniformFraction: 1 }, quick ? undefined : pretrainedPath(family));
+  const fullFlops = results[0].mflopsPerSecond;
+  const dcl = [];
+  for (const kappaMin of kappaMins) dcl.push(await run({ label: `DCL κmin ${kappaMin}`, method: 'dcl', kappaMin }));
+  for (const fraction of kappaMins) await run({ label: `uniform ${fraction}`, method: 'uniform', uniformFraction: fraction });
+  for (const d of dcl) {
+    await run({ label: `straight-through ≈${((100 * d.mflopsPerSecond) / fullFlops).toFixed(0)} %`, method: 'straightThrough', kappaMin: d.kappaMin, matchRatio: d.mflopsPerSecond / fullFlops });
+  }
+  mkdirSync('results', { recursive: true });
+  const file = `results/vad-sweep-${family}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify({ family, steps, seed, backend, alpha: VAD_DCL_ALPHA, results }, null, 2));
+  console.log(`\nwritten ${file}`);
+}
+
+/** The widths a uniform-width run was built with (it has no learnable ones to report). */
+function fixedWidths(family: ModelId, fraction: number): WidthState[] {
+  const { widthNames, fullSizes } = MODEL_FAMILIES[family];
+  return widthNames.map((name) => ({ name, units: Math.max(1, Math.round(fullSizes[name] * fraction)), full: fullSizes[name], kappaMin: 1 }));
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
+
+function printVadHeader(): void {
+  console.log(['model', 'widths', 'MFLOP/s', 'params', 'EER %', ...SNR_BINS.map((b) => `EER ${b.label}`), 'AUC', 'val EER %', 'train s'].join('\t'));
+}
+
+function printVadRow(r: VadRunResult): void {
+  const widths = r.widths.map((w) => `${w.name} ${Math.ceil(w.units - 1e-6)}/${w.full}`).join(', ');
+  console.log(
+    [r.label, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
+  );
+}
+
 async function main(): Promise<void> {
-  await tf.setBackend('cpu');
   const command = args.find((a) => !a.startsWith('--')) ?? 'synthetic';
-  if (command === 'synthetic') return syntheticSweep();
+  if (command === 'synthetic') {
+    await tf.setBackend('cpu');
+    return syntheticSweep();
+  }
+  if (command === 'vad') return vadSweep();
   throw new Error(`unknown sweep "${command}": use synthetic or vad`);
 }
 

@@ -5,7 +5,7 @@ import type { LearnableWidth } from '../dcl/width';
 import type { Evaluation, ProgressEvent, RunConfig, RunSummary, WidthState } from '../protocol';
 import { MAX_PROGRESS_HZ } from '../protocol';
 import type { TrainingTask } from './task';
-import { WidthTrainer } from './trainer';
+import { WidthTrainer, type TrainerConfig } from './trainer';
 
 /** Live controls of a running session; the worker writes them, the loop reads them every step. */
 export class RunControl {
@@ -78,6 +78,8 @@ export interface SessionOptions {
   now?: () => number;
   /** Emit progress every this many steps instead of by wall time (command-line runs). */
   progressEvery?: number;
+  /** Budget-interval penalty instead of α (the straight-through baseline's training). */
+  budgetInterval?: TrainerConfig['budgetInterval'];
 }
 
 /** Train a task, yielding progress at most MAX_PROGRESS_HZ times a second plus every evaluation. */
@@ -90,6 +92,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
     learningRate: config.learningRate,
     kappaLearningRate: config.kappaLearningRate,
     seed: config.seed,
+    budgetInterval: options.budgetInterval,
   });
   const widths = task.network.learnableWidths();
   const started = now();

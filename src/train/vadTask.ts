@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { powerSpectrogram } from '../audio/features';
+import { samplesForFrames } from '../audio/frames';
+import type { Network } from '../dcl/network';
+import { importWeights, type SavedWeights } from '../dcl/weights';
+import { widthSpecs } from '../dcl/widthSpec';
+import { sampleBatch, stackScenes, type Batch } from '../data/batches';
+import type { Corpus } from '../data/corpus';
+import { createRng } from '../data/random';
+import { fixedScenes } from '../data/scenes';
+import { MODEL_FAMILIES } from '../models/registry';
+import { frameBinaryCrossEntropy } from '../models/vad';
+import type { Evaluation, RunConfig } from '../protocol';
+import { detectionMetrics } from './metrics';
+import type { TrainingTask } from './task';
+
+export interface VadTaskOptions {
+  /** Length of each training scene. */
+  segmentSeconds: number;
+  /** Held-out scenes per split (built once, fixed seed) and their length. */
+  heldOutScenes: number;
+  heldOutSeconds: number;
+  /** Weights to start from (config.init = 'pretrained'). */
+  pretrained?: SavedWeights;
+}
+
+export const VAD_TASK_DEFAULTS: VadTaskOptions = { segmentSeconds: 1, heldOutScenes: 24, heldOutSeconds: 8 };
+
+/** Seeds of the held-out scenes: fixed, so every run is scored on the same audio. */
+const HELD_OUT_SEED = { validation: 20_251_125, test: 19_700_101 } as const;
+/** Scenes scored per inference call (bounds memory). */
+const EVAL_CHUNK = 8;
+
+interface HeldOut {
+  inputs: tf.Tensor3D[];
+  labels: Uint8Array;
+  snrDb: Float32Array;
+}
+
+/** A VAD family trained on the bundled corpus: scenes of real speech on real noise, frame labels, EER. */
+export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTaskOptions = VAD_TASK_DEFAULTS): TrainingTask {
+  const family = MODEL_FAMILIES[config.modelId];
+  if (family.input !== 'powerSpectrogram') throw new Error(`${config.modelId} is not a VAD model`);
+  const network = family.build({
+    seed: config.seed,
+    widths: widthSpecs(family.fullSizes, config.method, {
+      kappaMin: config.kappaMin,
+      defaultKappaMin: family.defaultKappaMin,
+      uniformFraction: config.uniformFraction,
+    }),
+  });
+  if (config.init === 'pretrained') {
+    if (!options.pretrained) throw new Error(`no pretrained weights bundled for ${config.modelId}`);
+    if (config.method === 'uniform' && config.uniformFraction !== 1) {
+      throw new Error('pretrained weights are full width: a uniform baseline below full width trains from scratch');
+    }
+    importWeights(network, options.pretrained, `${config.modelId} pretrained weights`);
+  }
+  const rng = createRng(config.seed);
+  const heldOut: Partial<Record<'validation' | 'test', HeldOut>> = {};
+
+  const heldOutSet = (split: 'validation' | 'test'): HeldOut => {
+    let set = heldOut[split];
+    if (!set) {
+      const batch = stackScenes(fixedScenes(corpus.splits[split], options.heldOutScenes, options.heldOutSeconds, HELD_OUT_SEED[split]));
+      const inputs: tf.Tensor3D[] = [];
+      for (let start = 0; start < batch.batchSize; start += EVAL_CHUNK) {
+        const count = Math.min(EVAL_CHUNK, batch.batchSize - start);
+        const audio = batch.audio.subarray(start * batch.samples, (start + count) * batch.samples);
+        inputs.push(tf.tidy(() => powerSpectrogram(tf.tensor2d(audio, [count, batch.samples]))));
+      }
+      set = { inputs, labels: batch.labels, snrDb: batch.snr };
+      heldOut[split] = set;
+    }
+    return set;
+  };
+
+  return {
+    network,
+    taskLoss: frameBinaryCrossEntropy,
+    latencyInput: () => tf.tidy(() => powerSpectrogram(tf.zeros([1, samplesForFrames(100)]) as tf.Tensor2D)),
+    latencyInputSeconds: 1,
+    nextBatch() {
+      return batchTensors(sampleBatch(corpus, 'train', config.batchSize, options.segmentSeconds, rng));
+    },
+    evaluate(model: Network, split): Evaluation {
+      const set = heldOutSet(split);
+      const scores = new Float32Array(set.labels.length);
+      let offset = 0;
+      for (const input of set.inputs) {
+        const chunk = tf.tidy(() => model.infer(input).dataSync());
+        scores.set(chunk, offset);
+        offset += chunk.length;
+      }
+      const m = detectionMetrics(scores, set.labels, set.snrDb);
+      return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr };
+    },
+    dispose() {
+      for (const set of Object.values(heldOut)) tf.dispose(set?.inputs ?? []);
+      network.dispose();
+    },
+  };
+}
+
+function batchTensors(batch: Batch): { input: tf.Tensor; target: tf.Tensor } {
+  return tf.tidy(() => ({
+    input: powerSpectrogram(tf.tensor2d(batch.audio, [batch.batchSize, batch.samples])),
+    target: tf.tensor3d(Float32Array.from(batch.labels), [batch.batchSize, batch.frames, 1]),
+  }));
+}
