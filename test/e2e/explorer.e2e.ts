@@ -1,8 +1,9 @@
 /**
  * The trade-off explorer end to end: a synthetic run trains in the worker while the
  * page plots it; α is live; budget mode reaches its target; runs and setup persist.
- * Training runs on tfjs-wasm (`?backend=wasm`): the software WebGPU adapter here fails
- * mid-training (createBuffer … mappedAtCreation RangeError) and is slower for this tiny MLP.
+ * Training runs on tfjs-wasm (`?backend=wasm`) except in the default-backend test: on the
+ * software WebGPU adapter here tfjs-webgpu's synchronous readback (dataSync, through
+ * OffscreenCanvas) returns zeros and later breaks the device, so the worker skips WebGPU.
  */
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,10 +93,27 @@ describe('trade-off explorer', () => {
     const tensors = state.tensorHistory.map((sample) => sample.numTensors);
     expect(tensors.length).toBeGreaterThan(5);
     expect(Math.max(...tensors.slice(3))).toBeLessThanOrEqual(tensors[3]!);
-    // The 50 ms budget is measured and reported; on this contended 2-core machine one
-    // Recharts render alone takes 50–150 ms, so the assertion only rules out freezes.
-    expect(Math.max(0, ...longTasks)).toBeLessThan(400);
+    // Progress no longer renders Recharts (SVG line charts, a live layer on the scatter):
+    // 2–3 long tasks of 55–105 ms remain per run on this contended 2-core machine, each a
+    // Recharts render of the scatter when its axis domain or the finished runs change.
+    expect(longTasks.length).toBeLessThanOrEqual(5);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(150);
     expect(state.errors).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('with the default backend order the synthetic task trains to completion, on WebGPU or on a fallback that says why', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await openExplorer(page);
+    const state = await trainViaUi(page, { steps: 200, evalEvery: 50, seed: 2 });
+    const reason = (await page.locator('.status-reason').count()) > 0 ? await page.locator('.status-reason').innerText() : '';
+    console.log(`default backend: ${state.backend}; ${reason}`);
+    expect(state.errors).toEqual([]);
+    expect(state.lastSummary).not.toBeNull();
+    expect(state.latest?.step).toBe(200);
+    if (state.backend !== 'webgpu') expect(reason).toMatch(/WebGPU not used: .*webgpu/);
+    await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe(state.backend);
     expect(errors).toEqual([]);
   });
 
