@@ -111,15 +111,15 @@ async function vadSweep(): Promise<void> {
       for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
         if (e.type === 'progress') process.stderr.write(`  ${spec.label}: step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
         if (e.type !== 'finished') continue;
-        const small = task.network.consolidate();
+        const small = await task.network.consolidateAsync();
         const counted = countNetwork(small);
         const result: VadRunResult = {
           ...spec,
           widths: e.summary.widths.length ? e.summary.widths : fixedWidths(family, config.uniformFraction),
           mflopsPerSecond: counted.flopsPerSecond / 1e6,
           parameters: counted.parameters,
-          validation: task.evaluate(small, 'validation'),
-          test: task.evaluate(small, 'test'),
+          validation: await task.evaluate(small, 'validation'),
+          test: await task.evaluate(small, 'test'),
           trainingSeconds: (Date.now() - t0) / 1000,
         };
         if (save) {

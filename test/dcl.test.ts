@@ -241,7 +241,7 @@ describe('straight-through baseline', () => {
 });
 
 describe('training loop', () => {
-  it('does not leak tensors: numTensors after step 10 equals numTensors after step 200', () => {
+  it('does not leak tensors: numTensors after step 10 equals numTensors after step 200', async () => {
     const network = mixedNetwork();
     const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
       alpha: 0.1,
@@ -253,7 +253,7 @@ describe('training loop', () => {
     const y = tf.randomUniform([2, 4, 1], 0, 1, 'float32', 2);
     let after10 = 0;
     for (let i = 1; i <= 200; i++) {
-      trainer.step(x, y);
+      await trainer.step(x, y);
       if (i === 10) after10 = tf.memory().numTensors;
     }
     expect(tf.memory().numTensors).toBe(after10);
@@ -262,7 +262,7 @@ describe('training loop', () => {
     network.dispose();
   });
 
-  it('the budget-interval penalty pulls FLOPs into the interval', () => {
+  it('the budget-interval penalty pulls FLOPs into the interval', async () => {
     const network = mixedNetwork();
     const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
       alpha: 0,
@@ -274,14 +274,14 @@ describe('training loop', () => {
     const x = tf.randomNormal([2, 4, 12], 0, 1, 'float32', 1);
     const y = tf.randomUniform([2, 4, 1], 0, 1, 'float32', 2);
     let ratio = 1;
-    for (let i = 0; i < 60; i++) ratio = trainer.step(x, y).complexityRatio;
+    for (let i = 0; i < 60; i++) ratio = (await trainer.step(x, y)).complexityRatio;
     expect(ratio).toBeLessThan(0.45);
     tf.dispose([x, y]);
     trainer.dispose();
     network.dispose();
   });
 
-  it('skips a step whose loss is not finite and keeps the weights', () => {
+  it('skips a step whose loss is not finite and keeps the weights', async () => {
     const network = mixedNetwork();
     const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
       alpha: 0,
@@ -292,7 +292,7 @@ describe('training loop', () => {
     const before = network.weightVariables().map((v) => v.dataSync().slice());
     const x = tf.fill([2, 4, 12], NaN);
     const y = tf.zeros([2, 4, 1]);
-    const result = trainer.step(x, y);
+    const result = await trainer.step(x, y);
     expect(result.finite).toBe(false);
     network.weightVariables().forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(before[i])));
     tf.dispose([x, y]);

@@ -166,14 +166,14 @@ for (const family of FAMILIES) {
       network.dispose();
     });
 
-    it('does not leak tensors across training steps', () => {
+    it('does not leak tensors across training steps', async () => {
       const network = family.build(6);
       const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
       const x = spectrogram(2, 12, 8);
       const y = tf.cast(tf.greater(tf.randomUniform([2, 12, 1], 0, 1, 'float32', 9), 0.5), 'float32');
       let after3 = 0;
       for (let i = 1; i <= 15; i++) {
-        trainer.step(x, y);
+        await trainer.step(x, y);
         if (i === 3) after3 = tf.memory().numTensors;
       }
       expect(tf.memory().numTensors).toBe(after3);
@@ -184,12 +184,13 @@ for (const family of FAMILIES) {
 
     // A short batch leaves some ReLU units at 0 on every frame: their σ is 0, and the gate's
     // σ = stopGradient(√variance) then back-propagates 0/0 = NaN (fix: √(stopGradient(variance))).
-    it('trains with finite steps when a ReLU unit is 0 over the whole batch', () => {
+    it('trains with finite steps when a ReLU unit is 0 over the whole batch', async () => {
       const network = family.build(6);
       const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
       const x = spectrogram(2, 12, 8);
       const y = tf.cast(tf.greater(tf.randomUniform([2, 12, 1], 0, 1, 'float32', 9), 0.5), 'float32');
-      const results = [1, 2, 3].map(() => trainer.step(x, y));
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await trainer.step(x, y));
       expect(results.map((r) => r.finite)).toEqual([true, true, true]);
       expect(results[2].loss).not.toBe(results[0].loss);
       tf.dispose([x, y]);

@@ -31,11 +31,11 @@ for (const modelId of ['crnn', 'transformer'] as const) {
       const widths = task.network.learnableWidths();
       expect(widths.some((w) => w.value() < 0.9 * w.full)).toBe(true);
 
-      const test = task.evaluate(task.network, 'test');
+      const test = await task.evaluate(task.network, 'test');
       expect(test.auc).toBeGreaterThanOrEqual(0.85);
 
       const small = task.network.consolidate();
-      expect(task.evaluate(small, 'test')).toEqual(expect.objectContaining({ metric: 'EER' }));
+      expect(await task.evaluate(small, 'test')).toEqual(expect.objectContaining({ metric: 'EER' }));
       const x = tf.randomNormal([2, 50, 201], 1, 0.5, 'float32', 3).abs();
       const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(task.network.infer(x), small.infer(x)))).dataSync()[0]);
       expect(diff).toBeLessThan(1e-5);

@@ -8,7 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
 import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
-import { createTask } from '../src/train/tasks';
+import type { SavedWeights } from '../src/dcl/weights';
+import type { Corpus } from '../src/data/corpus';
+import { fetchCorpus } from '../src/data/fetchCorpus';
+import { createTask, pretrainedPath, type TaskSources } from '../src/train/tasks';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,6 +33,24 @@ function wasmDirectory(): string {
 export function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, self.location.origin).href;
 }
+
+/** The bundled corpus is fetched once per worker (from the app's own origin) and kept. */
+let corpus: Promise<Corpus> | null = null;
+const browserSources: TaskSources = {
+  loadCorpus() {
+    corpus ??= fetchCorpus(appBaseUrl()).catch((error: unknown) => {
+      corpus = null;
+      throw error;
+    });
+    return corpus;
+  },
+  async loadPretrained(modelId) {
+    const url = new URL(pretrainedPath(modelId), appBaseUrl()).href;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`pretrained weights ${url}: HTTP ${response.status}`);
+    return (await response.json()) as SavedWeights;
+  },
+};
 
 /**
  * Lets queued messages (pause, α, stop) run between training steps. A
@@ -87,7 +108,7 @@ function firstLine(error: unknown): string {
 }
 
 async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<void> {
-  const task = await createTask(config);
+  const task = await createTask(config, browserSources);
   try {
     post({ type: 'state', state: 'running', runId });
     for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost })) {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GateOptions, Mode } from './gate';
-import { continuousWidth, fullWidth, type ApplyContext, type Layer, type SlicePlan, type WidthValue } from './layer';
-import { FixedWidth, isLearnable, type LearnableWidth, type Width } from './width';
+import { countNetwork } from './count';
+import { continuousWidth, type ApplyContext, type Layer, type SlicePlan, type WidthValue } from './layer';
+import { FixedWidth, isLearnable, readUnits, type LearnableWidth, type Width } from './width';
 
 /**
  * A model as a chain of layers whose widths may be learnable. Its complexity is the
@@ -48,9 +49,9 @@ export class Network {
     return tf.tidy(() => tf.mul(tf.addN(this.layers.map((l) => l.flops(k))), this.callsPerSecond));
   }
 
-  /** FLOP/s at full width, C(K_max). */
+  /** FLOP/s at full width, C(K_max), counted from the full-size weights this network holds. */
   fullFlopsPerSecond(): number {
-    return tf.tidy(() => this.flopsPerSecond(fullWidth).dataSync()[0]);
+    return countNetwork(this).flopsPerSecond;
   }
 
   parameterCount(k: WidthValue = continuousWidth): number {
@@ -62,9 +63,9 @@ export class Network {
    * keep n = ⌈K⌉ units of each learnable width (the units with a > 0), fold the
    * boundary unit's √a into the weights that read it (straight-through: round(K) units).
    */
-  consolidate(): Network {
+  consolidate(units?: readonly number[]): Network {
     const plans = new Map<Width, SlicePlan>();
-    for (const w of this.learnableWidths()) plans.set(w, slicePlan(w));
+    this.learnableWidths().forEach((w, i) => plans.set(w, slicePlan(w, units?.[i])));
     const lookup = (w: Width): SlicePlan => {
       let plan = plans.get(w);
       if (!plan) {
@@ -76,14 +77,19 @@ export class Network {
     return new Network(this.name, this.layers.map((l) => l.consolidate(lookup)), this.callsPerSecond);
   }
 
+  /** consolidate() after reading the widths asynchronously (safe on every backend). */
+  async consolidateAsync(): Promise<Network> {
+    return this.consolidate(await readUnits(this.learnableWidths()));
+  }
+
   dispose(): void {
     this.layers.forEach((l) => l.dispose());
     this.learnableWidths().forEach((w) => w.dispose());
   }
 }
 
-export function slicePlan(width: LearnableWidth): SlicePlan {
-  const scale = width.inferenceScale();
+export function slicePlan(width: LearnableWidth, units?: number): SlicePlan {
+  const scale = width.inferenceScale(units);
   let keep = 0;
   while (keep < scale.length && scale[keep] > 0) keep++;
   if (keep === 0) throw new Error(`width ${width.name}: no unit is active`);

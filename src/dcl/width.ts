@@ -65,14 +65,22 @@ export class LearnableWidth implements Width {
     return tf.tidy(() => straightThroughMask(tf.sub(this.continuous(), this.unitIndex)) as tf.Tensor1D);
   }
 
-  /** Per-unit factor of the deployed (noise-free) model: √a, or the hard mask for straight-through. */
-  inferenceScale(): Float32Array {
-    return tf.tidy(() => (this.method === 'noise' ? tf.sqrt(this.activity()) : this.hardMask()).dataSync() as Float32Array);
+  /**
+   * Per-unit factor of the deployed (noise-free) model at width K: √a, or the hard mask for
+   * straight-through. Computed in float32 arithmetic like the tensor ops, without a GPU read.
+   */
+  inferenceScale(units: number = this.value()): Float32Array {
+    const scale = new Float32Array(this.full);
+    for (let i = 0; i < this.full; i++) {
+      const d = Math.fround(units - i);
+      scale[i] = this.method === 'noise' ? Math.sqrt(Math.min(1, Math.max(0, d))) : d >= 0.5 ? 1 : 0;
+    }
+    return scale;
   }
 
-  /** Current K as a plain number (as float32 computes it). */
+  /** Current K as a plain number (as float32 computes it). Synchronous: CPU-side backends and tests. */
   value(): number {
-    return Math.fround(this.kappa.dataSync()[0] * this.full);
+    return unitsOf(this, this.kappa.dataSync()[0]);
   }
 
   /** Project κ back into [κ_min, 1]; called after every optimizer step. */
@@ -106,6 +114,23 @@ export class LearnableWidth implements Width {
 }
 
 let nextId = 0;
+
+/** K = κ·N in float32, as the tensor ops compute it. */
+export function unitsOf(width: LearnableWidth, kappa: number): number {
+  return Math.fround(kappa * width.full);
+}
+
+/**
+ * K of every width with one asynchronous read: `dataSync` stalls the GPU pipeline, and on
+ * some WebGPU adapters (SwiftShader in headless Chromium) it even reads back zeros.
+ */
+export async function readUnits(widths: readonly LearnableWidth[]): Promise<number[]> {
+  if (widths.length === 0) return [];
+  const stacked = tf.stack(widths.map((w) => w.kappa));
+  const kappas = await stacked.data();
+  stacked.dispose();
+  return widths.map((w, i) => unitsOf(w, kappas[i]));
+}
 
 function checkKappaMin(name: string, kappaMin: number): void {
   if (!(kappaMin > 0 && kappaMin <= 1)) throw new Error(`width ${name}: κ_min must be in (0, 1], got ${kappaMin}`);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { countNetwork } from '../dcl/count';
 import type { Network } from '../dcl/network';
-import type { LearnableWidth } from '../dcl/width';
+import { readUnits, type LearnableWidth } from '../dcl/width';
 import type { Evaluation, ProgressEvent, RunConfig, RunSummary, WidthState } from '../protocol';
 import { MAX_PROGRESS_HZ } from '../protocol';
 import type { TrainingTask } from './task';
@@ -114,7 +114,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       const decay = cosineDecay(step, config.steps);
       trainer.setLearningRates(config.learningRate * decay, config.kappaLearningRate * decay);
       const { input, target } = task.nextBatch();
-      const result = trainer.step(input, target);
+      const result = await trainer.step(input, target);
       tf.dispose([input, target]);
       step = result.step;
       if (!result.finite) skipped++;
@@ -125,7 +125,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
         budget = null;
       }
       const evaluated = step % config.evalEvery === 0 || step === config.steps;
-      evaluation = evaluated ? task.evaluate(task.network, 'validation') : null;
+      evaluation = evaluated ? await task.evaluate(task.network, 'validation') : null;
       activeMs += now() - t0;
       const due = options.progressEvery ? step % options.progressEvery === 0 : now() - lastEmit >= 1000 / MAX_PROGRESS_HZ;
       if (evaluated || due) {
@@ -144,7 +144,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
             complexityRatio: result.complexityRatio,
             flopsPerSecond: result.flopsPerSecond,
             fullFlopsPerSecond: trainer.fullFlopsPerSecond,
-            widths: widthStates(widths),
+            widths: widthStates(widths, result.widths),
             evaluation,
             stepsPerSecond,
             elapsedSeconds: (now() - started) / 1000,
@@ -158,7 +158,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       }
       await yieldToHost();
     }
-    yield { type: 'finished', summary: summarize(options, step, (now() - started) / 1000, now) };
+    yield { type: 'finished', summary: await summarize(options, step, (now() - started) / 1000, now) };
   } finally {
     trainer.dispose();
   }
@@ -169,13 +169,14 @@ export function cosineDecay(step: number, steps: number): number {
   return 0.1 + 0.45 * (1 + Math.cos((Math.PI * Math.min(step, steps)) / steps));
 }
 
-export function widthStates(widths: LearnableWidth[]): WidthState[] {
-  return widths.map((w) => ({ name: w.name, units: w.value(), full: w.full, kappaMin: w.kappaMin }));
+export function widthStates(widths: LearnableWidth[], units: readonly number[]): WidthState[] {
+  return widths.map((w, i) => ({ name: w.name, units: units[i], full: w.full, kappaMin: w.kappaMin }));
 }
 
-function summarize(options: SessionOptions, steps: number, wallSeconds: number, now: () => number): RunSummary {
+async function summarize(options: SessionOptions, steps: number, wallSeconds: number, now: () => number): Promise<RunSummary> {
   const { task, config, runId, backend, control } = options;
-  const small = task.network.consolidate();
+  const units = await readUnits(task.network.learnableWidths());
+  const small = task.network.consolidate(units);
   try {
     const counted = countNetwork(small);
     const full = countNetwork(task.network);
@@ -184,14 +185,14 @@ function summarize(options: SessionOptions, steps: number, wallSeconds: number, 
       config: { ...config, alpha: control.alpha },
       backend,
       steps,
-      widths: widthStates(task.network.learnableWidths()),
+      widths: widthStates(task.network.learnableWidths(), units),
       flopsPerSecond: counted.flopsPerSecond,
       fullFlopsPerSecond: task.network.fullFlopsPerSecond(),
       parameters: counted.parameters,
       fullParameters: full.parameters,
-      evaluation: task.evaluate(small, 'validation'),
-      latencyMsPerSecond: latencyMs(small, task, now),
-      fullLatencyMsPerSecond: latencyMs(task.network, task, now),
+      evaluation: await task.evaluate(small, 'validation'),
+      latencyMsPerSecond: await latencyMs(small, task, now),
+      fullLatencyMsPerSecond: await latencyMs(task.network, task, now),
       wallSeconds,
       finishedAt: Date.now(),
       stoppedEarly: steps < config.steps,
@@ -202,12 +203,14 @@ function summarize(options: SessionOptions, steps: number, wallSeconds: number, 
 }
 
 /** Median wall time of inference per second of input (after one warm-up call). */
-export function latencyMs(network: Network, task: TrainingTask, now: () => number, repeats = 5): number {
+export async function latencyMs(network: Network, task: TrainingTask, now: () => number, repeats = 5): Promise<number> {
   const input = task.latencyInput();
   const times: number[] = [];
   for (let i = 0; i <= repeats; i++) {
     const t0 = now();
-    tf.tidy(() => network.infer(input).dataSync());
+    const output = network.infer(input);
+    await output.data();
+    output.dispose();
     if (i > 0) times.push(now() - t0);
   }
   input.dispose();

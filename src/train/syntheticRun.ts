@@ -41,8 +41,8 @@ export async function runSynthetic(overrides: Partial<RunConfig>, traceEvery = 5
       if (e.type === 'progress' && e.event.step % traceEvery === 0) inputWidthTrace.push(e.event.widths[0].units);
       if (e.type !== 'finished') continue;
       const { summary } = e;
-      const small = task.network.consolidate();
-      const testMse = task.evaluate(small, 'test').value;
+      const small = await task.network.consolidateAsync();
+      const testMse = (await task.evaluate(small, 'test')).value;
       small.dispose();
       return {
         alpha: config.alpha,

@@ -24,9 +24,11 @@ export function createSyntheticTask(config: Pick<RunConfig, 'seed' | 'method' | 
       const { x, y } = data.batch(config.batchSize);
       return { input: x, target: y };
     },
-    evaluate(model: Network, split): Evaluation {
+    async evaluate(model: Network, split): Promise<Evaluation> {
       const { x, y } = heldOut[split];
-      const value = tf.tidy(() => meanSquaredError(model.infer(x), y).dataSync()[0]);
+      const mse = tf.tidy(() => meanSquaredError(model.infer(x), y));
+      const value = (await mse.data())[0];
+      mse.dispose();
       return { metric: 'MSE', value, auc: null, eerBySnr: null };
     },
     dispose() {

@@ -12,6 +12,6 @@ export interface TrainingTask {
   readonly latencyInputSeconds: number;
   nextBatch(): { input: tf.Tensor; target: tf.Tensor };
   /** Score any network with this task's input/output shapes on the validation (or test) split. */
-  evaluate(network: Network, split: 'validation' | 'test'): Evaluation;
+  evaluate(network: Network, split: 'validation' | 'test'): Promise<Evaluation>;
   dispose(): void;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GateOptions } from '../dcl/gate';
 import { seededContext, type Network } from '../dcl/network';
+import { unitsOf } from '../dcl/width';
 
 export interface TrainerConfig {
   /** Adam learning rate of the weights. */
@@ -25,7 +26,7 @@ export interface StepResult {
   /** C(K)/C(K_max). */
   complexityRatio: number;
   flopsPerSecond: number;
-  /** Continuous K of each learnable width, in network order. */
+  /** Continuous K of each learnable width (as this step used them), in network order. */
   widths: number[];
   /** False when the loss was not finite: the step was skipped and the weights kept. */
   finite: boolean;
@@ -71,7 +72,12 @@ export class WidthTrainer {
     return tf.mul(tf.add(tf.relu(tf.sub(ratio, band.high)), tf.relu(tf.sub(band.low, ratio))), band.weight);
   }
 
-  step(input: tf.Tensor, target: tf.Tensor): StepResult {
+  /**
+   * One step. Everything the step reports (losses, a finite check, the widths) comes back in
+   * one asynchronous read: dataSync stalls the GPU pipeline and returns zeros on some WebGPU
+   * adapters.
+   */
+  async step(input: tf.Tensor, target: tf.Tensor): Promise<StepResult> {
     const widths = this.network.learnableWidths();
     const weights = this.network.weightVariables();
     const kappas = widths.map((w) => w.kappa);
@@ -83,33 +89,29 @@ export class WidthTrainer {
       parts = [tf.keep(task), tf.keep(ratio)];
       return tf.add(task, this.complexityPenalty(ratio)) as tf.Scalar;
     }, [...weights, ...kappas]);
-    const [loss, taskLoss, complexityRatio] = [value, ...parts].map((t) => t.dataSync()[0]);
-    const finite = Number.isFinite(loss) && Object.values(grads).every((g) => allFinite(g));
+    const gradList = Object.values(grads);
+    const summary = tf.tidy(() =>
+      tf.stack([value, ...parts, tf.cast(tf.all(tf.stack(gradList.map((g) => tf.all(tf.isFinite(g))))), 'float32'), ...kappas]),
+    );
+    const read = await summary.data();
+    summary.dispose();
+    const [loss, taskLoss, complexityRatio, gradsFinite] = read;
+    const finite = Number.isFinite(loss) && gradsFinite === 1;
     if (finite) {
       const pick = (vs: tf.Variable[]) => Object.fromEntries(vs.map((v) => [v.name, grads[v.name]]));
       this.weightOptimizer.applyGradients(pick(weights));
       if (kappas.length > 0) this.kappaOptimizer.applyGradients(pick(kappas));
       widths.forEach((w) => w.project());
     }
-    tf.dispose([value, ...parts, ...Object.values(grads)]);
+    tf.dispose([value, ...parts, ...gradList]);
     this.stepCount++;
-    return {
-      step: this.stepCount,
-      loss,
-      taskLoss,
-      complexityRatio,
-      flopsPerSecond: complexityRatio * this.fullFlopsPerSecond,
-      widths: widths.map((w) => w.value()),
-      finite,
-    };
+    // The widths this step's loss and FLOP/s were computed with (before its update).
+    const units = widths.map((w, i) => unitsOf(w, read[4 + i]));
+    return { step: this.stepCount, loss, taskLoss, complexityRatio, flopsPerSecond: complexityRatio * this.fullFlopsPerSecond, widths: units, finite };
   }
 
   dispose(): void {
     this.weightOptimizer.dispose();
     this.kappaOptimizer.dispose();
   }
-}
-
-function allFinite(t: tf.Tensor): boolean {
-  return tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
 }

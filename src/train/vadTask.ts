@@ -83,12 +83,14 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     nextBatch() {
       return batchTensors(sampleBatch(corpus, 'train', config.batchSize, options.segmentSeconds, rng));
     },
-    evaluate(model: Network, split): Evaluation {
+    async evaluate(model: Network, split): Promise<Evaluation> {
       const set = heldOutSet(split);
       const scores = new Float32Array(set.labels.length);
       let offset = 0;
       for (const input of set.inputs) {
-        const chunk = tf.tidy(() => model.infer(input).dataSync());
+        const output = model.infer(input);
+        const chunk = await output.data();
+        output.dispose();
         scores.set(chunk, offset);
         offset += chunk.length;
       }
