@@ -135,7 +135,7 @@ export interface ExplorerSnapshot {
   latest: { step: number; totalSteps: number; flopsPerSecond: number; fullFlopsPerSecond: number; alpha: number; numTensors: number } | null;
   tensorHistory: { step: number; numTensors: number }[];
   finishedRuns: { runId: string; flopsPerSecond: number; fullFlopsPerSecond: number; config: { alpha: number; seed: number } }[];
-  lastSummary: { runId: string; flopsPerSecond: number; fullFlopsPerSecond: number; evaluation: { value: number } } | null;
+  lastSummary: { runId: string; flopsPerSecond: number; fullFlopsPerSecond: number; evaluation: { value: number }; widths: { units: number }[] } | null;
 }
 
 export async function explorerState(page: Page): Promise<ExplorerSnapshot> {
