@@ -1,6 +1,7 @@
 import type { Network } from '../dcl/network';
 import type { WidthSpec } from '../dcl/widthSpec';
 import type { ModelId } from '../protocol';
+import { MODEL_CATALOG, type ModelCatalogEntry } from './catalog';
 import { CRNN_FULL_SIZES, CRNN_WIDTH_NAMES, crnnNetwork } from './crnn';
 import { SYNTHETIC_WIDTHS, syntheticNetwork } from './synthetic';
 import { TRANSFORMER_FULL_SIZES, TRANSFORMER_WIDTH_NAMES, transformerNetwork } from './transformer';
@@ -11,52 +12,36 @@ export interface ModelBuildOptions {
   widths?: Record<string, WidthSpec>;
 }
 
-export interface ModelFamily {
-  id: ModelId;
-  displayName: string;
-  /** What the network reads: a power spectrogram [B, T, 201] (VAD) or feature vectors [B, 32]. */
-  input: 'powerSpectrogram' | 'features';
-  /** What it returns: a speech probability per frame [B, T, 1] (train with binary cross-entropy), or a regression value [B, 1]. */
-  output: 'speechProbability' | 'regression';
-  /** Learnable width names in network order. */
-  widthNames: readonly string[];
-  /** Full size N of each width. */
-  fullSizes: Readonly<Record<string, number>>;
-  /** κ_min a run uses unless told otherwise. */
-  defaultKappaMin: number;
+/** A catalog entry (src/models/catalog.ts, plain data the UI reads too) with its build function. */
+export interface ModelFamily extends ModelCatalogEntry {
   build(options: ModelBuildOptions): Network;
 }
 
-export const MODEL_FAMILIES: Readonly<Record<ModelId, ModelFamily>> = {
-  crnn: {
-    id: 'crnn',
-    displayName: 'CRNN-like VAD',
-    input: 'powerSpectrogram',
-    output: 'speechProbability',
-    widthNames: CRNN_WIDTH_NAMES,
-    fullSizes: CRNN_FULL_SIZES,
-    defaultKappaMin: 0.125,
-    build: crnnNetwork,
-  },
-  transformer: {
-    id: 'transformer',
-    displayName: 'Transformer-like VAD',
-    input: 'powerSpectrogram',
-    output: 'speechProbability',
-    widthNames: TRANSFORMER_WIDTH_NAMES,
-    fullSizes: TRANSFORMER_FULL_SIZES,
-    defaultKappaMin: 0.125,
-    build: transformerNetwork,
-  },
-  synthetic: {
-    id: 'synthetic',
-    displayName: 'Synthetic regression (MLP)',
-    input: 'features',
-    output: 'regression',
-    widthNames: Object.keys(SYNTHETIC_WIDTHS),
-    fullSizes: SYNTHETIC_WIDTHS,
-    defaultKappaMin: 1 / 32,
-    build: syntheticNetwork,
-  },
+interface Builder {
+  /** The widths the model module itself declares, checked against the catalog. */
+  widthNames: readonly string[];
+  fullSizes: Readonly<Record<string, number>>;
+  build(options: ModelBuildOptions): Network;
+}
+
+const BUILDERS: Readonly<Record<ModelId, Builder>> = {
+  crnn: { widthNames: CRNN_WIDTH_NAMES, fullSizes: CRNN_FULL_SIZES, build: crnnNetwork },
+  transformer: { widthNames: TRANSFORMER_WIDTH_NAMES, fullSizes: TRANSFORMER_FULL_SIZES, build: transformerNetwork },
+  synthetic: { widthNames: Object.keys(SYNTHETIC_WIDTHS), fullSizes: SYNTHETIC_WIDTHS, build: syntheticNetwork },
 };
 
+/** The catalog is hand-written plain data: a width that drifts from its model module fails loudly here. */
+function family(id: ModelId): ModelFamily {
+  const entry = MODEL_CATALOG[id];
+  const builder = BUILDERS[id];
+  const declared = JSON.stringify(builder.widthNames.map((name) => [name, builder.fullSizes[name]]));
+  const catalogued = JSON.stringify(entry.widthNames.map((name) => [name, entry.fullSizes[name]]));
+  if (declared !== catalogued) throw new Error(`src/models/catalog.ts disagrees with the ${id} model: widths ${catalogued} vs ${declared}`);
+  return { ...entry, build: builder.build };
+}
+
+export const MODEL_FAMILIES: Readonly<Record<ModelId, ModelFamily>> = {
+  crnn: family('crnn'),
+  transformer: family('transformer'),
+  synthetic: family('synthetic'),
+};

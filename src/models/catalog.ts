@@ -1,0 +1,69 @@
+/**
+ * What is known about each model family without building it: plain data, no tfjs, so the
+ * UI's main-thread bundle can read it. The registry (src/models/registry.ts) adds the
+ * build functions and checks these sizes against the model modules.
+ */
+import type { ModelId } from '../protocol';
+
+export interface ModelCatalogEntry {
+  id: ModelId;
+  displayName: string;
+  /** What the network reads: a power spectrogram [B, T, 201] (VAD) or feature vectors [B, 32]. */
+  input: 'powerSpectrogram' | 'features';
+  /** What it returns: a speech probability per frame [B, T, 1] (train with binary cross-entropy), or a regression value [B, 1]. */
+  output: 'speechProbability' | 'regression';
+  /** Learnable width names in network order. */
+  widthNames: readonly string[];
+  /** Full size N of each width. */
+  fullSizes: Readonly<Record<string, number>>;
+  /** κ_min a run uses unless told otherwise. */
+  defaultKappaMin: number;
+  /** Full-width weights can be bundled for it (`npm run sweep -- vad` makes them); VAD families only. */
+  pretrainable: boolean;
+}
+
+export const MODEL_CATALOG: Readonly<Record<ModelId, ModelCatalogEntry>> = {
+  crnn: {
+    id: 'crnn',
+    displayName: 'CRNN-like VAD',
+    input: 'powerSpectrogram',
+    output: 'speechProbability',
+    widthNames: ['mel', 'conv', 'gru'],
+    fullSizes: { mel: 80, conv: 32, gru: 32 },
+    defaultKappaMin: 0.125,
+    pretrainable: true,
+  },
+  transformer: {
+    id: 'transformer',
+    displayName: 'Transformer-like VAD',
+    input: 'powerSpectrogram',
+    output: 'speechProbability',
+    widthNames: ['mel', 'ff1', 'ff2'],
+    fullSizes: { mel: 80, ff1: 128, ff2: 128 },
+    defaultKappaMin: 0.125,
+    pretrainable: true,
+  },
+  synthetic: {
+    id: 'synthetic',
+    displayName: 'Synthetic regression (MLP)',
+    input: 'features',
+    output: 'regression',
+    widthNames: ['input', 'hidden'],
+    fullSizes: { input: 32, hidden: 32 },
+    defaultKappaMin: 1 / 32,
+    pretrainable: false,
+  },
+};
+
+/** The accuracy metric a family is scored with: EER for a VAD, MSE for a regression. */
+export function accuracyMetric(entry: ModelCatalogEntry): 'EER' | 'MSE' {
+  return entry.output === 'speechProbability' ? 'EER' : 'MSE';
+}
+
+/**
+ * Path (relative to the app's base, i.e. public/) of a family's bundled full-width weights.
+ * The same path as `pretrainedPath` in src/train/tasks.ts, which the worker fetches.
+ */
+export function pretrainedWeightsPath(modelId: ModelId): string {
+  return `models/${modelId}-full.weights.json`;
+}
