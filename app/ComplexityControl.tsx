@@ -2,7 +2,6 @@
 import { editSetup } from './actions';
 import { ALPHA_SLIDER_STEPS, alphaFromPosition, formatAlpha, positionFromAlpha } from './alphaScale';
 import { formatFlops } from './format';
-import { MODELS } from './models';
 import { NumberField } from './NumberField';
 import { useAppStore } from './store';
 
@@ -11,9 +10,11 @@ export function ComplexityControl() {
   const budget = useAppStore((s) => s.setup.budgetFlopsPerSecond);
   const modelId = useAppStore((s) => s.setup.modelId);
   const liveAlpha = useAppStore((s) => s.latest?.alpha ?? null);
-  const fullFlops = useAppStore((s) => s.latest?.fullFlopsPerSecond ?? s.lastSummary?.fullFlopsPerSecond ?? null);
+  // Measured by the worker (first progress event of a run of this model, or a finished run).
+  const fullFlops = useAppStore((s) => s.fullFlops[modelId] ?? null);
   const budgetMode = budget !== null;
-  const defaultBudget = Math.round(0.5 * (fullFlops ?? MODELS[modelId].fullFlopsPerSecond ?? 1e6));
+  // Until a run has measured the full width, a round placeholder the user overwrites.
+  const defaultBudget = fullFlops === null ? 1e6 : Math.round(0.5 * fullFlops);
 
   return (
     <fieldset className="complexity" data-testid="complexity">
@@ -69,7 +70,7 @@ export function ComplexityControl() {
           min={1}
           integer={false}
           testId="budget-input"
-          title={fullFlops === null ? undefined : `full width: ${formatFlops(fullFlops)}`}
+          title={fullFlops === null ? 'full width: measured once a run of this model reports its first step' : `full width: ${formatFlops(fullFlops)}`}
           onCommit={(value) => editSetup({ budgetFlopsPerSecond: value })}
         />
       )}

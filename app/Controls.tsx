@@ -2,17 +2,21 @@
 import { MODEL_IDS, WIDTH_METHODS, type ModelId, type WidthMethod } from '../src/protocol';
 import { editSetup, pause, resetCharts, resume, stop, train } from './actions';
 import { ComplexityControl } from './ComplexityControl';
-import { METHOD_LABELS, MODELS } from './models';
+import { MODEL_CATALOG } from '../src/models/catalog';
+import { formatFlops } from './format';
+import { catalogWidths, METHOD_LABELS } from './models';
 import { NumberField } from './NumberField';
+import { checkPretrained, initProblem, makeWeightsHint } from './pretrained';
 import { useAppStore } from './store';
 
 function RunButtons() {
   const runState = useAppStore((s) => s.runState);
   const ready = useAppStore((s) => s.workerStatus === 'ready');
+  const blocked = useAppStore((s) => initProblem(s.setup, s.pretrained[s.setup.modelId]) !== null);
   const idle = runState === 'idle';
   return (
     <div className="run-buttons">
-      <button type="button" className="primary" data-testid="train" disabled={!ready || !idle} onClick={train}>
+      <button type="button" className="primary" data-testid="train" disabled={!ready || !idle || blocked} onClick={train}>
         Train
       </button>
       {runState === 'paused' ? (
@@ -37,11 +41,8 @@ function RunButtons() {
 function KappaMinFields({ disabled }: { disabled: boolean }) {
   const modelId = useAppStore((s) => s.setup.modelId);
   const kappaMin = useAppStore((s) => s.setup.kappaMin);
-  const reported = useAppStore((s) => s.reportedWidths[modelId]);
-  const widths = reported ?? MODELS[modelId].widths;
-  if (widths.length === 0) {
-    return <p className="hint">κ_min per width: the width names appear once this model has reported them.</p>;
-  }
+  const widths = catalogWidths(modelId);
+  const defaultKappaMin = MODEL_CATALOG[modelId].defaultKappaMin;
   return (
     <div className="kappa-min">
       <span className="group-label">κ_min per width (K ≥ κ_min · N)</span>
@@ -49,7 +50,7 @@ function KappaMinFields({ disabled }: { disabled: boolean }) {
         <NumberField
           key={width.name}
           label={`${width.name} (N = ${width.full})`}
-          value={kappaMin[width.name] ?? Number((1 / width.full).toPrecision(3))}
+          value={kappaMin[width.name] ?? Number(defaultKappaMin.toPrecision(3))}
           min={1 / width.full}
           max={1}
           disabled={disabled}
@@ -61,10 +62,52 @@ function KappaMinFields({ disabled }: { disabled: boolean }) {
   );
 }
 
+/** Start from random weights or the bundled full-width weights (VAD families, when the sweep has made them). */
+function InitField() {
+  const setup = useAppStore((s) => s.setup);
+  const availability = useAppStore((s) => s.pretrained[s.setup.modelId]);
+  const entry = MODEL_CATALOG[setup.modelId];
+  const belowFullUniform = setup.method === 'uniform' && setup.uniformFraction < 1;
+  let unavailable: string | null = null;
+  if (!entry.pretrainable) unavailable = `${entry.displayName} has no pretrained weights: it trains from scratch.`;
+  else if (availability === 'missing') unavailable = makeWeightsHint(setup.modelId);
+  else if (availability !== 'available') unavailable = 'Checking whether pretrained weights are served…';
+  else if (belowFullUniform) unavailable = 'Pretrained weights are full width: a uniform baseline below full width trains from scratch.';
+  const problem = initProblem(setup, availability);
+  return (
+    <>
+      <label className="field" title={unavailable ?? undefined} data-testid="init-field">
+        <span>Init</span>
+        <select value={setup.init} data-testid="init-select" onChange={(event) => editSetup({ init: event.target.value as 'scratch' | 'pretrained' })}>
+          <option value="scratch">from scratch</option>
+          <option value="pretrained" disabled={unavailable !== null} data-testid="init-pretrained">
+            pretrained full width{unavailable === null ? '' : ' (not available)'}
+          </option>
+        </select>
+      </label>
+      {problem !== null && (
+        <p className="warning" data-testid="init-problem">
+          {problem}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** C(K_max) as the worker measured it; unknown until a run of this model has reported a step. */
+function FullFlopsHint() {
+  const modelId = useAppStore((s) => s.setup.modelId);
+  const fullFlops = useAppStore((s) => s.fullFlops[modelId]);
+  return (
+    <p className="hint" data-testid="full-flops">
+      Full width: {fullFlops === undefined ? 'FLOP/s measured once a run reports its first step' : `${formatFlops(fullFlops)} (measured)`}
+    </p>
+  );
+}
+
 export function Controls() {
   const setup = useAppStore((s) => s.setup);
   const locked = useAppStore((s) => s.runState !== 'idle');
-  const model = MODELS[setup.modelId];
 
   return (
     <aside className="controls" data-testid="controls">
@@ -77,15 +120,21 @@ export function Controls() {
           <select
             value={setup.modelId}
             data-testid="model-select"
-            onChange={(event) => editSetup({ modelId: event.target.value as ModelId, kappaMin: {}, init: 'scratch' })}
+            onChange={(event) => {
+              const modelId = event.target.value as ModelId;
+              editSetup({ modelId, kappaMin: {}, init: 'scratch' });
+              // The sweep may have written the weights since the page loaded.
+              checkPretrained(modelId);
+            }}
           >
             {MODEL_IDS.map((id) => (
               <option key={id} value={id}>
-                {MODELS[id].label}
+                {MODEL_CATALOG[id].displayName}
               </option>
             ))}
           </select>
         </label>
+        <FullFlopsHint />
         <label className="field">
           <span>Widths</span>
           <select value={setup.method} data-testid="method-select" onChange={(event) => editSetup({ method: event.target.value as WidthMethod })}>
@@ -106,18 +155,7 @@ export function Controls() {
             onCommit={(uniformFraction) => editSetup({ uniformFraction })}
           />
         )}
-        <label
-          className="field"
-          title={model.pretrainedAvailable ? undefined : 'No bundled pretrained weights for this model yet: it trains from scratch.'}
-        >
-          <span>Init</span>
-          <select value={setup.init} data-testid="init-select" onChange={(event) => editSetup({ init: event.target.value as 'scratch' | 'pretrained' })}>
-            <option value="scratch">from scratch</option>
-            <option value="pretrained" disabled={!model.pretrainedAvailable}>
-              pretrained full width{model.pretrainedAvailable ? '' : ' (not available)'}
-            </option>
-          </select>
-        </label>
+        <InitField />
         <KappaMinFields disabled={locked} />
       </fieldset>
       <fieldset disabled={locked}>

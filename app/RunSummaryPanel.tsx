@@ -1,7 +1,8 @@
 /** The last finished run: its consolidated (physically smaller) model, measured. */
 import { formatAlpha } from './alphaScale';
 import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from './format';
-import { METHOD_LABELS, MODELS } from './models';
+import { MODEL_CATALOG } from '../src/models/catalog';
+import { METHOD_LABELS } from './models';
 import { useAppStore } from './store';
 
 export function RunSummaryPanel() {
@@ -18,7 +19,7 @@ export function RunSummaryPanel() {
     >
       <h2>Last finished run</h2>
       <p className="hint">
-        {MODELS[config.modelId].label} · {METHOD_LABELS[config.method]} ·{' '}
+        {MODEL_CATALOG[config.modelId].displayName} · {METHOD_LABELS[config.method]} ·{' '}
         {config.budgetFlopsPerSecond === null ? `α = ${formatAlpha(config.alpha)}` : `budget ${formatFlops(config.budgetFlopsPerSecond)} (final α ${formatAlpha(config.alpha)})`} · seed{' '}
         {config.seed} · {summary.steps} steps{summary.stoppedEarly ? ' (stopped early)' : ''} in {formatSeconds(summary.wallSeconds)} on {summary.backend}
       </p>

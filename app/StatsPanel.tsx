@@ -1,6 +1,7 @@
 /** Live numbers of the running training: progress, speed, backend, worker memory, FLOP/s. */
 import { formatAlpha } from './alphaScale';
 import { formatBytes, formatFlops, formatSeconds, percent } from './format';
+import { MODEL_CATALOG } from '../src/models/catalog';
 import { useAppStore } from './store';
 
 function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
@@ -17,12 +18,19 @@ export function StatsPanel() {
   const runState = useAppStore((s) => s.runState);
   const backend = useAppStore((s) => s.backend);
   const reason = useAppStore((s) => s.backendReason);
+  const modelId = useAppStore((s) => s.runConfig?.modelId ?? null);
+  const vad = modelId !== null && MODEL_CATALOG[modelId].input === 'powerSpectrogram';
 
   return (
     <section className="panel stats" data-testid="stats" data-run-state={runState}>
       <h2>
         Training <span className={`badge ${runState}`}>{runState}</span>
       </h2>
+      {runState === 'loading' && (
+        <p className="loading-note" role="status" data-testid="loading-note">
+          {vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
+        </p>
+      )}
       <dl>
         <Stat label="Step" value={latest === null ? '–' : `${latest.step} / ${latest.totalSteps}`} testId="stat-step" />
         <Stat label="Steps/s" value={latest === null ? '–' : latest.stepsPerSecond.toFixed(1)} testId="stat-steps-per-second" />

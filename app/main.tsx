@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { MODEL_IDS } from '../src/protocol';
 import { App } from './App';
+import { checkPretrained } from './pretrained';
 import { loadRuns } from './runStore';
 import { useAppStore, type AppState } from './store';
 import { parseSetup, serializeSetup } from './urlState';
@@ -40,6 +42,7 @@ loadRuns()
 Object.defineProperty(window, '__explorer', { value: Object.freeze({ state: () => useAppStore.getState() }) });
 
 startWorker();
+for (const modelId of MODEL_IDS) checkPretrained(modelId);
 createRoot(container).render(
   <StrictMode>
     <App />

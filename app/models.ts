@@ -1,9 +1,9 @@
 /**
- * What the UI knows about each model family before the worker has reported anything.
- * Width names and full sizes seed the κ_min inputs; the worker's first progress event
- * replaces them with the real list. src/models/registry.ts does not exist yet: once it
- * does, this table should be read from it.
+ * What the UI shows about each model family, read from the plain-data catalog
+ * (src/models/catalog.ts: no tfjs, so it stays out of the main-thread bundle).
+ * Full-width FLOP/s are not typed in: the worker measures them (see the store).
  */
+import { MODEL_CATALOG } from '../src/models/catalog';
 import type { ModelId, WidthMethod } from '../src/protocol';
 
 export interface WidthInfo {
@@ -11,35 +11,15 @@ export interface WidthInfo {
   full: number;
 }
 
-export interface ModelInfo {
-  label: string;
-  widths: WidthInfo[];
-  /** Accuracy metric shown on the y axis. */
-  metric: 'MSE' | 'EER';
-  /** C(K_max) before the worker reports it (seeds the budget input); null if unknown. */
-  fullFlopsPerSecond: number | null;
-  /** Bundled full-width weights exist to start from. */
-  pretrainedAvailable: boolean;
-  /** The paper's published points belong on this model's chart. */
-  paperFamily: 'crnn' | 'transformer' | null;
+export function catalogWidths(modelId: ModelId): WidthInfo[] {
+  const entry = MODEL_CATALOG[modelId];
+  return entry.widthNames.map((name) => ({ name, full: entry.fullSizes[name]! }));
 }
 
-export const MODELS: Record<ModelId, ModelInfo> = {
-  synthetic: {
-    label: 'Synthetic regression (MLP)',
-    widths: [
-      { name: 'input', full: 32 },
-      { name: 'hidden', full: 32 },
-    ],
-    metric: 'MSE',
-    // hidden Dense 2·32·32 + ReLU 32 + output Dense 2·32·1 (the input gate costs nothing).
-    fullFlopsPerSecond: 2144,
-    pretrainedAvailable: false,
-    paperFamily: null,
-  },
-  crnn: { label: 'CRNN-like VAD', widths: [], metric: 'EER', fullFlopsPerSecond: null, pretrainedAvailable: false, paperFamily: 'crnn' },
-  transformer: { label: 'Transformer-like VAD', widths: [], metric: 'EER', fullFlopsPerSecond: null, pretrainedAvailable: false, paperFamily: 'transformer' },
-};
+/** The VAD family whose published points (public/paper/vad-results.csv, column `family`) belong on this model's chart. */
+export function paperFamily(modelId: ModelId): string | null {
+  return MODEL_CATALOG[modelId].input === 'powerSpectrogram' ? modelId : null;
+}
 
 export const METHOD_LABELS: Record<WidthMethod, string> = {
   dcl: 'DCL (learned by noise injection)',

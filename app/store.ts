@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
 import { appendBounded } from './history';
-import type { WidthInfo } from './models';
+import type { PretrainedAvailability } from './pretrained';
 import { DEFAULT_SETUP } from './urlState';
 
 export type WorkerStatus = 'starting' | 'ready' | 'crashed';
@@ -55,8 +55,10 @@ export interface AppState {
   tensorHistory: TensorSample[];
   finishedRuns: RunSummary[];
   lastSummary: RunSummary | null;
-  /** Width names and sizes the worker reported, per model (replaces the static table). */
-  reportedWidths: Partial<Record<ModelId, WidthInfo[]>>;
+  /** C(K_max) per model as the worker measured it (progress events, finished runs): nothing typed in. */
+  fullFlops: Partial<Record<ModelId, number>>;
+  /** Whether each VAD family's full-width weights are served (checked at startup and on choosing it). */
+  pretrained: Partial<Record<ModelId, PretrainedAvailability>>;
   receive(message: FromWorker): void;
   /** Takes progress events into the given parts of the state (all by default). */
   receiveProgress(events: ProgressEvent[], parts?: readonly ProgressPart[]): void;
@@ -67,6 +69,7 @@ export interface AppState {
   beginRun(runId: string): void;
   resetCharts(): void;
   setFinishedRuns(runs: RunSummary[]): void;
+  setPretrained(modelId: ModelId, availability: PretrainedAvailability): void;
 }
 
 /**
@@ -99,7 +102,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   ...emptyCharts,
   finishedRuns: [],
   lastSummary: null,
-  reportedWidths: {},
+  fullFlops: {},
+  pretrained: {},
   receive(message) {
     switch (message.type) {
       case 'ready':
@@ -119,6 +123,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
         set((state) => ({
           finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== message.summary.runId), message.summary],
           lastSummary: message.summary,
+          fullFlops: { ...state.fullFlops, [message.summary.config.modelId]: message.summary.fullFlopsPerSecond },
         }));
         return;
     }
@@ -136,8 +141,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
         state.tensorHistory,
         mine.map((event) => ({ step: event.step, numTensors: event.numTensors })),
       );
-      if (state.reportedWidths[modelId] === undefined && latest.widths.length > 0) {
-        patch.reportedWidths = { ...state.reportedWidths, [modelId]: latest.widths.map((w) => ({ name: w.name, full: w.full })) };
+      if (state.fullFlops[modelId] !== latest.fullFlopsPerSecond) {
+        patch.fullFlops = { ...state.fullFlops, [modelId]: latest.fullFlopsPerSecond };
       }
     }
     if (parts.includes('trajectory')) {
@@ -185,6 +190,13 @@ export const useAppStore = create<AppState>()((set, get) => ({
     set(emptyCharts);
   },
   setFinishedRuns(runs) {
-    set({ finishedRuns: runs, lastSummary: runs.at(-1) ?? null });
+    set((state) => ({
+      finishedRuns: runs,
+      lastSummary: runs.at(-1) ?? null,
+      fullFlops: { ...Object.fromEntries(runs.map((run) => [run.config.modelId, run.fullFlopsPerSecond])), ...state.fullFlops },
+    }));
+  },
+  setPretrained(modelId, availability) {
+    set((state) => ({ pretrained: { ...state.pretrained, [modelId]: availability } }));
   },
 }));

@@ -15,7 +15,8 @@ import { CartesianGrid, Scatter, ScatterChart, Tooltip, useXAxisScale, useYAxisS
 import type { RunSummary } from '../../src/protocol';
 import { formatSi } from '../format';
 import { MAX_POINTS_PER_SERIES } from '../history';
-import { MODELS } from '../models';
+import { accuracyMetric, MODEL_CATALOG } from '../../src/models/catalog';
+import { paperFamily } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
@@ -74,8 +75,8 @@ export function AccuracyFlopsChart() {
   // Both keep their identity until a validation pass or a finished run adds to them.
   const trajectory = useAppStore((s) => s.trajectory);
   const finishedRuns = useAppStore((s) => s.finishedRuns);
-  const model = MODELS[modelId];
-  const paper = usePaperPoints(model.paperFamily);
+  const metric = accuracyMetric(MODEL_CATALOG[modelId]);
+  const paper = usePaperPoints(paperFamily(modelId));
 
   const series = useMemo<FinishedSeries>(() => {
     const runs = finishedRuns.filter((run) => run.config.modelId === modelId);
@@ -103,9 +104,13 @@ export function AccuracyFlopsChart() {
         <li style={{ color: COLOURS.dcl }}>— Pareto front (DCL runs)</li>
         <li style={{ color: COLOURS.uniform }}>■ baseline: uniform widths</li>
         <li style={{ color: COLOURS.straightThrough }}>▲ baseline: straight-through</li>
-        {paper.length > 0 && <li style={{ color: COLOURS.paper }}>✚ {PAPER_LABEL}</li>}
+        {paper.length > 0 && (
+          <li style={{ color: COLOURS.paper }} data-testid="paper-legend">
+            ✚ {PAPER_LABEL}
+          </li>
+        )}
       </ul>
-      <AccuracyFlopsPlot metric={model.metric} series={series} paper={paper} axes={axes} />
+      <AccuracyFlopsPlot metric={metric} series={series} paper={paper} axes={axes} />
     </section>
   );
 }
@@ -152,7 +157,7 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ metric, series, pape
         <Scatter name="Pareto front (DCL runs)" data={series.front} fill={COLOURS.dcl} line={{ stroke: COLOURS.dcl, strokeWidth: 2 }} shape={() => null} isAnimationActive={false} />
         <Scatter name="baseline: uniform widths" data={series.uniform} fill={COLOURS.uniform} shape="square" isAnimationActive={false} />
         <Scatter name="baseline: straight-through" data={series.straightThrough} fill={COLOURS.straightThrough} shape="triangle" isAnimationActive={false} />
-        {paper.length > 0 && <Scatter name={PAPER_LABEL} data={paper} fill={COLOURS.paper} shape="cross" isAnimationActive={false} />}
+        {paper.length > 0 && <Scatter name={PAPER_LABEL} className="paper-points" data={paper} fill={COLOURS.paper} shape="cross" isAnimationActive={false} />}
         <LiveTrajectory />
       </ScatterChart>
     </div>

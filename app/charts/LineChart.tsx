@@ -4,7 +4,7 @@
  * ticks, dashed horizontal reference lines and an HTML legend. A render costs about a
  * millisecond, where a Recharts line chart costs 50–150 ms on a small machine.
  */
-import { memo, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { chartGeometry, type Margin, type ReferenceSpec } from './lineChartGeometry';
 import { useWidth } from './useWidth';
 
@@ -40,6 +40,8 @@ function LineChartImpl<Row>(props: LineChartProps<Row>) {
   const formatX = props.formatX ?? plain;
   const formatY = props.formatY ?? plain;
   const [ref, width] = useWidth(400);
+  // useId's ':r1:' / '«r1»' would need escaping inside url(#…).
+  const clipId = `clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
 
   const geometry = useMemo(
     () => chartGeometry({ rows, x, y, series, yDomain, references, width, height, margin: MARGIN }),
@@ -57,6 +59,10 @@ function LineChartImpl<Row>(props: LineChartProps<Row>) {
         ))}
       </ul>
       <svg width={width} height={height} role="img" aria-label={series.map((s) => s.label).join(', ')}>
+        {/* A fixed y domain may cut values off: the curves stay inside the plot area. */}
+        <clipPath id={clipId}>
+          <rect x={left} y={top - 2} width={right - left} height={bottom - top + 4} />
+        </clipPath>
         <g className="line-chart-grid">
           {geometry.yTicks.map((tick) => (
             <line key={`y${tick.value}`} x1={left} x2={right} y1={tick.position} y2={tick.position} />
@@ -87,9 +93,11 @@ function LineChartImpl<Row>(props: LineChartProps<Row>) {
         {geometry.references.map((r) => (
           <line key={r.key} className="line-chart-reference" x1={left} x2={right} y1={r.position} y2={r.position} stroke={r.colour} />
         ))}
-        {geometry.paths.map((p) => (
-          <path key={p.key} className="line-chart-series" data-series={p.key} d={p.d} stroke={p.colour} />
-        ))}
+        <g clipPath={`url(#${clipId})`}>
+          {geometry.paths.map((p) => (
+            <path key={p.key} className="line-chart-series" data-series={p.key} d={p.d} stroke={p.colour} />
+          ))}
+        </g>
       </svg>
     </div>
   );
