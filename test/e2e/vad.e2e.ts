@@ -1,0 +1,143 @@
+/**
+ * A VAD family trained in the browser: the CRNN chosen in the controls trains a few steps on
+ * the bundled corpus (tfjs-wasm), the charts show its validation EER in % with the paper's
+ * points beside it, its three widths, and the run ends with a consolidated summary.
+ * The test logs how long each phase of the first VAD run takes.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { explorerState, launchBrowser, openExplorer, trainViaUi, type BrowserSession } from './helpers';
+
+const STEPS = 6;
+/** The paper's CRNN rows in public/paper/vad-results.csv. */
+const PAPER_CRNN_POINTS = 9;
+
+interface VadSnapshot {
+  runState: string;
+  step: number | null;
+  progressEvents: number;
+  trajectory: { x: number; y: number; step: number }[];
+  lastEvaluation: { metric: string; value: number } | null;
+  lastSummary: { flopsPerSecond: number; fullFlopsPerSecond: number; parameters: number; fullParameters: number; evaluation: { metric: string; value: number } } | null;
+  errors: string[];
+}
+
+function vadSnapshot(page: Page): Promise<VadSnapshot> {
+  return page.evaluate(() => {
+    type Plain = Record<string, unknown> & {
+      runState: string;
+      latest: { step: number; evaluation: { metric: string; value: number } | null } | null;
+      tensorHistory: unknown[];
+      trajectory: { x: number; y: number; step: number }[];
+      lastSummary: VadSnapshot['lastSummary'];
+      errors: string[];
+    };
+    const state = JSON.parse(JSON.stringify((window as unknown as { __explorer: { state(): unknown } }).__explorer.state())) as Plain;
+    return {
+      runState: state.runState,
+      step: state.latest?.step ?? null,
+      progressEvents: state.tensorHistory.length,
+      trajectory: state.trajectory,
+      lastEvaluation: state.latest?.evaluation ?? null,
+      lastSummary: state.lastSummary,
+      errors: state.errors,
+    };
+  });
+}
+
+describe('VAD in the browser', () => {
+  let session: BrowserSession | undefined;
+
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('trains the CRNN VAD a few steps: EER in % on the chart beside the paper, three widths, a consolidated summary', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await openExplorer(page, '?backend=wasm');
+
+    await page.getByTestId('model-select').selectOption('crnn');
+    // Pretrained init is offered exactly when the built app serves the sweep's weights.
+    const served = existsSync(resolve(import.meta.dirname, '../../dist/models/crnn-full.weights.json'));
+    await page.getByTestId('init-field').and(page.locator(served ? ':not([title])' : '[title*="npm run sweep -- vad --family crnn"]')).waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('init-pretrained').isDisabled()).resolves.toBe(!served);
+    await expect(page.getByTestId('full-flops').innerText()).resolves.toContain('measured once a run reports');
+
+    const clicked = Date.now();
+    await trainViaUi(page, { model: 'crnn', steps: STEPS, batchSize: 4, evalEvery: STEPS, seed: 1, waitForFinish: false });
+    await page.getByTestId('loading-note').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('loading-note').innerText()).resolves.toContain('Loading corpus…');
+
+    // Phase timings, polled from here (± 50 ms).
+    const reached: { running?: number; firstStep?: number; evaluated?: number; finished?: number } = {};
+    const steps: [number, number][] = [];
+    const deadline = clicked + 600_000;
+    let snapshot = await vadSnapshot(page);
+    while (snapshot.lastSummary === null && snapshot.errors.length === 0) {
+      if (Date.now() > deadline) throw new Error(`VAD run did not finish in time: ${JSON.stringify(snapshot)}`);
+      const now = Date.now() - clicked;
+      if (snapshot.runState === 'running') reached.running ??= now;
+      if (snapshot.step !== null) {
+        reached.firstStep ??= now;
+        if (steps.at(-1)?.[0] !== snapshot.step) steps.push([snapshot.step, now]);
+      }
+      if (snapshot.trajectory.length > 0) reached.evaluated ??= now;
+      await page.waitForTimeout(50);
+      snapshot = await vadSnapshot(page);
+    }
+    reached.finished = Date.now() - clicked;
+    console.log(`first VAD run (crnn, wasm, batch 4, ${STEPS} steps, one validation pass), ms after Train:`, JSON.stringify(reached), 'steps seen', JSON.stringify(steps));
+    expect(snapshot.errors).toEqual([]);
+
+    // Progress arrived, and the validation point is the EER in %.
+    expect(snapshot.progressEvents).toBeGreaterThan(0);
+    expect(snapshot.step).toBe(STEPS);
+    expect(snapshot.trajectory.length).toBeGreaterThanOrEqual(1);
+    const point = snapshot.trajectory.at(-1)!;
+    expect(snapshot.lastEvaluation?.metric).toBe('EER');
+    expect(point.step).toBe(STEPS);
+    expect(point.y).toBeCloseTo(100 * snapshot.lastEvaluation!.value, 6);
+    expect(point.y).toBeGreaterThan(0);
+    expect(point.y).toBeLessThanOrEqual(100);
+    expect(point.x).toBeGreaterThan(0);
+
+    const accuracy = page.getByTestId('chart-accuracy-flops');
+    await accuracy.locator('.live-trajectory-point').first().waitFor();
+    await expect(accuracy.locator('svg text', { hasText: 'validation EER (%)' }).count()).resolves.toBe(1);
+    await expect(accuracy.locator('svg text', { hasText: 'MSE' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('paper-legend').innerText()).resolves.toContain("paper's published results");
+    await expect(accuracy.locator('.paper-points .recharts-scatter-symbol').count()).resolves.toBe(PAPER_CRNN_POINTS);
+
+    const widths = page.getByTestId('chart-widths');
+    await expect(widths.locator('.line-chart-series').count()).resolves.toBe(3);
+    const legend = await widths.locator('.legend li').allInnerTexts();
+    expect(legend.map((label) => label.split(' ')[0])).toEqual(['mel', 'conv', 'gru']);
+
+    // The summary: the consolidated model's measured FLOP/s and parameters.
+    const summary = snapshot.lastSummary!;
+    expect(summary.evaluation.metric).toBe('EER');
+    expect(summary.flopsPerSecond).toBeGreaterThan(0);
+    expect(summary.flopsPerSecond).toBeLessThanOrEqual(summary.fullFlopsPerSecond * 1.0001);
+    expect(summary.parameters).toBeGreaterThan(0);
+    await page.getByTestId('run-summary').waitFor();
+    await expect(page.getByTestId('summary-flops').innerText()).resolves.toMatch(/FLOP\/s/);
+    await expect(page.getByTestId('summary-parameters').innerText()).resolves.toMatch(/\d/);
+    await expect(page.getByTestId('summary-metric').innerText()).resolves.toContain('EER');
+    // The full width is now known from the worker's measurement.
+    await expect(page.getByTestId('full-flops').innerText()).resolves.toContain('(measured)');
+
+    // The status bar follows the content instead of covering it.
+    const bar = await page.locator('.status-bar').boundingBox();
+    const last = await page.getByTestId('finished-runs').boundingBox();
+    expect(bar!.y).toBeGreaterThanOrEqual(last!.y + last!.height);
+
+    const state = await explorerState(page);
+    expect(state.errors).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
