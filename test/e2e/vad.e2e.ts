@@ -4,13 +4,15 @@
  * points beside it, its three widths, and the run ends with a consolidated summary.
  * The test logs how long each phase of the first VAD run takes.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { explorerState, launchBrowser, openExplorer, trainViaUi, type BrowserSession } from './helpers';
+import { appUrl, explorerState, launchBrowser, openExplorer, trainViaUi, type BrowserSession } from './helpers';
 
 const STEPS = 6;
+/** The weights the built app serves, when the sweep had made them before `vite build`. */
+const PRETRAINED = resolve(import.meta.dirname, '../../dist/models/crnn-full.weights.json');
 /** The paper's CRNN rows in public/paper/vad-results.csv. */
 const PAPER_CRNN_POINTS = 9;
 
@@ -63,7 +65,7 @@ describe('VAD in the browser', () => {
 
     await page.getByTestId('model-select').selectOption('crnn');
     // Pretrained init is offered exactly when the built app serves the sweep's weights.
-    const served = existsSync(resolve(import.meta.dirname, '../../dist/models/crnn-full.weights.json'));
+    const served = existsSync(PRETRAINED);
     await page.getByTestId('init-field').and(page.locator(served ? ':not([title])' : '[title*="npm run sweep -- vad --family crnn"]')).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('init-pretrained').isDisabled()).resolves.toBe(!served);
     await expect(page.getByTestId('full-flops').innerText()).resolves.toContain('measured once a run reports');
@@ -91,6 +93,7 @@ describe('VAD in the browser', () => {
       snapshot = await vadSnapshot(page);
     }
     reached.finished = Date.now() - clicked;
+    console.log(`validation EER after ${STEPS} steps from scratch: ${snapshot.lastSummary?.evaluation.value}`);
     console.log(`first VAD run (crnn, wasm, batch 4, ${STEPS} steps, one validation pass), ms after Train:`, JSON.stringify(reached), 'steps seen', JSON.stringify(steps));
     expect(snapshot.errors).toEqual([]);
 
@@ -139,5 +142,46 @@ describe('VAD in the browser', () => {
     const state = await explorerState(page);
     expect(state.errors).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(PRETRAINED))(
+    'starts the CRNN from the sweep\'s full-width weights; refuses a uniform baseline below full width from them',
+    async () => {
+      session = await launchBrowser();
+      const { page, errors } = session;
+      await openExplorer(page, '?backend=wasm');
+      await page.getByTestId('model-select').selectOption('crnn');
+      await page.getByTestId('init-pretrained').and(page.locator(':not([disabled])')).waitFor({ state: 'attached', timeout: 30_000 });
+      await page.getByTestId('init-select').selectOption('pretrained');
+
+      await page.getByTestId('method-select').selectOption('uniform');
+      await page.getByTestId('uniform-fraction').fill('0.5');
+      await expect(page.getByTestId('init-problem').innerText()).resolves.toContain('below full width trains from scratch');
+      await expect(page.getByTestId('train').isDisabled()).resolves.toBe(true);
+
+      await page.getByTestId('method-select').selectOption('dcl');
+      await expect(page.getByTestId('init-problem').count()).resolves.toBe(0);
+      // Steps too small to move the weights: the run scores what the sweep measured for them.
+      const state = await trainViaUi(page, { steps: 2, batchSize: 4, learningRate: 1e-6, kappaLearningRate: 0, evalEvery: 2, seed: 1, timeoutMs: 300_000 });
+      const eer = state.lastSummary?.evaluation.value;
+      const saved = JSON.parse(readFileSync(PRETRAINED, 'utf8')) as { provenance: { validationEer: number } };
+      console.log(`CRNN from pretrained weights, 2 steps at lr 1e-6: validation EER ${eer} in the browser, ${saved.provenance.validationEer} in the sweep`);
+      expect(state.errors).toEqual([]);
+      expect(Math.abs(eer! - saved.provenance.validationEer)).toBeLessThan(0.01);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('disables pretrained init, saying how to make the weights, when the app does not serve them', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await page.route(/\/models\/crnn-full\.weights\.json$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${appUrl()}?backend=wasm&model=crnn&init=pretrained`);
+    await page.getByTestId('init-field').and(page.locator('[title*="npm run sweep -- vad --family crnn"]')).waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('init-pretrained').isDisabled()).resolves.toBe(true);
+    // A copied URL that asks for it cannot start a run that would fail in the worker.
+    await expect(page.getByTestId('init-problem').innerText()).resolves.toContain('npm run sweep -- vad --family crnn');
+    await expect(page.getByTestId('train').isDisabled()).resolves.toBe(true);
+    expect(errors.filter((line) => !line.includes('404'))).toEqual([]);
   });
 });
