@@ -66,7 +66,7 @@ function logDomain(values: number[]): [number, number] {
 
 const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd', paper: '#7f7f7f' };
 const HEIGHT = 320;
-const MARGIN = { top: 8, right: 16, bottom: 24, left: 8 };
+const MARGIN = { top: 8, right: 28, bottom: 24, left: 8 };
 const formatX = (value: number): string => formatSi(value);
 const formatY = (value: number): string => Number(value.toPrecision(3)).toString();
 

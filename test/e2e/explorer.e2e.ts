@@ -87,6 +87,9 @@ describe('trade-off explorer', () => {
     expect(early.widthReferences).toBe(2);
     expect(early.lossCurves).toBe(2);
     expect(later.widthPath).toBeGreaterThan(early.widthPath);
+    // The first steps' large loss no longer sets the loss chart's y range, and the chart says so.
+    await expect(page.getByTestId('chart-loss').getAttribute('data-clipped')).resolves.toBe('true');
+    await expect(page.getByTestId('loss-clip-note').innerText()).resolves.toContain('95th percentile');
     await expect(page.getByTestId('run-summary').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe('wasm');
 
