@@ -122,7 +122,7 @@ export function Controls() {
             data-testid="model-select"
             onChange={(event) => {
               const modelId = event.target.value as ModelId;
-              editSetup({ modelId, kappaMin: {}, init: 'scratch' });
+              editSetup({ modelId, kappaMin: {}, init: 'scratch', ...MODEL_CATALOG[modelId].training });
               // The sweep may have written the weights since the page loaded.
               checkPretrained(modelId);
             }}

@@ -3,6 +3,7 @@
  * `?model=synthetic&method=dcl&alpha=0.1&kmin=input:0.25,hidden:0.125&seed=1&steps=500&lr=0.01`.
  * Parameters this module does not own (e.g. `backend`) are left untouched.
  */
+import { MODEL_CATALOG } from '../src/models/catalog';
 import { MODEL_IDS, WIDTH_METHODS, type ModelId, type RunConfig, type WidthMethod } from '../src/protocol';
 
 export const DEFAULT_SETUP: RunConfig = {
@@ -10,14 +11,10 @@ export const DEFAULT_SETUP: RunConfig = {
   method: 'dcl',
   alpha: 0,
   budgetFlopsPerSecond: null,
-  steps: 500,
-  batchSize: 64,
-  learningRate: 1e-2,
-  kappaLearningRate: 3e-2,
+  ...MODEL_CATALOG.synthetic.training,
   kappaMin: {},
   uniformFraction: 0.5,
   seed: 1,
-  evalEvery: 25,
   init: 'scratch',
 };
 
@@ -46,9 +43,11 @@ function parseKappaMin(raw: string | null): Record<string, number> {
   return Object.fromEntries(entries);
 }
 
-export function parseSetup(search: string, defaults: RunConfig = DEFAULT_SETUP): RunConfig {
+export function parseSetup(search: string, base: RunConfig = DEFAULT_SETUP): RunConfig {
   const params = new URLSearchParams(search);
   const model = params.get('model');
+  // Settings the URL leaves out come from the chosen family's training defaults.
+  const defaults = MODEL_IDS.includes(model as ModelId) ? { ...base, ...MODEL_CATALOG[model as ModelId].training } : base;
   const method = params.get('method');
   const budget = number(params, 'budget', NaN, positive);
   return {

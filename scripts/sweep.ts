@@ -14,7 +14,8 @@ import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol
 import { SNR_BINS } from '../src/train/metrics';
 import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
-import { createTask, pretrainedPath } from '../src/train/tasks';
+import { pretrainedWeightsPath } from '../src/models/catalog';
+import { createTask } from '../src/train/tasks';
 import { VAD_TASK_DEFAULTS } from '../src/train/vadTask';
 import { diskSources, useBackend } from './lib/node';
 
@@ -142,7 +143,7 @@ async function vadSweep(): Promise<void> {
   };
 
   printVadHeader();
-  await run({ label: 'full width', method: 'uniform', uniformFraction: 1 }, quick ? undefined : pretrainedPath(family));
+  await run({ label: 'full width', method: 'uniform', uniformFraction: 1 }, quick ? undefined : pretrainedWeightsPath(family));
   const fullFlops = results[0].mflopsPerSecond;
   const dcl = [];
   for (const kappaMin of kappaMins) dcl.push(await run({ label: `DCL κmin ${kappaMin}`, method: 'dcl', kappaMin }));

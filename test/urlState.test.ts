@@ -35,6 +35,12 @@ describe('setup in the URL', () => {
     expect(new URLSearchParams(query).getAll('alpha')).toEqual(['0.25']);
   });
 
+  it('a URL naming a VAD family without training settings gets that family\'s defaults', () => {
+    const setup = parseSetup('?model=crnn&method=dcl&alpha=0.5');
+    expect(setup).toMatchObject({ modelId: 'crnn', alpha: 0.5, batchSize: 16, learningRate: 3e-3, steps: 300 });
+    expect(parseSetup('?model=crnn&batch=8').batchSize).toBe(8);
+  });
+
   it('falls back to defaults for missing or invalid values', () => {
     expect(parseSetup('')).toEqual(DEFAULT_SETUP);
     const parsed = parseSetup('?model=gpt&method=magic&alpha=-1&steps=2.5&lr=abc&seed=3&kmin=a:2,b:0.5,c');

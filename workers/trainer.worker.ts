@@ -11,7 +11,8 @@ import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
-import { createTask, pretrainedPath, type TaskSources } from '../src/train/tasks';
+import { pretrainedWeightsPath } from '../src/models/catalog';
+import { createTask, type TaskSources } from '../src/train/tasks';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -45,7 +46,7 @@ const browserSources: TaskSources = {
     return corpus;
   },
   async loadPretrained(modelId) {
-    const url = new URL(pretrainedPath(modelId), appBaseUrl()).href;
+    const url = new URL(pretrainedWeightsPath(modelId), appBaseUrl()).href;
     const response = await fetch(url);
     if (!response.ok) throw new Error(`pretrained weights ${url}: HTTP ${response.status}`);
     return (await response.json()) as SavedWeights;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { SavedWeights } from '../../src/dcl/weights';
 import type { Corpus } from '../../src/data/corpus';
 import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../../src/data/nodeCorpus';
-import { pretrainedPath, type TaskSources } from '../../src/train/tasks';
+import { pretrainedWeightsPath } from '../../src/models/catalog';
+import type { TaskSources } from '../../src/train/tasks';
 
 /** wasm is ≈ 4× faster than the pure-JS cpu backend for these models in Node. */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<string> {
@@ -19,7 +20,7 @@ let corpus: Promise<Corpus> | null = null;
 export const diskSources: TaskSources = {
   loadCorpus: () => (corpus ??= loadCorpusFromDisk()),
   async loadPretrained(modelId) {
-    const file = join(DEFAULT_PUBLIC_DIR, pretrainedPath(modelId));
+    const file = join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(modelId));
     return JSON.parse(await readFile(file, 'utf8')) as SavedWeights;
   },
 };

@@ -3,7 +3,13 @@
  * UI's main-thread bundle can read it. The registry (src/models/registry.ts) adds the
  * build functions and checks these sizes against the model modules.
  */
-import type { ModelId } from '../protocol';
+import type { ModelId, RunConfig } from '../protocol';
+
+/** Training settings a run of the family starts from (the user can change them). */
+export type TrainingDefaults = Pick<RunConfig, 'steps' | 'batchSize' | 'learningRate' | 'kappaLearningRate' | 'evalEvery'>;
+
+/** VAD runs: the sweep's settings (batch 16 × 1 s, lr 3e-3); fewer steps so a browser run stays short. */
+const VAD_TRAINING: TrainingDefaults = { steps: 300, batchSize: 16, learningRate: 3e-3, kappaLearningRate: 3e-2, evalEvery: 50 };
 
 export interface ModelCatalogEntry {
   id: ModelId;
@@ -20,6 +26,7 @@ export interface ModelCatalogEntry {
   defaultKappaMin: number;
   /** Full-width weights can be bundled for it (`npm run sweep -- vad` makes them); VAD families only. */
   pretrainable: boolean;
+  training: TrainingDefaults;
 }
 
 export const MODEL_CATALOG: Readonly<Record<ModelId, ModelCatalogEntry>> = {
@@ -32,6 +39,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelId, ModelCatalogEntry>> = {
     fullSizes: { mel: 80, conv: 32, gru: 32 },
     defaultKappaMin: 0.125,
     pretrainable: true,
+    training: VAD_TRAINING,
   },
   transformer: {
     id: 'transformer',
@@ -42,6 +50,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelId, ModelCatalogEntry>> = {
     fullSizes: { mel: 80, ff1: 128, ff2: 128 },
     defaultKappaMin: 0.125,
     pretrainable: true,
+    training: VAD_TRAINING,
   },
   synthetic: {
     id: 'synthetic',
@@ -52,6 +61,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelId, ModelCatalogEntry>> = {
     fullSizes: { input: 32, hidden: 32 },
     defaultKappaMin: 1 / 32,
     pretrainable: false,
+    training: { steps: 500, batchSize: 64, learningRate: 1e-2, kappaLearningRate: 3e-2, evalEvery: 25 },
   },
 };
 
@@ -61,8 +71,8 @@ export function accuracyMetric(entry: ModelCatalogEntry): 'EER' | 'MSE' {
 }
 
 /**
- * Path (relative to the app's base, i.e. public/) of a family's bundled full-width weights.
- * The same path as `pretrainedPath` in src/train/tasks.ts, which the worker fetches.
+ * Path (relative to the app's base, i.e. public/) of a family's bundled full-width weights,
+ * written by `npm run sweep -- vad` and fetched by the worker for init = 'pretrained'.
  */
 export function pretrainedWeightsPath(modelId: ModelId): string {
   return `models/${modelId}-full.weights.json`;

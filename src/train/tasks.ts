@@ -18,8 +18,3 @@ export async function createTask(config: RunConfig, sources: TaskSources, vad: P
   const pretrained = config.init === 'pretrained' ? await sources.loadPretrained(config.modelId) : undefined;
   return createVadTask(config, corpus, { ...VAD_TASK_DEFAULTS, ...vad, pretrained });
 }
-
-/** Path (relative to public/) of a family's bundled full-width weights, made by `npm run sweep -- vad`. */
-export function pretrainedPath(modelId: ModelId): string {
-  return `models/${modelId}-full.weights.json`;
-}
