@@ -1,4 +1,6 @@
 /** Every finished run (kept in IndexedDB across reloads), newest first, with a clear button. */
+import { memo } from 'react';
+import type { RunSummary } from '../src/protocol';
 import { clearFinishedRuns } from './actions';
 import { formatAlpha } from './alphaScale';
 import { formatFlops, formatMetric } from './format';
@@ -36,15 +38,7 @@ export function FinishedRuns() {
             </thead>
             <tbody>
               {[...runs].reverse().map((run) => (
-                <tr key={run.runId} data-testid="finished-run">
-                  <td>{run.config.modelId}</td>
-                  <td>{run.config.method}</td>
-                  <td>{run.config.budgetFlopsPerSecond === null ? formatAlpha(run.config.alpha) : formatFlops(run.config.budgetFlopsPerSecond)}</td>
-                  <td>{run.config.seed}</td>
-                  <td>{run.steps}</td>
-                  <td>{formatFlops(run.flopsPerSecond)}</td>
-                  <td>{formatMetric(run.evaluation.metric, run.evaluation.value)}</td>
-                </tr>
+                <FinishedRunRow key={run.runId} run={run} />
               ))}
             </tbody>
           </table>
@@ -53,3 +47,18 @@ export function FinishedRuns() {
     </section>
   );
 }
+
+/** One row; memoised, so a new finished run renders only its own row. */
+const FinishedRunRow = memo(function FinishedRunRow({ run }: { run: RunSummary }) {
+  return (
+    <tr data-testid="finished-run">
+      <td>{run.config.modelId}</td>
+      <td>{run.config.method}</td>
+      <td>{run.config.budgetFlopsPerSecond === null ? formatAlpha(run.config.alpha) : formatFlops(run.config.budgetFlopsPerSecond)}</td>
+      <td>{run.config.seed}</td>
+      <td>{run.steps}</td>
+      <td>{formatFlops(run.flopsPerSecond)}</td>
+      <td>{formatMetric(run.evaluation.metric, run.evaluation.value)}</td>
+    </tr>
+  );
+});

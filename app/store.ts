@@ -69,6 +69,10 @@ export interface AppState {
   beginRun(runId: string): void;
   resetCharts(): void;
   setFinishedRuns(runs: RunSummary[]): void;
+  /** A run finished: its summary panel ('runFinished' does this and addFinishedRun at once). */
+  showSummary(summary: RunSummary): void;
+  /** A run finished: its row in the table and its point on the accuracy chart. */
+  addFinishedRun(summary: RunSummary): void;
   setPretrained(modelId: ModelId, availability: PretrainedAvailability): void;
 }
 
@@ -120,11 +124,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
         get().receiveProgress([message.event]);
         return;
       case 'runFinished':
-        set((state) => ({
-          finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== message.summary.runId), message.summary],
-          lastSummary: message.summary,
-          fullFlops: { ...state.fullFlops, [message.summary.config.modelId]: message.summary.fullFlopsPerSecond },
-        }));
+        get().showSummary(message.summary);
+        get().addFinishedRun(message.summary);
         return;
     }
   },
@@ -195,6 +196,18 @@ export const useAppStore = create<AppState>()((set, get) => ({
       lastSummary: runs.at(-1) ?? null,
       fullFlops: { ...Object.fromEntries(runs.map((run) => [run.config.modelId, run.fullFlopsPerSecond])), ...state.fullFlops },
     }));
+  },
+  showSummary(summary) {
+    set((state) => ({
+      lastSummary: summary,
+      fullFlops:
+        state.fullFlops[summary.config.modelId] === summary.fullFlopsPerSecond
+          ? state.fullFlops
+          : { ...state.fullFlops, [summary.config.modelId]: summary.fullFlopsPerSecond },
+    }));
+  },
+  addFinishedRun(summary) {
+    set((state) => ({ finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== summary.runId), summary] }));
   },
   setPretrained(modelId, availability) {
     set((state) => ({ pretrained: { ...state.pretrained, [modelId]: availability } }));

@@ -58,15 +58,28 @@ function receive(message: FromWorker): void {
     queueProgress(message.event);
     return;
   }
-  // Anything else may end the run: show the last progress first.
+  // Anything else may end the run: show the last progress first (its parts are queued
+  // tasks), then this message in a task after them.
   if (flushTimer !== null) clearTimeout(flushTimer);
   flushProgress();
-  useAppStore.getState().receive(message);
-  if (message.type === 'runFinished') {
-    saveRun(message.summary).catch((error: unknown) => {
+  setTimeout(() => handle(message), 0);
+}
+
+function handle(message: FromWorker): void {
+  if (message.type !== 'runFinished') {
+    useAppStore.getState().receive(message);
+    return;
+  }
+  // A finished run updates the summary, then the table and the accuracy chart, in separate
+  // tasks (the chart hands its Recharts render on to an idle moment); then it is saved.
+  const { summary } = message;
+  useAppStore.getState().showSummary(summary);
+  setTimeout(() => {
+    useAppStore.getState().addFinishedRun(summary);
+    saveRun(summary).catch((error: unknown) => {
       useAppStore.getState().reportError(`Could not save the finished run: ${String(error)}`);
     });
-  }
+  }, 0);
 }
 
 export function startWorker(): void {

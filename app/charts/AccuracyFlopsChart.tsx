@@ -2,17 +2,21 @@
  * Accuracy against FLOP/s: the running model's validation trajectory, every finished run
  * (DCL, baselines), the Pareto front of the DCL runs and, for the VAD models, the paper's points.
  *
- * A Recharts render costs 50–150 ms on a small machine (and Recharts flushes its own
- * store updates synchronously, so React cannot slice that work), so the Recharts chart
- * renders only when what it draws changes: finished runs, the paper's points, the width,
- * or an axis domain (snapped to round values, so it rarely moves). The live validation
- * trajectory is a small layer inside the chart that reads Recharts' own axis scales and
- * re-renders alone on each validation pass. Ticks are explicit with interval 0 and the
- * legend is HTML, so Recharts measures no text in the DOM.
+ * A Recharts render costs 50–150 ms on a small machine, so the Recharts chart renders
+ * only when what it draws changes: finished runs, the paper's points, the width, or an
+ * axis domain; and those reach it as transitions, so React slices the render phase into
+ * short tasks (Recharts' own store updates in its effects still flush synchronously).
+ * The axes only grow, in coarse steps, from what a run can reach (accuracyAxes.ts), so a
+ * run sets them at its first validation point at most. The live validation trajectory is
+ * a small layer inside the chart that reads Recharts' own axis scales and re-renders alone
+ * on each validation pass. A newly finished run appears at once in a similar layer;
+ * Recharts takes it over in an idle callback, after the run's summary and table have
+ * rendered in tasks of their own. Ticks are explicit with interval 0, and the legend and
+ * the axis titles are drawn here, so Recharts measures no text.
  */
-import { memo, useMemo } from 'react';
-import { CartesianGrid, Scatter, ScatterChart, Tooltip, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
-import type { RunSummary } from '../../src/protocol';
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Scatter, ScatterChart, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
+import type { ModelId, RunSummary } from '../../src/protocol';
 import { formatSi } from '../format';
 import { MAX_POINTS_PER_SERIES } from '../history';
 import { accuracyMetric, MODEL_CATALOG } from '../../src/models/catalog';
@@ -20,8 +24,7 @@ import { paperFamily } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
-import { extent } from './lineChartGeometry';
-import { logStepCeil, logStepFloor, logTicks, niceDomain } from './ticks';
+import { DEFAULT_AXES, growAxes, type Axes } from './accuracyAxes';
 import { useWidth } from './useWidth';
 
 interface RunPoint {
@@ -37,13 +40,6 @@ interface FinishedSeries {
   front: RunPoint[];
 }
 
-interface Axes {
-  xDomain: [number, number];
-  xTicks: number[];
-  yDomain: [number, number];
-  yTicks: number[];
-}
-
 function runPoint(run: RunSummary): RunPoint {
   return { x: run.flopsPerSecond, y: plottedMetric(run.evaluation), runId: run.runId };
 }
@@ -56,44 +52,65 @@ function methodPoints(runs: readonly RunSummary[], method: RunSummary['config'][
     .map(runPoint);
 }
 
-/** [lo, hi] of the positive finite values with some room, snapped out to 1-2-5 steps. */
-function logDomain(values: number[]): [number, number] {
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  if (positive.length === 0) return [1, 10];
-  const [lo, hi] = extent(positive);
-  return [logStepFloor(lo / 1.2), logStepCeil(hi * 1.2)];
-}
-
 const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd', paper: '#7f7f7f' };
 const HEIGHT = 320;
 const MARGIN = { top: 8, right: 28, bottom: 24, left: 8 };
 const formatX = (value: number): string => formatSi(value);
 const formatY = (value: number): string => Number(value.toPrecision(3)).toString();
 
+/** Calls `work` when the main thread is idle (within a second at the latest); returns a cancel. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(work, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(work, 50);
+  return () => clearTimeout(handle);
+}
+
+/** `value`, but taken over only when the main thread is idle: what Recharts draws. */
+function useIdleValue<T>(value: T): T {
+  const [idle, setIdle] = useState(value);
+  useEffect(() => (idle === value ? undefined : whenIdle(() => startTransition(() => setIdle(value)))), [idle, value]);
+  return idle;
+}
+
+/** The axes for `input`, grown from the last ones (see accuracyAxes.ts); fresh ones for another model. */
+function useGrowingAxes(modelId: ModelId, input: Parameters<typeof growAxes>[1]): Axes {
+  const last = useRef<{ modelId: ModelId; axes: Axes } | null>(null);
+  const start = last.current !== null && last.current.modelId === modelId ? last.current.axes : DEFAULT_AXES[input.metric];
+  const axes = growAxes(start, input);
+  // Idempotent: a render done twice (strict mode) or thrown away grows them to the same or a wider extent.
+  last.current = { modelId, axes };
+  return axes;
+}
+
 export function AccuracyFlopsChart() {
   const modelId = useAppStore((s) => s.runConfig?.modelId ?? s.setup.modelId);
   // Both keep their identity until a validation pass or a finished run adds to them.
   const trajectory = useAppStore((s) => s.trajectory);
+  const fullFlops = useAppStore((s) => s.fullFlops[modelId]);
   const finishedRuns = useAppStore((s) => s.finishedRuns);
+  // Recharts draws the finished runs of an idle moment: a new one shows in the pending layer first.
+  const plottedRuns = useIdleValue(finishedRuns);
   const metric = accuracyMetric(MODEL_CATALOG[modelId]);
   const paper = usePaperPoints(paperFamily(modelId));
 
   const series = useMemo<FinishedSeries>(() => {
-    const runs = finishedRuns.filter((run) => run.config.modelId === modelId);
+    const runs = plottedRuns.filter((run) => run.config.modelId === modelId);
     const dcl = methodPoints(runs, 'dcl');
     return { dcl, uniform: methodPoints(runs, 'uniform'), straightThrough: methodPoints(runs, 'straightThrough'), front: paretoFront(dcl) };
-  }, [finishedRuns, modelId]);
+  }, [plottedRuns, modelId]);
 
-  // Recomputed on every validation pass, but a new object only when a snapped end moves.
-  const points = [...trajectory, ...series.dcl, ...series.uniform, ...series.straightThrough, ...paper];
-  const [xLo, xHi] = logDomain(points.map((p) => p.x));
-  const [yLo, yHi] = extent(points.map((p) => p.y));
-  const y = niceDomain(Math.min(0, yLo), yHi, 5);
-  const [yDomainLo, yDomainHi] = y.domain;
-  const axes = useMemo<Axes>(
-    () => ({ xDomain: [xLo, xHi], xTicks: logTicks(xLo, xHi), yDomain: [yDomainLo, yDomainHi], yTicks: niceDomain(yDomainLo, yDomainHi, 5).ticks }),
-    [xLo, xHi, yDomainLo, yDomainHi],
-  );
+  // Recomputed on every validation pass, but a new object only when an axis has to grow.
+  const axes = useGrowingAxes(modelId, {
+    metric,
+    fullFlops,
+    points: [...trajectory, ...series.dcl, ...series.uniform, ...series.straightThrough, ...paper],
+  });
+  // New axes re-render all of Recharts: as a deferred (transition) render React slices
+  // its render phase into short tasks, where a store update would render it in one.
+  const deferredAxes = useDeferredValue(axes);
 
   return (
     <section className="panel chart" data-testid="chart-accuracy-flops">
@@ -110,23 +127,33 @@ export function AccuracyFlopsChart() {
           </li>
         )}
       </ul>
-      <AccuracyFlopsPlot metric={metric} series={series} paper={paper} axes={axes} />
+      <AccuracyFlopsPlot modelId={modelId} metric={metric} plottedRuns={plottedRuns} series={series} paper={paper} axes={deferredAxes} />
     </section>
   );
 }
 
 interface PlotProps {
+  modelId: ModelId;
   metric: 'EER' | 'MSE';
+  /** The finished runs `series` was made of. */
+  plottedRuns: readonly RunSummary[];
   series: FinishedSeries;
   paper: PaperPoint[];
   axes: Axes;
 }
 
-const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ metric, series, paper, axes }: PlotProps) {
+const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plottedRuns, series, paper, axes }: PlotProps) {
   const [ref, width] = useWidth(640);
   const yLabel = metric === 'EER' ? 'validation EER (%)' : 'validation MSE';
+  // Counts this chart's Recharts renders (data-renders), for the tests and for devtools.
+  const renders = useRef(0);
+  useEffect(() => {
+    renders.current += 1;
+    ref.current?.setAttribute('data-renders', String(renders.current));
+  });
+  const plotted = series.dcl.length + series.uniform.length + series.straightThrough.length;
   return (
-    <div ref={ref}>
+    <div ref={ref} className="accuracy-plot" data-plotted-runs={plotted} data-x-domain={axes.xDomain.join(' ')} data-y-domain={axes.yDomain.join(' ')}>
       <ScatterChart width={width} height={HEIGHT} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis
@@ -139,7 +166,6 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ metric, series, pape
           interval={0}
           allowDataOverflow
           tickFormatter={formatX}
-          label={{ value: 'FLOP/s (log)', position: 'insideBottom', offset: -12 }}
         />
         <YAxis
           type="number"
@@ -150,7 +176,6 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ metric, series, pape
           interval={0}
           allowDataOverflow
           tickFormatter={formatY}
-          label={{ value: yLabel, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }}
         />
         <Tooltip isAnimationActive={false} cursor={{ strokeDasharray: '3 3' }} />
         <Scatter name="finished runs: DCL" data={series.dcl} fill={COLOURS.dcl} shape="diamond" isAnimationActive={false} />
@@ -158,6 +183,8 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ metric, series, pape
         <Scatter name="baseline: uniform widths" data={series.uniform} fill={COLOURS.uniform} shape="square" isAnimationActive={false} />
         <Scatter name="baseline: straight-through" data={series.straightThrough} fill={COLOURS.straightThrough} shape="triangle" isAnimationActive={false} />
         {paper.length > 0 && <Scatter name={PAPER_LABEL} className="paper-points" data={paper} fill={COLOURS.paper} shape="cross" isAnimationActive={false} />}
+        <AxisTitles x="FLOP/s (log)" y={yLabel} />
+        <PendingRuns modelId={modelId} plottedRuns={plottedRuns} />
         <LiveTrajectory />
       </ScatterChart>
     </div>
@@ -189,6 +216,48 @@ function LiveTrajectory() {
           <title>{`step ${p.point.step}: ${formatSi(p.point.x, 'FLOP/s')}, ${formatY(p.point.y)}`}</title>
         </circle>
       ))}
+    </g>
+  );
+}
+
+/** The axis titles, as plain SVG text (a Recharts axis label measures its words in the DOM). */
+function AxisTitles({ x, y }: { x: string; y: string }) {
+  const area = usePlotArea();
+  if (area === undefined) return null;
+  const left = MARGIN.left + 5;
+  const middle = area.y + area.height / 2;
+  return (
+    <g className="axis-titles" fill="#808080">
+      <text x={area.x + area.width / 2} y={area.y + area.height + 42} textAnchor="middle">
+        {x}
+      </text>
+      <text x={left} y={middle} transform={`rotate(-90 ${left} ${middle})`} textAnchor="middle" dominantBaseline="central">
+        {y}
+      </text>
+    </g>
+  );
+}
+
+/**
+ * Finished runs of this model that Recharts does not draw yet (it takes them over when the
+ * main thread is idle), placed with the chart's scales. It subscribes to the store itself.
+ */
+function PendingRuns({ modelId, plottedRuns }: { modelId: ModelId; plottedRuns: readonly RunSummary[] }) {
+  const finishedRuns = useAppStore((s) => s.finishedRuns);
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  if (finishedRuns === plottedRuns || xScale === undefined || yScale === undefined) return null;
+  const plotted = new Set(plottedRuns.map((run) => run.runId));
+  const pending = finishedRuns.filter((run) => run.config.modelId === modelId && !plotted.has(run.runId));
+  return (
+    <g className="pending-runs">
+      {pending.map((run) => {
+        const point = runPoint(run);
+        const x = xScale(point.x);
+        const y = yScale(point.y);
+        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return null;
+        return <circle key={run.runId} cx={x} cy={y} r={5} fill={COLOURS[run.config.method]} />;
+      })}
     </g>
   );
 }

@@ -1,5 +1,8 @@
-/** Width of an element, followed with a ResizeObserver: its owner re-renders only when the width changes. */
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+/**
+ * Width of an element, followed with a ResizeObserver: its owner re-renders only when the width
+ * changes, after the first measurement in a transition (React slices a large chart's render).
+ */
+import { startTransition, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 export function useWidth(fallback: number): [RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
@@ -12,7 +15,7 @@ export function useWidth(fallback: number): [RefObject<HTMLDivElement | null>, n
       if (measured > 0) setWidth(measured);
     };
     measure();
-    const observer = new ResizeObserver(measure);
+    const observer = new ResizeObserver(() => startTransition(measure));
     observer.observe(element);
     return () => observer.disconnect();
   }, []);

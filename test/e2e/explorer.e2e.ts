@@ -14,23 +14,49 @@ const SCREENSHOT = resolve(import.meta.dirname, '../../docs/screenshot.png');
 /** Synthetic model at full width: hidden Dense 2·32·32 + ReLU 32 + output 2·32. */
 const FULL_FLOPS = 2144;
 
-/** Records every long task (> 50 ms) of the main thread from page load on. */
+interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/**
+ * Records every long task (> 50 ms) of the main thread from page load on, and when the
+ * run summary first shows (`__summaryAt`): the end of training, after its last progress.
+ */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const tasks: { start: number; duration: number }[] = [];
-    (window as unknown as { __longTasks: typeof tasks }).__longTasks = tasks;
+    const scope = window as unknown as { __longTasks: typeof tasks; __summaryAt: number | null };
+    scope.__longTasks = tasks;
+    scope.__summaryAt = null;
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid=run-summary]') === null) return;
+      scope.__summaryAt = performance.now();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
   });
 }
 
-async function longTasksSince(page: Page, since: number): Promise<number[]> {
-  return page.evaluate(
-    (from) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from).map((t) => t.duration),
-    since,
-  );
+async function longTasksSince(page: Page, since: number): Promise<{ tasks: LongTask[]; summaryAt: number | null }> {
+  return page.evaluate((from) => {
+    const scope = window as unknown as { __longTasks: { start: number; duration: number }[]; __summaryAt: number | null };
+    return { tasks: scope.__longTasks.filter((t) => t.start >= from), summaryAt: scope.__summaryAt };
+  }, since);
 }
+
+/** How often the accuracy chart's Recharts part has rendered, and how many finished runs it draws. */
+const accuracyPlot = (page: Page) =>
+  page.evaluate(() => {
+    const plot = document.querySelector('[data-testid=chart-accuracy-flops] .accuracy-plot');
+    return {
+      renders: Number(plot?.getAttribute('data-renders') ?? 0),
+      plottedRuns: Number(plot?.getAttribute('data-plotted-runs') ?? 0),
+      axes: `x ${plot?.getAttribute('data-x-domain')}, y ${plot?.getAttribute('data-y-domain')}`,
+    };
+  });
 
 /** Polls the explorer state (in Node) until `done` holds. */
 async function waitFor(page: Page, done: (state: ExplorerSnapshot) => boolean, timeoutMs = 240_000): Promise<void> {
@@ -68,17 +94,28 @@ describe('trade-off explorer', () => {
     await openExplorer(page, '?backend=wasm');
     const started = await page.evaluate(() => performance.now());
     await trainViaUi(page, { steps: 800, evalEvery: 40, seed: 1, waitForFinish: false });
+    const plotAtStart = await accuracyPlot(page);
 
     await waitForStep(page, 150);
     const early = await marks(page);
+    const plotEarly = await accuracyPlot(page);
     await waitForStep(page, 500);
     const later = await marks(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await waitFor(page, (state) => state.lastSummary !== null);
+    // The chart's Recharts part takes the finished run over when the main thread is idle.
+    await page.locator('[data-testid=chart-accuracy-flops] .accuracy-plot[data-plotted-runs="1"]').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
+    const plotAtEnd = await accuracyPlot(page);
     const state = await explorerState(page);
-    const longTasks = await longTasksSince(page, started + 1000);
-    console.log(`long tasks during training: ${longTasks.length}, max ${Math.max(0, ...longTasks).toFixed(0)} ms`, JSON.stringify(longTasks));
+    const { tasks, summaryAt } = await longTasksSince(page, started + 1000);
+    const longTasks = tasks.map((t) => t.duration);
+    const training = tasks.filter((t) => summaryAt === null || t.start < summaryAt).map((t) => t.duration);
+    const after = tasks.filter((t) => summaryAt !== null && t.start >= summaryAt).map((t) => t.duration);
+    const describe = (durations: number[]) => `${durations.length}, max ${Math.max(0, ...durations).toFixed(0)} ms ${JSON.stringify(durations)}`;
+    console.log(`long tasks during training: ${describe(training)}; after the summary: ${describe(after)}`);
+    console.log(`accuracy chart Recharts renders during the run: ${plotAtEnd.renders - plotAtStart.renders}`, JSON.stringify([plotAtStart, plotEarly, plotAtEnd]));
     console.log('chart marks early/later', JSON.stringify(early), JSON.stringify(later));
 
     expect(early.scatter).toBeGreaterThan(0);
@@ -96,9 +133,14 @@ describe('trade-off explorer', () => {
     const tensors = state.tensorHistory.map((sample) => sample.numTensors);
     expect(tensors.length).toBeGreaterThan(5);
     expect(Math.max(...tensors.slice(3))).toBeLessThanOrEqual(tensors[3]!);
-    // Progress no longer renders Recharts (SVG line charts, a live layer on the scatter):
-    // 2–3 long tasks of 55–105 ms remain per run on this contended 2-core machine, each a
-    // Recharts render of the scatter when its axis domain or the finished runs change.
+    // Progress does not render Recharts (SVG line charts, a live layer on the scatter), and
+    // the scatter's axes are set once, at the first validation point (they only grow, from
+    // what the run can reach): Recharts renders it twice a run, then and (when idle) for the
+    // finished run; one more if the page's width settles after the start. Measured on the
+    // contended 2-core dev machine: 0–1 long tasks a run (max 50–83 ms, from the render at
+    // the first validation point, now a sliced transition render), none at the run's end.
+    expect(plotAtEnd.plottedRuns).toBe(1);
+    expect(plotAtEnd.renders - plotAtStart.renders).toBeLessThanOrEqual(3);
     expect(longTasks.length).toBeLessThanOrEqual(5);
     expect(Math.max(0, ...longTasks)).toBeLessThan(150);
     expect(state.errors).toEqual([]);
