@@ -5,7 +5,7 @@ import { gate } from '../src/dcl/gate';
 import { CausalConv1d, Dense, GRU, InputGate } from '../src/dcl/layers';
 import { Network, seededContext } from '../src/dcl/network';
 import { FixedWidth, LearnableWidth } from '../src/dcl/width';
-import { WidthTrainer } from '../src/train/trainer';
+import { WidthTrainer, type TrainerConfig } from '../src/train/trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -29,6 +29,9 @@ function mixedNetwork(seed = 3): Network {
     100,
   );
 }
+
+const mseTrainer = (network: Network, config: TrainerConfig) =>
+  new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, config);
 
 const read = (t: tf.Tensor) => {
   const v = t.arraySync();
@@ -243,12 +246,7 @@ describe('straight-through baseline', () => {
 describe('training loop', () => {
   it('does not leak tensors: numTensors after step 10 equals numTensors after step 200', async () => {
     const network = mixedNetwork();
-    const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
-      alpha: 0.1,
-      learningRate: 1e-3,
-      kappaLearningRate: 1e-2,
-      seed: 1,
-    });
+    const trainer = mseTrainer(network, { alpha: 0.1, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
     const x = tf.randomNormal([2, 4, 12], 0, 1, 'float32', 1);
     const y = tf.randomUniform([2, 4, 1], 0, 1, 'float32', 2);
     let after10 = 0;
@@ -264,13 +262,7 @@ describe('training loop', () => {
 
   it('the budget-interval penalty pulls FLOPs into the interval', async () => {
     const network = mixedNetwork();
-    const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
-      alpha: 0,
-      learningRate: 1e-3,
-      kappaLearningRate: 3e-2,
-      seed: 1,
-      budgetInterval: { low: 0.3, high: 0.4, weight: 10 },
-    });
+    const trainer = mseTrainer(network, { alpha: 0, learningRate: 1e-3, kappaLearningRate: 3e-2, seed: 1, budgetInterval: { low: 0.3, high: 0.4, weight: 10 } });
     const x = tf.randomNormal([2, 4, 12], 0, 1, 'float32', 1);
     const y = tf.randomUniform([2, 4, 1], 0, 1, 'float32', 2);
     let ratio = 1;
@@ -283,12 +275,7 @@ describe('training loop', () => {
 
   it('skips a step whose loss is not finite and keeps the weights', async () => {
     const network = mixedNetwork();
-    const trainer = new WidthTrainer(network, (out, target) => tf.losses.meanSquaredError(target, out) as tf.Scalar, {
-      alpha: 0,
-      learningRate: 1e-3,
-      kappaLearningRate: 1e-2,
-      seed: 1,
-    });
+    const trainer = mseTrainer(network, { alpha: 0, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
     const before = network.weightVariables().map((v) => v.dataSync().slice());
     const x = tf.fill([2, 4, 12], NaN);
     const y = tf.zeros([2, 4, 1]);

@@ -12,6 +12,7 @@ import {
   type ApplyContext,
   type Layer,
   type PlanLookup,
+  type SlicePlan,
   type WidthValue,
 } from './layer';
 import type { Width } from './width';
@@ -24,8 +25,45 @@ const vars = (...ts: tf.Tensor[]) =>
     return v;
   });
 
+type KernelInit = { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor };
+
+/**
+ * A layer with a kernel [..., in, out] and a bias [out]: consolidation slices the kernel's
+ * input axis (folding the boundary scale in) and its output axis, and the bias.
+ */
+abstract class KernelLayer {
+  abstract readonly kernel: tf.Variable;
+  abstract readonly bias: tf.Variable;
+  abstract readonly inWidth: Width;
+  abstract readonly outWidth: Width;
+
+  widths(): Width[] {
+    return [this.inWidth, this.outWidth];
+  }
+
+  variables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  protected slicedWeights(plan: PlanLookup): { kernel: tf.Tensor; bias: tf.Tensor; inPlan: SlicePlan; outPlan: SlicePlan } {
+    const inPlan = plan(this.inWidth);
+    const outPlan = plan(this.outWidth);
+    const rank = this.kernel.rank;
+    const sliced = tf.tidy(() => ({
+      kernel: sliceAxis(sliceInput(this.kernel, rank - 2, inPlan), rank - 1, 0, outPlan.keep),
+      bias: sliceAxis(this.bias, 0, 0, outPlan.keep),
+    }));
+    return { ...sliced, inPlan, outPlan };
+  }
+
+  dispose(): void {
+    this.kernel.dispose();
+    this.bias.dispose();
+  }
+}
+
 /** Fully connected layer on the last axis: [..., in] → [..., out]; output gated when its width is learnable. */
-export class Dense implements Layer {
+export class Dense extends KernelLayer implements Layer {
   readonly kind = 'dense';
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
@@ -35,8 +73,9 @@ export class Dense implements Layer {
     readonly inWidth: Width,
     readonly outWidth: Width,
     readonly activation: Activation,
-    init: { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor },
+    init: KernelInit,
   ) {
+    super();
     const [k, b] =
       'seed' in init
         ? [glorot([inWidth.full, outWidth.full], inWidth.full, outWidth.full, init.seed), tf.zeros([outWidth.full])]
@@ -62,10 +101,6 @@ export class Dense implements Layer {
     return tf.tidy(() => tf.mul(k(this.outWidth), tf.add(k(this.inWidth), 1)));
   }
 
-  widths(): Width[] {
-    return [this.inWidth, this.outWidth];
-  }
-
   primitives(): PrimitiveOp[] {
     const [inN, outN] = this.kernel.shape;
     return [
@@ -74,28 +109,14 @@ export class Dense implements Layer {
     ];
   }
 
-  variables(): tf.Variable[] {
-    return [this.kernel, this.bias];
-  }
-
   consolidate(plan: PlanLookup): Dense {
-    const inPlan = plan(this.inWidth);
-    const outPlan = plan(this.outWidth);
-    const sliced = tf.tidy(() => ({
-      kernel: sliceAxis(sliceInput(this.kernel, 0, inPlan), 1, 0, outPlan.keep),
-      bias: sliceAxis(this.bias, 0, 0, outPlan.keep),
-    }));
-    return new Dense(this.name, inPlan.width, outPlan.width, this.activation, sliced);
-  }
-
-  dispose(): void {
-    this.kernel.dispose();
-    this.bias.dispose();
+    const { kernel, bias, inPlan, outPlan } = this.slicedWeights(plan);
+    return new Dense(this.name, inPlan.width, outPlan.width, this.activation, { kernel, bias });
   }
 }
 
 /** Causal 1-D convolution over time: [batch, time, in] → [batch, time, out], one output frame per input frame. */
-export class CausalConv1d implements Layer {
+export class CausalConv1d extends KernelLayer implements Layer {
   readonly kind = 'conv1d';
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
@@ -106,8 +127,9 @@ export class CausalConv1d implements Layer {
     readonly outWidth: Width,
     readonly kernelSize: number,
     readonly activation: Activation,
-    init: { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor },
+    init: KernelInit,
   ) {
+    super();
     const fanIn = kernelSize * inWidth.full;
     const [k, b] =
       'seed' in init
@@ -146,10 +168,6 @@ export class CausalConv1d implements Layer {
     return tf.tidy(() => tf.mul(k(this.outWidth), tf.add(tf.mul(k(this.inWidth), this.kernelSize), 1)));
   }
 
-  widths(): Width[] {
-    return [this.inWidth, this.outWidth];
-  }
-
   primitives(): PrimitiveOp[] {
     const [kernel, cIn, cOut] = this.kernel.shape;
     return [
@@ -158,23 +176,9 @@ export class CausalConv1d implements Layer {
     ];
   }
 
-  variables(): tf.Variable[] {
-    return [this.kernel, this.bias];
-  }
-
   consolidate(plan: PlanLookup): CausalConv1d {
-    const inPlan = plan(this.inWidth);
-    const outPlan = plan(this.outWidth);
-    const sliced = tf.tidy(() => ({
-      kernel: sliceAxis(sliceInput(this.kernel, 1, inPlan), 2, 0, outPlan.keep),
-      bias: sliceAxis(this.bias, 0, 0, outPlan.keep),
-    }));
-    return new CausalConv1d(this.name, inPlan.width, outPlan.width, this.kernelSize, this.activation, sliced);
-  }
-
-  dispose(): void {
-    this.kernel.dispose();
-    this.bias.dispose();
+    const { kernel, bias, inPlan, outPlan } = this.slicedWeights(plan);
+    return new CausalConv1d(this.name, inPlan.width, outPlan.width, this.kernelSize, this.activation, { kernel, bias });
   }
 }
 
