@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countNetwork } from '../src/dcl/count';
+import { countNetwork, primitiveFlops, type PrimitiveOp } from '../src/dcl/count';
+import { activationFlops, attentionFlops, conv1dFlops, gruFlops, layerNormFlops, melFilterbankFlops, softmaxFlops } from '../src/dcl/flops';
+import { fullWidth } from '../src/dcl/layer';
 import { gate } from '../src/dcl/gate';
 import { CausalConv1d, Dense, GRU, InputGate } from '../src/dcl/layers';
 import { Network, seededContext } from '../src/dcl/network';
@@ -175,8 +177,28 @@ describe('FLOP count', () => {
     // conv 2·10·12·3 + relu 10; GRU 6·8·(10+8+3.5); dense 2·8·6 + tanh 7·6; out 2·6·1 + sigmoid 3
     const perFrame = 2 * 10 * 12 * 3 + 10 + 6 * 8 * (10 + 8 + 3.5) + 2 * 8 * 6 + 7 * 6 + 2 * 6 + 3;
     expect(network.fullFlopsPerSecond()).toBeCloseTo(perFrame * 100, 0);
-    expect(countNetwork(network).flopsPerSecond).toBeCloseTo(perFrame * 100, 0);
+    expect(read(network.flopsPerSecond(fullWidth))).toBeCloseTo(perFrame * 100, 0);
     network.dispose();
+  });
+});
+
+describe('formula library', () => {
+  it('the differentiable formulas agree with the numeric ones for every primitive', () => {
+    const s = (v: number) => tf.scalar(v);
+    for (const [L, E, heads, n] of [[16, 80, 1, 7], [5, 12, 2, 33]]) {
+      const cases: [tf.Scalar, PrimitiveOp][] = [
+        [attentionFlops(s(L), s(E), heads), { op: 'attention', length: L, embed: E, heads }],
+        [softmaxFlops(s(n)), { op: 'softmax', entries: n, count: 1 }],
+        [layerNormFlops(s(n)), { op: 'layernorm', features: n }],
+        [melFilterbankFlops(201, s(E)), { op: 'melFilterbank', nFreq: 201, nMels: E }],
+        [gruFlops(s(n), s(E), L), { op: 'gru', in: n, hidden: E, steps: L }],
+        [conv1dFlops(s(n), s(E), 3, L, 1), { op: 'conv1d', cIn: n, cOut: E, kernel: 3, groups: 1, lOut: L }],
+        [activationFlops('tanh', s(n)), { op: 'activation', fn: 'tanh', elements: n }],
+      ];
+      for (const [tensor, primitive] of cases) expect(read(tensor)).toBeCloseTo(primitiveFlops(primitive), 0);
+    }
+    // The paper's attention per head, by hand for L = 2, E = 1: 2·[2·1·(3 + 4 − 2) + 8 − 1] = 34.
+    expect(primitiveFlops({ op: 'attention', length: 2, embed: 1, heads: 1 })).toBe(34);
   });
 });
 
