@@ -286,31 +286,13 @@ export class GRU implements Layer {
   }
 }
 
-/**
- * A learnable width on the input features themselves (e.g. which input dimensions a
- * model reads). Consolidates into InputSlice: keep the first n features.
- */
-export class InputGate implements Layer {
-  readonly kind = 'inputGate';
-  constructor(
-    readonly name: string,
-    readonly inWidth: Width,
-    readonly outWidth: Width = inWidth,
-  ) {
-    if (inWidth !== outWidth) throw new Error(`${name}: an input gate reads and writes the same width`);
-  }
-  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
-    checkLastDim(this.name, x, this.inWidth.full);
-    return gateOutput(x, this.outWidth, ctx);
-  }
+/** A layer without weights or arithmetic: it costs no FLOPs and holds no parameters. */
+abstract class WeightlessLayer {
   flops(): tf.Scalar {
     return tf.scalar(0);
   }
   parameters(): tf.Scalar {
     return tf.scalar(0);
-  }
-  widths(): Width[] {
-    return [this.inWidth];
   }
   primitives(): PrimitiveOp[] {
     return [];
@@ -318,20 +300,45 @@ export class InputGate implements Layer {
   variables(): tf.Variable[] {
     return [];
   }
-  consolidate(plan: PlanLookup): Layer {
-    return new InputSlice(this.name, this.inWidth.full, plan(this.inWidth).width);
-  }
   dispose(): void {}
 }
 
+/**
+ * A learnable width on the input features themselves (e.g. which input dimensions a
+ * model reads). Consolidates into InputSlice: keep the first n features.
+ */
+export class InputGate extends WeightlessLayer implements Layer {
+  readonly kind = 'inputGate';
+  constructor(
+    readonly name: string,
+    readonly inWidth: Width,
+    readonly outWidth: Width = inWidth,
+  ) {
+    super();
+    if (inWidth !== outWidth) throw new Error(`${name}: an input gate reads and writes the same width`);
+  }
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    checkLastDim(this.name, x, this.inWidth.full);
+    return gateOutput(x, this.outWidth, ctx);
+  }
+  widths(): Width[] {
+    return [this.inWidth];
+  }
+  consolidate(plan: PlanLookup): Layer {
+    return new InputSlice(this.name, this.inWidth.full, plan(this.inWidth).width);
+  }
+}
+
 /** Keeps the first n features of its input (the consolidated InputGate; the boundary scale lives in the next layer). */
-export class InputSlice implements Layer {
+export class InputSlice extends WeightlessLayer implements Layer {
   readonly kind = 'inputSlice';
   constructor(
     readonly name: string,
     readonly sourceFeatures: number,
     readonly outWidth: Width,
-  ) {}
+  ) {
+    super();
+  }
   get inWidth(): Width {
     return this.outWidth;
   }
@@ -339,23 +346,10 @@ export class InputSlice implements Layer {
     checkLastDim(this.name, x, this.sourceFeatures);
     return sliceAxis(x, x.rank - 1, 0, this.outWidth.full);
   }
-  flops(): tf.Scalar {
-    return tf.scalar(0);
-  }
-  parameters(): tf.Scalar {
-    return tf.scalar(0);
-  }
   widths(): Width[] {
     return [this.outWidth];
-  }
-  primitives(): PrimitiveOp[] {
-    return [];
-  }
-  variables(): tf.Variable[] {
-    return [];
   }
   consolidate(): Layer {
     return this;
   }
-  dispose(): void {}
 }
