@@ -1,7 +1,7 @@
 /**
  * Command-line sweeps (same src/ code as the browser worker).
  *   npm run sweep -- synthetic [--steps N] [--quick]
- *   npm run sweep -- vad --family crnn|transformer [--quick]
+ *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune]
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,7 @@ function sparkline(values: number[], max: number): string {
 interface VadRunSpec {
   label: string;
   method: RunConfig['method'];
+  init?: RunConfig['init'];
   kappaMin?: number;
   uniformFraction?: number;
   /** Straight-through: the FLOP ratio of the DCL run it is matched to. */
@@ -104,6 +105,7 @@ async function vadSweep(): Promise<void> {
       alpha: spec.method === 'dcl' ? VAD_DCL_ALPHA : 0,
       kappaMin: spec.kappaMin ? Object.fromEntries(MODEL_FAMILIES[family].widthNames.map((n) => [n, spec.kappaMin!])) : {},
       uniformFraction: spec.uniformFraction ?? 1,
+      init: spec.init ?? 'scratch',
     };
     const task = await createTask(config, diskSources, heldOut);
     const t0 = Date.now();
@@ -143,6 +145,17 @@ async function vadSweep(): Promise<void> {
   };
 
   printVadHeader();
+  const write = (suffix: string) => {
+    mkdirSync('results', { recursive: true });
+    const file = `results/vad-sweep-${family}${suffix}.json`;
+    writeFileSync(file, JSON.stringify({ family, steps, seed, backend, alpha: VAD_DCL_ALPHA, results }, null, 2));
+    console.log(`\nwritten ${file}`);
+  };
+  if (flag('fine-tune')) {
+    // DCL started from the bundled full-width weights (made by the plain sweep) instead of from scratch.
+    for (const kappaMin of kappaMins) await run({ label: `DCL κmin ${kappaMin} from full`, method: 'dcl', kappaMin, init: 'pretrained' });
+    return write(`-finetune${quick ? '-quick' : ''}`);
+  }
   await run({ label: 'full width', method: 'uniform', uniformFraction: 1 }, quick ? undefined : pretrainedWeightsPath(family));
   const fullFlops = results[0].mflopsPerSecond;
   const dcl = [];
@@ -151,10 +164,7 @@ async function vadSweep(): Promise<void> {
   for (const d of dcl) {
     await run({ label: `straight-through ≈${((100 * d.mflopsPerSecond) / fullFlops).toFixed(0)} %`, method: 'straightThrough', kappaMin: d.kappaMin, matchRatio: d.mflopsPerSecond / fullFlops });
   }
-  mkdirSync('results', { recursive: true });
-  const file = `results/vad-sweep-${family}${quick ? '-quick' : ''}.json`;
-  writeFileSync(file, JSON.stringify({ family, steps, seed, backend, alpha: VAD_DCL_ALPHA, results }, null, 2));
-  console.log(`\nwritten ${file}`);
+  write(quick ? '-quick' : '');
 }
 
 /** The widths a uniform-width run was built with (it has no learnable ones to report). */
