@@ -88,6 +88,13 @@ export function applyActivation(x: tf.Tensor, fn: string): tf.Tensor {
   }
 }
 
+/** A trainable variable made from `t`; the caller hands `t` over (it is disposed). */
+export function ownedVariable(t: tf.Tensor): tf.Variable {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+}
+
 /** Glorot-uniform initial weights from a seed. */
 export function glorot(shape: number[], fanIn: number, fanOut: number, seed: number): tf.Tensor {
   const limit = Math.sqrt(6 / (fanIn + fanOut));

@@ -7,6 +7,7 @@ import {
   checkLastDim,
   gateOutput,
   glorot,
+  ownedVariable,
   sliceAxis,
   sliceInput,
   type ApplyContext,
@@ -18,12 +19,7 @@ import {
 import type { Width } from './width';
 
 /** Wrap tensors as trainable variables; the layer takes ownership of the tensors passed in. */
-const vars = (...ts: tf.Tensor[]) =>
-  ts.map((t) => {
-    const v = tf.variable(t);
-    t.dispose();
-    return v;
-  });
+const vars = (...ts: tf.Tensor[]) => ts.map(ownedVariable);
 
 type KernelInit = { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor };
 

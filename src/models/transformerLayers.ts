@@ -5,6 +5,7 @@ import {
   checkLastDim,
   gateOutput,
   glorot,
+  ownedVariable,
   sliceAxis,
   sliceInput,
   type ApplyContext,
@@ -36,12 +37,6 @@ import { causalTaps } from '../dcl/causalTaps';
 
 const RMS_EPSILON = 1e-5;
 
-const variable = (t: tf.Tensor) => {
-  const v = tf.variable(t);
-  t.dispose();
-  return v;
-};
-
 /** RMS normalisation over the last axis with a fixed divisor and fixed statistic weights. */
 export class RmsNorm {
   readonly gain: tf.Variable;
@@ -54,7 +49,7 @@ export class RmsNorm {
     readonly divisor: number,
     init?: { gain: tf.Tensor; statisticWeights: tf.Tensor1D | null },
   ) {
-    this.gain = variable(init ? init.gain : tf.ones([features]));
+    this.gain = ownedVariable(init ? init.gain : tf.ones([features]));
     this.statisticWeights = init ? init.statisticWeights : null;
   }
 
@@ -98,8 +93,8 @@ export class CausalMix implements Layer {
     init: { seed: number } | { kernel: tf.Tensor; bias: tf.Tensor },
   ) {
     const n = inWidth.full;
-    this.kernel = variable('seed' in init ? tf.randomNormal([kernelSize, n], 0, 0.1, 'float32', init.seed) : init.kernel);
-    this.bias = variable('seed' in init ? tf.zeros([n]) : init.bias);
+    this.kernel = ownedVariable('seed' in init ? tf.randomNormal([kernelSize, n], 0, 0.1, 'float32', init.seed) : init.kernel);
+    this.bias = ownedVariable('seed' in init ? tf.zeros([n]) : init.bias);
   }
 
   get outWidth(): Width {
@@ -184,14 +179,14 @@ export class WindowedAttentionBlock implements Layer {
     const n = inWidth.full;
     if ('seed' in init) {
       this.norm = new RmsNorm(n, n);
-      [this.query, this.key, this.value] = [0, 1, 2].map((i) => variable(glorot([n, n], n, n, init.seed + i)));
-      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [0, 1, 2, 3].map(() => variable(tf.zeros([n])));
-      this.output = variable(tf.mul(glorot([n, n], n, n, init.seed + 3), 0.5));
+      [this.query, this.key, this.value] = [0, 1, 2].map((i) => ownedVariable(glorot([n, n], n, n, init.seed + i)));
+      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [0, 1, 2, 3].map(() => ownedVariable(tf.zeros([n])));
+      this.output = ownedVariable(tf.mul(glorot([n, n], n, n, init.seed + 3), 0.5));
       this.scoreScale = 1 / Math.sqrt(n);
     } else {
       this.norm = init.norm;
-      [this.query, this.key, this.value, this.output] = [init.query, init.key, init.value, init.output].map(variable);
-      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [init.queryBias, init.keyBias, init.valueBias, init.outputBias].map(variable);
+      [this.query, this.key, this.value, this.output] = [init.query, init.key, init.value, init.output].map(ownedVariable);
+      [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [init.queryBias, init.keyBias, init.valueBias, init.outputBias].map(ownedVariable);
       this.scoreScale = init.scoreScale;
     }
   }
@@ -304,13 +299,13 @@ export class FeedForwardBlock implements Layer {
     const [n, f] = [inWidth.full, inner.full];
     if ('seed' in init) {
       this.norm = new RmsNorm(n, n);
-      this.w1 = variable(glorot([n, f], n, f, init.seed));
-      this.b1 = variable(tf.zeros([f]));
-      this.w2 = variable(tf.mul(glorot([f, n], f, n, init.seed + 1), 0.5));
-      this.b2 = variable(tf.zeros([n]));
+      this.w1 = ownedVariable(glorot([n, f], n, f, init.seed));
+      this.b1 = ownedVariable(tf.zeros([f]));
+      this.w2 = ownedVariable(tf.mul(glorot([f, n], f, n, init.seed + 1), 0.5));
+      this.b2 = ownedVariable(tf.zeros([n]));
     } else {
       this.norm = init.norm;
-      [this.w1, this.b1, this.w2, this.b2] = [init.w1, init.b1, init.w2, init.b2].map(variable);
+      [this.w1, this.b1, this.w2, this.b2] = [init.w1, init.b1, init.w2, init.b2].map(ownedVariable);
     }
   }
 
