@@ -70,7 +70,7 @@ export function ComplexityControl() {
           min={1}
           integer={false}
           testId="budget-input"
-          title={fullFlops === null ? 'full width: measured once a run of this model reports its first step' : `full width: ${formatFlops(fullFlops)}`}
+          title={fullFlops === null ? 'full width: counted once the worker is ready' : `full width: ${formatFlops(fullFlops)}`}
           onCommit={(value) => editSetup({ budgetFlopsPerSecond: value })}
         />
       )}

@@ -94,13 +94,13 @@ function InitField() {
   );
 }
 
-/** C(K_max) as the worker measured it; unknown until a run of this model has reported a step. */
+/** C(K_max) as the worker counted it at startup (or a stored run reports it). */
 function FullFlopsHint() {
   const modelId = useAppStore((s) => s.setup.modelId);
   const fullFlops = useAppStore((s) => s.fullFlops[modelId]);
   return (
     <p className="hint" data-testid="full-flops">
-      Full width: {fullFlops === undefined ? 'FLOP/s measured once a run reports its first step' : `${formatFlops(fullFlops)} (measured)`}
+      Full width: {fullFlops === undefined ? 'FLOP/s counted once the worker is ready' : `${formatFlops(fullFlops)} (counted from the network)`}
     </p>
   );
 }

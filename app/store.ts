@@ -55,7 +55,7 @@ export interface AppState {
   tensorHistory: TensorSample[];
   finishedRuns: RunSummary[];
   lastSummary: RunSummary | null;
-  /** C(K_max) per model as the worker measured it (progress events, finished runs): nothing typed in. */
+  /** C(K_max) per model as the worker counted it (at startup, in progress events, in finished runs): nothing typed in. */
   fullFlops: Partial<Record<ModelId, number>>;
   /** Whether each VAD family's full-width weights are served (checked at startup and on choosing it). */
   pretrained: Partial<Record<ModelId, PretrainedAvailability>>;
@@ -112,6 +112,9 @@ export const useAppStore = create<AppState>()((set, get) => ({
     switch (message.type) {
       case 'ready':
         set({ workerStatus: 'ready', backend: message.backend, backendReason: message.reason });
+        return;
+      case 'fullFlops':
+        set((state) => ({ fullFlops: { ...state.fullFlops, ...message.flopsPerSecond } }));
         return;
       case 'error':
         get().reportError(message.message);

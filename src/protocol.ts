@@ -137,6 +137,8 @@ export type FromWorker =
       /** Why WebGPU was not used; '' when it was. */
       reason: string;
     }
+  /** Each model's full-width FLOP/s, counted once after 'ready' (the page's axes and budget default). */
+  | { type: 'fullFlops'; flopsPerSecond: Record<ModelId, number> }
   | { type: 'state'; state: RunState; runId: string | null; detail?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'runFinished'; summary: RunSummary }

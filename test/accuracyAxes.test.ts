@@ -2,20 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_AXES, growAxes } from '../app/charts/accuracyAxes';
 
 describe('accuracy chart axes', () => {
-  it('start from what a run can reach: full FLOP/s down to a hundredth, EER 0–50 %', () => {
-    const axes = growAxes(DEFAULT_AXES.EER, { metric: 'EER', fullFlops: 6e6, points: [{ x: 5.5e6, y: 30 }] });
+  it('are set from the full-width FLOP/s alone, before any point: full down to a hundredth, EER 0–50 %', () => {
+    const axes = growAxes(DEFAULT_AXES.EER, { metric: 'EER', fullFlops: 6e6, points: [] });
     expect(axes.xDomain[0]).toBeLessThanOrEqual(6e4);
+    expect(axes.xDomain[0]).toBeGreaterThan(6e3);
     expect(axes.xDomain[1]).toBeGreaterThanOrEqual(6e6);
+    expect(axes.xDomain[1]).toBeLessThanOrEqual(2e7);
     expect(axes.yDomain).toEqual([0, 50]);
+    expect(axes.yScale).toBe('linear');
+    // A run's points inside that range do not move them.
+    expect(growAxes(axes, { metric: 'EER', fullFlops: 6e6, points: [{ x: 5.5e6, y: 30 }, { x: 2e5, y: 12 }] })).toBe(axes);
+    expect(growAxes(DEFAULT_AXES.EER, { metric: 'EER', fullFlops: undefined, points: [] })).toBe(DEFAULT_AXES.EER);
   });
 
-  it('do not move while points stay inside, and only grow when one falls outside', () => {
-    const first = growAxes(DEFAULT_AXES.MSE, { metric: 'MSE', fullFlops: 2144, points: [{ x: 2000, y: 0.4 }] });
-    const same = growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 2000, y: 0.4 }, { x: 500, y: 0.05 }] });
+  it('MSE is a log axis from 10⁻³ to 1 that grows by decades; x grows when a point falls outside', () => {
+    const first = growAxes(DEFAULT_AXES.MSE, { metric: 'MSE', fullFlops: 2144, points: [] });
+    expect(first.yScale).toBe('log');
+    expect(first.yDomain).toEqual([1e-3, 1]);
+    expect(first.yTicks).toEqual(expect.arrayContaining([0.001, 0.01, 0.1, 1]));
+    const same = growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 2000, y: 0.4 }, { x: 500, y: 0.012 }] });
     expect(same).toBe(first);
-    const grown = growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 5, y: 3 * first.yDomain[1] }] });
+    const grown = growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 5, y: 3 }, { x: 1000, y: 2e-4 }] });
     expect(grown.xDomain[0]).toBeLessThan(5);
-    expect(grown.yDomain[1]).toBeGreaterThanOrEqual(3 * first.yDomain[1]);
     expect(grown.xDomain[1]).toBe(first.xDomain[1]);
+    expect(grown.yDomain).toEqual([1e-4, 10]);
+    // A value a log axis cannot show is left out rather than breaking the axis.
+    expect(growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 1000, y: 0 }] })).toBe(first);
   });
 });

@@ -8,7 +8,7 @@ import { Network, seededContext } from '../src/dcl/network';
 import type { WidthSpec } from '../src/dcl/widthSpec';
 import { CRNN_FULL_SIZES, crnnNetwork } from '../src/models/crnn';
 import { LogMel } from '../src/models/logMel';
-import { MODEL_FAMILIES } from '../src/models/registry';
+import { fullFlopsOfModels, MODEL_FAMILIES } from '../src/models/registry';
 import { TRANSFORMER_CONTEXT, TRANSFORMER_FULL_SIZES, transformerNetwork } from '../src/models/transformer';
 import { frameBinaryCrossEntropy } from '../src/models/vad';
 import { WidthTrainer } from '../src/train/trainer';
@@ -267,6 +267,31 @@ describe('model registry', () => {
       expect(network.learnableWidths().map((w) => w.name)).toEqual([...family.widthNames]);
       expect(network.learnableWidths().map((w) => w.full)).toEqual(family.widthNames.map((n) => family.fullSizes[n]));
       network.dispose();
+    }
+  });
+
+  it("counts each model's full-width FLOP/s for the page (synthetic by hand), leaking no tensor", () => {
+    const before = tf.memory().numTensors;
+    const full = fullFlopsOfModels();
+    expect(tf.memory().numTensors).toBe(before);
+    // Synthetic MLP 32 → 32 → 1 per call: hidden Dense 2·32·32, ReLU 32, output Dense 2·32.
+    expect(full.synthetic).toBe(2 * 32 * 32 + 32 + 2 * 32);
+    for (const id of ['crnn', 'transformer'] as const) {
+      const network = MODEL_FAMILIES[id].build({ seed: 7 });
+      expect(full[id]).toBeCloseTo(countNetwork(network).flopsPerSecond, 0);
+      network.dispose();
+    }
+  });
+
+  it('a model built, consolidated and disposed leaves no tensor behind', () => {
+    for (const family of Object.values(MODEL_FAMILIES)) {
+      const before = tf.memory().numTensors;
+      const network = family.build({ seed: 3 });
+      network.learnableWidths().forEach((w) => w.setUnits(Math.ceil(w.full / 2)));
+      const small = network.consolidate();
+      network.dispose();
+      small.dispose();
+      expect(tf.memory().numTensors, family.id).toBe(before);
     }
   });
 });

@@ -12,6 +12,7 @@ import type { SavedWeights } from '../src/dcl/weights';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
 import { pretrainedWeightsPath } from '../src/models/catalog';
+import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, type TaskSources } from '../src/train/tasks';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -78,6 +79,7 @@ async function initialise(order: BackendName[] | undefined): Promise<BackendName
   const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order: backendOrder });
   backendReason = reason;
   post({ type: 'ready', backend, reason });
+  post({ type: 'fullFlops', flopsPerSecond: fullFlopsOfModels() });
   return backend;
 }
 

@@ -2,19 +2,18 @@
  * Accuracy against FLOP/s: the running model's validation trajectory, every finished run
  * (DCL, baselines), the Pareto front of the DCL runs and, for the VAD models, the paper's points.
  *
- * A Recharts render costs 50–150 ms on a small machine, so the Recharts chart renders
- * only when what it draws changes: finished runs, the paper's points, the width, or an
- * axis domain; and those reach it as transitions, so React slices the render phase into
- * short tasks (Recharts' own store updates in its effects still flush synchronously).
- * The axes only grow, in coarse steps, from what a run can reach (accuracyAxes.ts), so a
- * run sets them at its first validation point at most. The live validation trajectory is
- * a small layer inside the chart that reads Recharts' own axis scales and re-renders alone
- * on each validation pass. A newly finished run appears at once in a similar layer;
- * Recharts takes it over in an idle callback, after the run's summary and table have
- * rendered in tasks of their own. Ticks are explicit with interval 0, and the legend and
- * the axis titles are drawn here, so Recharts measures no text.
+ * A Recharts render costs 50–150 ms on a small machine, so the Recharts chart does not
+ * render while a run trains. Its axes come from what a run can reach (the model's
+ * full-width FLOP/s, measured by the worker at startup; see accuracyAxes.ts) and are held
+ * still while a run trains; they grow, if a point fell outside, once it has ended. The live
+ * validation trajectory is a small layer inside the chart that reads Recharts' own axis
+ * scales and re-renders alone on each validation pass; points beyond the axes sit on the
+ * edge, hollow. A newly finished run appears at once in a similar layer; Recharts takes it
+ * over in an idle callback, after the run's summary and table have rendered in tasks of
+ * their own. Ticks are explicit with interval 0, and the legend and the axis titles are
+ * drawn here, so Recharts measures no text.
  */
-import { memo, startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Scatter, ScatterChart, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
 import type { ModelId, RunSummary } from '../../src/protocol';
 import { formatSi } from '../format';
@@ -24,7 +23,7 @@ import { paperFamily } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
-import { DEFAULT_AXES, growAxes, type Axes } from './accuracyAxes';
+import { DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
 import { useWidth } from './useWidth';
 
 interface RunPoint {
@@ -54,8 +53,10 @@ function methodPoints(runs: readonly RunSummary[], method: RunSummary['config'][
 
 const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd', paper: '#7f7f7f' };
 const HEIGHT = 320;
-const MARGIN = { top: 8, right: 28, bottom: 24, left: 8 };
-const formatX = (value: number): string => formatSi(value);
+// The left margin holds the y title beside the tick labels (up to '0.005' on the MSE axis).
+const MARGIN = { top: 8, right: 28, bottom: 24, left: 22 };
+/** Round ticks without trailing zeros: '10', '2 k', '1.5 M'. */
+const formatX = (value: number): string => formatSi(value).replace(/\.0+(?=\s|$)/, '');
 const formatY = (value: number): string => Number(value.toPrecision(3)).toString();
 
 /** Calls `work` when the main thread is idle (within a second at the latest); returns a cancel. */
@@ -75,11 +76,15 @@ function useIdleValue<T>(value: T): T {
   return idle;
 }
 
-/** The axes for `input`, grown from the last ones (see accuracyAxes.ts); fresh ones for another model. */
-function useGrowingAxes(modelId: ModelId, input: Parameters<typeof growAxes>[1]): Axes {
+/**
+ * The axes for `input`, grown from the last ones (see accuracyAxes.ts); fresh ones for another
+ * model. While `hold` they stay as they are (once there are any for this model).
+ */
+function useGrowingAxes(modelId: ModelId, input: AxesInput, hold: boolean): Axes {
   const last = useRef<{ modelId: ModelId; axes: Axes } | null>(null);
-  const start = last.current !== null && last.current.modelId === modelId ? last.current.axes : DEFAULT_AXES[input.metric];
-  const axes = growAxes(start, input);
+  const sameModel = last.current !== null && last.current.modelId === modelId;
+  if (hold && sameModel && last.current!.axes.xFitted) return last.current!.axes;
+  const axes = growAxes(sameModel ? last.current!.axes : DEFAULT_AXES[input.metric], input);
   // Idempotent: a render done twice (strict mode) or thrown away grows them to the same or a wider extent.
   last.current = { modelId, axes };
   return axes;
@@ -95,6 +100,7 @@ export function AccuracyFlopsChart() {
   const plottedRuns = useIdleValue(finishedRuns);
   const metric = accuracyMetric(MODEL_CATALOG[modelId]);
   const paper = usePaperPoints(paperFamily(modelId));
+  const training = useAppStore((s) => s.runState === 'running');
 
   const series = useMemo<FinishedSeries>(() => {
     const runs = plottedRuns.filter((run) => run.config.modelId === modelId);
@@ -102,12 +108,13 @@ export function AccuracyFlopsChart() {
     return { dcl, uniform: methodPoints(runs, 'uniform'), straightThrough: methodPoints(runs, 'straightThrough'), front: paretoFront(dcl) };
   }, [plottedRuns, modelId]);
 
-  // Recomputed on every validation pass, but a new object only when an axis has to grow.
-  const axes = useGrowingAxes(modelId, {
-    metric,
-    fullFlops,
-    points: [...trajectory, ...series.dcl, ...series.uniform, ...series.straightThrough, ...paper],
-  });
+  // Recomputed on every validation pass, but a new object only when an axis has to grow,
+  // and never while a run trains.
+  const axes = useGrowingAxes(
+    modelId,
+    { metric, fullFlops, points: [...trajectory, ...series.dcl, ...series.uniform, ...series.straightThrough, ...paper] },
+    training,
+  );
   // New axes re-render all of Recharts: as a deferred (transition) render React slices
   // its render phase into short tasks, where a store update would render it in one.
   const deferredAxes = useDeferredValue(axes);
@@ -171,6 +178,7 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
           type="number"
           dataKey="y"
           name={yLabel}
+          scale={axes.yScale}
           domain={axes.yDomain}
           ticks={axes.yTicks}
           interval={0}
@@ -183,7 +191,7 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
         <Scatter name="baseline: uniform widths" data={series.uniform} fill={COLOURS.uniform} shape="square" isAnimationActive={false} />
         <Scatter name="baseline: straight-through" data={series.straightThrough} fill={COLOURS.straightThrough} shape="triangle" isAnimationActive={false} />
         {paper.length > 0 && <Scatter name={PAPER_LABEL} className="paper-points" data={paper} fill={COLOURS.paper} shape="cross" isAnimationActive={false} />}
-        <AxisTitles x="FLOP/s (log)" y={yLabel} />
+        <AxisTitles x="FLOP/s (log)" y={axes.yScale === 'log' ? `${yLabel} (log)` : yLabel} />
         <PendingRuns modelId={modelId} plottedRuns={plottedRuns} />
         <LiveTrajectory />
       </ScatterChart>
@@ -191,29 +199,63 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
   );
 });
 
+type Scale = ((value: number) => number | undefined) | undefined;
+type PlotArea = ReturnType<typeof usePlotArea>;
+
+/**
+ * Where a data point sits in the plot, in pixels; a point beyond the axes (they are held
+ * still while a run trains) sits on the nearest edge, flagged. Null if a scale cannot place it.
+ */
+function placeInPlot(xScale: Scale, yScale: Scale, area: PlotArea, x: number, y: number): { cx: number; cy: number; offChart: boolean } | null {
+  if (xScale === undefined || yScale === undefined || area === undefined) return null;
+  const px = xScale(x);
+  const py = yScale(y);
+  if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) return null;
+  const cx = Math.min(Math.max(px, area.x), area.x + area.width);
+  const cy = Math.min(Math.max(py, area.y), area.y + area.height);
+  return { cx, cy, offChart: Math.abs(cx - px) > 0.5 || Math.abs(cy - py) > 0.5 };
+}
+
+/** The plot's scales and area, for the layers drawn here rather than by Recharts. */
+function usePlacement(): (x: number, y: number) => ReturnType<typeof placeInPlot> {
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  const area = usePlotArea();
+  return useCallback((x: number, y: number) => placeInPlot(xScale, yScale, area, x, y), [xScale, yScale, area]);
+}
+
+const OFF_CHART_NOTE = ' (beyond the axes: they grow when the run ends)';
+
 /**
  * The running model's validation points, joined in step order, placed with the chart's
  * own scales. It subscribes to the store itself, so a validation pass re-renders only it.
  */
 function LiveTrajectory() {
   const trajectory = useAppStore((s) => s.trajectory);
-  const xScale = useXAxisScale();
-  const yScale = useYAxisScale();
-  const placed = useMemo(() => {
-    if (xScale === undefined || yScale === undefined) return [];
-    return trajectory.flatMap((p) => {
-      const x = xScale(p.x);
-      const y = yScale(p.y);
-      return x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y) ? [] : [{ x, y, point: p }];
-    });
-  }, [trajectory, xScale, yScale]);
+  const place = usePlacement();
+  const placed = useMemo(
+    () =>
+      trajectory.flatMap((point) => {
+        const at = place(point.x, point.y);
+        return at === null ? [] : [{ ...at, point }];
+      }),
+    [trajectory, place],
+  );
   if (placed.length === 0) return null;
   return (
     <g className="live-trajectory">
-      <polyline points={placed.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')} fill="none" stroke={COLOURS.liveLine} />
+      <polyline points={placed.map((p) => `${p.cx.toFixed(1)},${p.cy.toFixed(1)}`).join(' ')} fill="none" stroke={COLOURS.liveLine} />
       {placed.map((p) => (
-        <circle key={p.point.step} className="live-trajectory-point" cx={p.x} cy={p.y} r={4} fill={COLOURS.live}>
-          <title>{`step ${p.point.step}: ${formatSi(p.point.x, 'FLOP/s')}, ${formatY(p.point.y)}`}</title>
+        <circle
+          key={p.point.step}
+          className={p.offChart ? 'live-trajectory-point off-chart' : 'live-trajectory-point'}
+          cx={p.cx}
+          cy={p.cy}
+          r={4}
+          fill={p.offChart ? 'white' : COLOURS.live}
+          stroke={COLOURS.live}
+        >
+          <title>{`step ${p.point.step}: ${formatSi(p.point.x, 'FLOP/s')}, ${formatY(p.point.y)}${p.offChart ? OFF_CHART_NOTE : ''}`}</title>
         </circle>
       ))}
     </g>
@@ -224,7 +266,7 @@ function LiveTrajectory() {
 function AxisTitles({ x, y }: { x: string; y: string }) {
   const area = usePlotArea();
   if (area === undefined) return null;
-  const left = MARGIN.left + 5;
+  const left = 10;
   const middle = area.y + area.height / 2;
   return (
     <g className="axis-titles" fill="#808080">
@@ -244,19 +286,16 @@ function AxisTitles({ x, y }: { x: string; y: string }) {
  */
 function PendingRuns({ modelId, plottedRuns }: { modelId: ModelId; plottedRuns: readonly RunSummary[] }) {
   const finishedRuns = useAppStore((s) => s.finishedRuns);
-  const xScale = useXAxisScale();
-  const yScale = useYAxisScale();
-  if (finishedRuns === plottedRuns || xScale === undefined || yScale === undefined) return null;
+  const place = usePlacement();
+  if (finishedRuns === plottedRuns) return null;
   const plotted = new Set(plottedRuns.map((run) => run.runId));
   const pending = finishedRuns.filter((run) => run.config.modelId === modelId && !plotted.has(run.runId));
   return (
     <g className="pending-runs">
       {pending.map((run) => {
         const point = runPoint(run);
-        const x = xScale(point.x);
-        const y = yScale(point.y);
-        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return null;
-        return <circle key={run.runId} cx={x} cy={y} r={5} fill={COLOURS[run.config.method]} />;
+        const at = place(point.x, point.y);
+        return at === null ? null : <circle key={run.runId} cx={at.cx} cy={at.cy} r={5} fill={COLOURS[run.config.method]} />;
       })}
     </g>
   );

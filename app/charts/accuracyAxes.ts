@@ -3,23 +3,29 @@
  * of that chart is a long task on a small machine, and a new axis domain is one.
  *
  * The axes only ever grow, in coarse steps, and start from what a run can reach rather
- * than from what it has reached so far: x from the model's full-width FLOP/s down to a
- * hundredth of it (a decade further each time a point falls below), y from 0 to 50 % for
- * EER or to a round value above the first validation MSE (doubled when a point exceeds it).
- * So within a run the axes are set at its first validation point at most, and with earlier
- * runs of the same model on the chart usually not at all.
+ * than from what it has reached so far: x from the model's full-width FLOP/s (the worker
+ * measures it at startup) down to a hundredth of it, a decade further each time a point
+ * falls below; y from 0 to 50 % for EER (doubled if a point exceeds it), and for MSE a log
+ * axis from 10⁻³ to 1, a decade further each way when a point falls outside. The chart
+ * holds them still while a run trains (points beyond them are drawn at the edge), so the
+ * axes are set before a run starts and grow, if at all, after it.
  */
 import { logStepCeil, logTicks, niceDomain } from './ticks';
+
+export type Metric = 'EER' | 'MSE';
 
 export interface Axes {
   xDomain: [number, number];
   xTicks: number[];
+  yScale: 'linear' | 'log';
   yDomain: [number, number];
   yTicks: number[];
+  /** False until x has been fitted to a full-width FLOP/s or a point. */
+  xFitted: boolean;
 }
 
 export interface AxesInput {
-  metric: 'EER' | 'MSE';
+  metric: Metric;
   /** The model's full-width FLOP/s when known: the right end of what its runs reach. */
   fullFlops: number | undefined;
   /** Everything drawn: finished runs, the paper's points, the running model's trajectory. */
@@ -32,50 +38,54 @@ const X_ROOM = 1.2;
 const EER_TOP = 50;
 
 const decadeFloor = (value: number): number => Number((10 ** Math.floor(Math.log10(value))).toPrecision(12));
+const decadeCeil = (value: number): number => Number((10 ** Math.ceil(Math.log10(value))).toPrecision(12));
 
-function axesOf(xDomain: [number, number], yDomain: [number, number]): Axes {
-  return { xDomain, xTicks: logTicks(xDomain[0], xDomain[1]), yDomain, yTicks: niceDomain(yDomain[0], yDomain[1], 5).ticks };
+function axesOf(metric: Metric, xDomain: [number, number], yDomain: [number, number], xFitted: boolean): Axes {
+  const yScale = metric === 'MSE' ? 'log' : 'linear';
+  const yTicks = yScale === 'log' ? logTicks(yDomain[0], yDomain[1]) : niceDomain(yDomain[0], yDomain[1], 5).ticks;
+  return { xDomain, xTicks: logTicks(xDomain[0], xDomain[1]), yScale, yDomain, yTicks, xFitted };
 }
 
-export const DEFAULT_AXES: Record<AxesInput['metric'], Axes> = {
-  EER: axesOf([1, 10], [0, EER_TOP]),
-  MSE: axesOf([1, 10], [0, 1]),
+export const DEFAULT_AXES: Record<Metric, Axes> = {
+  EER: axesOf('EER', [1, 10], [0, EER_TOP], false),
+  MSE: axesOf('MSE', [1, 10], [1e-3, 1], false),
 };
 
 /**
  * `current` grown just enough to hold `input` (the same object when it already does).
- * With nothing to draw the axes stay as they are.
+ * Values a log axis cannot show (≤ 0, not finite) are left out.
  */
 export function growAxes(current: Axes, input: AxesInput): Axes {
+  const full = input.fullFlops !== undefined && input.fullFlops > 0 && Number.isFinite(input.fullFlops) ? input.fullFlops : undefined;
   const xs = input.points.map((p) => p.x).filter((x) => x > 0 && Number.isFinite(x));
-  const ys = input.points.map((p) => p.y).filter((y) => Number.isFinite(y));
-  if (xs.length === 0 && ys.length === 0) return current;
+  if (full !== undefined) xs.push(full, full * X_FLOOR_FRACTION);
+  const ys = input.points.map((p) => p.y).filter((y) => Number.isFinite(y) && (input.metric === 'EER' || y > 0));
 
   let [xLo, xHi] = current.xDomain;
   if (xs.length > 0) {
-    const full = input.fullFlops !== undefined && input.fullFlops > 0 ? input.fullFlops : undefined;
-    const lowest = Math.min(...xs, ...(full === undefined ? [] : [full * X_FLOOR_FRACTION]));
-    const highest = Math.max(...xs, ...(full === undefined ? [] : [full]));
-    const fresh = current === DEFAULT_AXES.EER || current === DEFAULT_AXES.MSE;
-    if (fresh || lowest < xLo) xLo = decadeFloor(lowest / X_ROOM);
-    if (fresh || highest > xHi) xHi = logStepCeil(highest * X_ROOM);
+    const lowest = Math.min(...xs);
+    const highest = Math.max(...xs);
+    if (!current.xFitted || lowest < xLo) xLo = decadeFloor(lowest / X_ROOM);
+    if (!current.xFitted || highest > xHi) xHi = logStepCeil(highest * X_ROOM);
   }
 
   let [yLo, yHi] = current.yDomain;
   if (ys.length > 0) {
-    const lowest = Math.min(0, ...ys);
+    const lowest = Math.min(...ys);
     const highest = Math.max(...ys);
-    if (lowest < yLo) yLo = niceDomain(lowest, yHi, 5).domain[0];
-    if (input.metric === 'MSE' && current === DEFAULT_AXES.MSE) {
-      // The first values set the scale (a round value above them) ...
-      yHi = niceDomain(yLo, highest > yLo ? highest : yLo + 1, 5).domain[1];
+    if (input.metric === 'MSE') {
+      if (lowest < yLo) yLo = decadeFloor(lowest);
+      if (highest > yHi) yHi = decadeCeil(highest);
     } else {
-      // ... later ones outside it double it, so it moves rarely.
+      if (lowest < yLo) yLo = niceDomain(lowest, yHi, 5).domain[0];
       while (highest > yHi) yHi = yLo + 2 * (yHi - yLo);
     }
   }
 
-  if (xLo === current.xDomain[0] && xHi === current.xDomain[1] && yLo === current.yDomain[0] && yHi === current.yDomain[1]) return current;
-  const yDomain = niceDomain(yLo, yHi, 5).domain;
-  return axesOf([xLo, xHi], yDomain);
+  const xFitted = current.xFitted || xs.length > 0;
+  if (xFitted === current.xFitted && xLo === current.xDomain[0] && xHi === current.xDomain[1] && yLo === current.yDomain[0] && yHi === current.yDomain[1]) {
+    return current;
+  }
+  const yDomain = input.metric === 'MSE' ? ([yLo, yHi] as [number, number]) : niceDomain(yLo, yHi, 5).domain;
+  return axesOf(input.metric, [xLo, xHi], yDomain, xFitted);
 }

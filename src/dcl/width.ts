@@ -47,7 +47,9 @@ export class LearnableWidth implements Width {
   ) {
     if (!Number.isInteger(full) || full < 1) throw new Error(`width ${name}: full size must be a positive integer, got ${full}`);
     checkKappaMin(name, kappaMin);
-    this.kappa = tf.variable(tf.scalar(clamp(initialKappa, kappaMin, 1)), true, `kappa_${name}_${nextId++}`);
+    const initial = tf.scalar(clamp(initialKappa, kappaMin, 1));
+    this.kappa = tf.variable(initial, true, `kappa_${name}_${nextId++}`);
+    initial.dispose();
     this.unitIndex = tf.range(0, full, 1, 'float32') as tf.Tensor1D;
   }
 
@@ -104,7 +106,8 @@ export class LearnableWidth implements Width {
   }
 
   setKappa(kappa: number): void {
-    this.kappa.assign(tf.scalar(kappa));
+    // assign() shares the new value's data but leaves the tensor itself to its owner.
+    tf.tidy(() => this.kappa.assign(tf.scalar(kappa)));
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import type { Network } from '../dcl/network';
 import type { WidthSpec } from '../dcl/widthSpec';
-import type { ModelId } from '../protocol';
+import { MODEL_IDS, type ModelId } from '../protocol';
 import { MODEL_CATALOG, type ModelCatalogEntry } from './catalog';
 import { CRNN_FULL_SIZES, CRNN_WIDTH_NAMES, crnnNetwork } from './crnn';
 import { SYNTHETIC_WIDTHS, syntheticNetwork } from './synthetic';
@@ -45,3 +45,20 @@ export const MODEL_FAMILIES: Readonly<Record<ModelId, ModelFamily>> = {
   transformer: family('transformer'),
   synthetic: family('synthetic'),
 };
+
+/**
+ * Every model's full-width FLOP/s, C(K_max), counted from a freshly built network's weight
+ * shapes (the widths' values do not enter): what the page needs before any run, to set its axes.
+ */
+export function fullFlopsOfModels(): Record<ModelId, number> {
+  return Object.fromEntries(
+    MODEL_IDS.map((id) => {
+      const network = MODEL_FAMILIES[id].build({ seed: 0 });
+      try {
+        return [id, network.fullFlopsPerSecond()];
+      } finally {
+        network.dispose();
+      }
+    }),
+  ) as Record<ModelId, number>;
+}

@@ -181,7 +181,7 @@ export class WindowedAttentionBlock implements Layer {
       this.norm = new RmsNorm(n, n);
       [this.query, this.key, this.value] = [0, 1, 2].map((i) => ownedVariable(glorot([n, n], n, n, init.seed + i)));
       [this.queryBias, this.keyBias, this.valueBias, this.outputBias] = [0, 1, 2, 3].map(() => ownedVariable(tf.zeros([n])));
-      this.output = ownedVariable(tf.mul(glorot([n, n], n, n, init.seed + 3), 0.5));
+      this.output = ownedVariable(tf.tidy(() => tf.mul(glorot([n, n], n, n, init.seed + 3), 0.5)));
       this.scoreScale = 1 / Math.sqrt(n);
     } else {
       this.norm = init.norm;
@@ -301,7 +301,7 @@ export class FeedForwardBlock implements Layer {
       this.norm = new RmsNorm(n, n);
       this.w1 = ownedVariable(glorot([n, f], n, f, init.seed));
       this.b1 = ownedVariable(tf.zeros([f]));
-      this.w2 = ownedVariable(tf.mul(glorot([f, n], f, n, init.seed + 1), 0.5));
+      this.w2 = ownedVariable(tf.tidy(() => tf.mul(glorot([f, n], f, n, init.seed + 1), 0.5)));
       this.b2 = ownedVariable(tf.zeros([n]));
     } else {
       this.norm = init.norm;

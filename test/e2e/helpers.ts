@@ -185,3 +185,40 @@ export async function trainViaUi(page: Page, options: TrainViaUiOptions = {}): P
   );
   return explorerState(page);
 }
+
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/**
+ * Records every long task (> 50 ms) of the main thread from page load on, and when the
+ * run summary first shows (`__summaryAt`: the end of training, after its last progress)
+ * with the accuracy chart's Recharts render count then (`__rendersAtSummary`).
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const tasks: { start: number; duration: number }[] = [];
+    const scope = window as unknown as { __longTasks: typeof tasks; __summaryAt: number | null; __rendersAtSummary: number | null };
+    scope.__longTasks = tasks;
+    scope.__summaryAt = null;
+    scope.__rendersAtSummary = null;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid=run-summary]') === null) return;
+      scope.__summaryAt = performance.now();
+      const plot = document.querySelector('[data-testid=chart-accuracy-flops] .accuracy-plot');
+      scope.__rendersAtSummary = Number(plot?.getAttribute('data-renders') ?? NaN);
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+export async function longTasksSince(page: Page, since: number): Promise<{ tasks: LongTask[]; summaryAt: number | null; rendersAtSummary: number | null }> {
+  return page.evaluate((from) => {
+    const scope = window as unknown as { __longTasks: LongTask[]; __summaryAt: number | null; __rendersAtSummary: number | null };
+    return { tasks: scope.__longTasks.filter((t) => t.start >= from), summaryAt: scope.__summaryAt, rendersAtSummary: scope.__rendersAtSummary };
+  }, since);
+}
