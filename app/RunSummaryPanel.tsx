@@ -1,6 +1,6 @@
 /** The last finished run: its consolidated (physically smaller) model, measured. */
 import { formatAlpha } from './alphaScale';
-import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from './format';
+import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { METHOD_LABELS } from './models';
 import { useAppStore } from './store';
@@ -47,8 +47,8 @@ export function RunSummaryPanel() {
           </tr>
           <tr>
             <th>Latency (ms per s of input)</th>
-            <td data-testid="summary-latency">{summary.latencyMsPerSecond.toFixed(3)}</td>
-            <td>{summary.fullLatencyMsPerSecond.toFixed(3)}</td>
+            <td data-testid="summary-latency">{formatMs(summary.latencyMsPerSecond)}</td>
+            <td>{formatMs(summary.fullLatencyMsPerSecond)}</td>
             <td>{percent(summary.latencyMsPerSecond, summary.fullLatencyMsPerSecond)}</td>
           </tr>
           <tr>

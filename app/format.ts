@@ -27,6 +27,9 @@ export function formatMetric(metric: 'EER' | 'MSE', value: number): string {
   return metric === 'EER' ? `${(100 * value).toFixed(2)} % EER` : `${value.toPrecision(3)} MSE`;
 }
 
+/** A duration in ms to 3 significant digits ('13.1', '0.0472'). */
+export const formatMs = (ms: number): string => (Number.isFinite(ms) ? String(Number(ms.toPrecision(3))) : '–');
+
 export const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
 
 /** One formatter for the page: toLocaleString builds a new Intl.NumberFormat per call (milliseconds each). */

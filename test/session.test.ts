@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunSummary } from '../src/protocol';
-import { RunControl, trainSession, type SessionEvent } from '../src/train/session';
+import { latencyMs, RunControl, trainSession, type SessionEvent } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
 
 beforeAll(async () => {
@@ -74,5 +74,16 @@ describe('training session', () => {
     });
     expect(summary.stoppedEarly).toBe(true);
     expect(summary.steps).toBeLessThan(40);
+  });
+
+  it('times a model faster than the clock resolves (a browser worker clock is 0.1 ms coarse or worse)', async () => {
+    const task = createSyntheticTask(base);
+    const coarseClock = () => Math.floor(performance.now()); // 1 ms steps; one call takes far less
+    const coarse = await latencyMs(task.network, task, coarseClock);
+    const fine = await latencyMs(task.network, task, () => performance.now());
+    task.dispose();
+    expect(coarse).toBeGreaterThan(0);
+    expect(coarse).toBeLessThan(1);
+    expect(fine).toBeGreaterThan(0);
   });
 });

@@ -202,18 +202,36 @@ async function summarize(options: SessionOptions, steps: number, wallSeconds: nu
   }
 }
 
-/** Median wall time of inference per second of input (after one warm-up call). */
-export async function latencyMs(network: Network, task: TrainingTask, now: () => number, repeats = 5): Promise<number> {
+/**
+ * Wall time of one inference call per second of input: the median over `rounds` rounds (after
+ * one warm-up call) of a round's mean call time. A round repeats the call until `minRoundMs`
+ * have passed, so a fast model is timed well above the clock's resolution (0.1 ms or coarser
+ * in a browser worker). Each call waits for its output, as streaming inference would.
+ */
+export async function latencyMs(network: Network, task: TrainingTask, now: () => number, rounds = 5, minRoundMs = 20): Promise<number> {
   const input = task.latencyInput();
-  const times: number[] = [];
-  for (let i = 0; i <= repeats; i++) {
-    const t0 = now();
+  const call = async (): Promise<void> => {
     const output = network.infer(input);
     await output.data();
     output.dispose();
-    if (i > 0) times.push(now() - t0);
+  };
+  try {
+    await call();
+    const perCall: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const start = now();
+      let calls = 0;
+      let elapsed = 0;
+      do {
+        await call();
+        calls++;
+        elapsed = now() - start;
+      } while (elapsed < minRoundMs);
+      perCall.push(elapsed / calls);
+    }
+    perCall.sort((x, y) => x - y);
+    return perCall[Math.floor(perCall.length / 2)]! / task.latencyInputSeconds;
+  } finally {
+    input.dispose();
   }
-  input.dispose();
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] / task.latencyInputSeconds;
 }
