@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AXES, growAxes } from '../app/charts/accuracyAxes';
+import { placeInPlot } from '../app/charts/placeInPlot';
 
 describe('accuracy chart axes', () => {
   it('are set from the full-width FLOP/s alone, before any point: full down to a hundredth, EER 0–50 %', () => {
@@ -28,5 +29,27 @@ describe('accuracy chart axes', () => {
     expect(grown.yDomain).toEqual([1e-4, 10]);
     // A value a log axis cannot show is left out rather than breaking the axis.
     expect(growAxes(first, { metric: 'MSE', fullFlops: 2144, points: [{ x: 1000, y: 0 }] })).toBe(first);
+  });
+});
+
+describe('placing points in the plot', () => {
+  // A log x axis over [10, 10 000] on pixels 50–350, a linear y axis over [0, 50] on 250–10.
+  const area = { x: 50, y: 10, width: 300, height: 240 };
+  const xScale = (v: number) => 50 + 100 * (Math.log10(v) - 1);
+  const yScale = (v: number) => 250 - (240 * v) / 50;
+
+  it('puts a point inside the axes where the scales say', () => {
+    expect(placeInPlot(xScale, yScale, area, 1000, 25)).toEqual({ cx: 250, cy: 130, offChart: false });
+  });
+
+  it('puts a point beyond the axes on the nearest edge, flagged', () => {
+    expect(placeInPlot(xScale, yScale, area, 1, 25)).toEqual({ cx: 50, cy: 130, offChart: true });
+    expect(placeInPlot(xScale, yScale, area, 1000, 80)).toEqual({ cx: 250, cy: 10, offChart: true });
+  });
+
+  it('places nothing a scale cannot place, or before the chart has laid out', () => {
+    expect(placeInPlot(xScale, yScale, area, 0, 25)).toBeNull();
+    expect(placeInPlot(undefined, yScale, area, 1000, 25)).toBeNull();
+    expect(placeInPlot(xScale, yScale, undefined, 1000, 25)).toBeNull();
   });
 });

@@ -24,6 +24,7 @@ import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
 import { DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
+import { placeInPlot, type Placement } from './placeInPlot';
 import { useWidth } from './useWidth';
 
 interface RunPoint {
@@ -199,25 +200,8 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
   );
 });
 
-type Scale = ((value: number) => number | undefined) | undefined;
-type PlotArea = ReturnType<typeof usePlotArea>;
-
-/**
- * Where a data point sits in the plot, in pixels; a point beyond the axes (they are held
- * still while a run trains) sits on the nearest edge, flagged. Null if a scale cannot place it.
- */
-function placeInPlot(xScale: Scale, yScale: Scale, area: PlotArea, x: number, y: number): { cx: number; cy: number; offChart: boolean } | null {
-  if (xScale === undefined || yScale === undefined || area === undefined) return null;
-  const px = xScale(x);
-  const py = yScale(y);
-  if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) return null;
-  const cx = Math.min(Math.max(px, area.x), area.x + area.width);
-  const cy = Math.min(Math.max(py, area.y), area.y + area.height);
-  return { cx, cy, offChart: Math.abs(cx - px) > 0.5 || Math.abs(cy - py) > 0.5 };
-}
-
 /** The plot's scales and area, for the layers drawn here rather than by Recharts. */
-function usePlacement(): (x: number, y: number) => ReturnType<typeof placeInPlot> {
+function usePlacement(): (x: number, y: number) => Placement | null {
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const area = usePlotArea();
