@@ -79,7 +79,12 @@ async function initialise(order: BackendName[] | undefined): Promise<BackendName
   const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order: backendOrder });
   backendReason = reason;
   post({ type: 'ready', backend, reason });
-  post({ type: 'fullFlops', flopsPerSecond: fullFlopsOfModels() });
+  try {
+    post({ type: 'fullFlops', flopsPerSecond: fullFlopsOfModels() });
+  } catch (error) {
+    // Not fatal: a run reports its model's full width with its first step.
+    post({ type: 'error', message: `Could not count the models' full-width FLOP/s at startup: ${firstLine(error)}` });
+  }
   return backend;
 }
 
