@@ -50,7 +50,7 @@ export function StatsPanel() {
         />
         <Stat label="Backend" value={backend ?? 'starting…'} testId="stat-backend" />
         <Stat label="Worker tensors" value={latest === null ? '–' : String(latest.numTensors)} testId="stat-tensors" />
-        <Stat label="Worker memory" value={latest === null ? '–' : formatBytes(latest.memoryBytes)} testId="stat-memory" />
+        <Stat label="Worker memory" value={latest === null ? '–' : `${formatBytes(latest.memoryBytes)}${latest.gpuBytes === null ? '' : ` (GPU ${formatBytes(latest.gpuBytes)})`}`} testId="stat-memory" />
       </dl>
       {reason !== '' && (
         <p className="hint" data-testid="stat-backend-reason">

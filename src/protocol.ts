@@ -87,6 +87,8 @@ export interface ProgressEvent {
   /** tf.memory() in the worker. */
   numTensors: number;
   memoryBytes: number;
+  /** Bytes held on the GPU (webgl, webgpu backends); null elsewhere. */
+  gpuBytes: number | null;
   alpha: number;
   /** Steps skipped so far because the loss or a gradient was not finite. */
   skippedSteps: number;

@@ -151,6 +151,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
             etaSeconds: (config.steps - step) / stepsPerSecond,
             numTensors: memory.numTensors,
             memoryBytes: memory.numBytes,
+            gpuBytes: gpuBytes(memory),
             alpha: control.alpha,
             skippedSteps: skipped,
           },
@@ -234,4 +235,10 @@ export async function latencyMs(network: Network, task: TrainingTask, now: () =>
   } finally {
     input.dispose();
   }
+}
+
+/** Bytes the GPU backends (webgl, webgpu) hold for tensors; null on the CPU and wasm backends. */
+export function gpuBytes(memory: tf.MemoryInfo): number | null {
+  const value = (memory as tf.MemoryInfo & { numBytesInGPU?: unknown }).numBytesInGPU;
+  return typeof value === 'number' ? value : null;
 }

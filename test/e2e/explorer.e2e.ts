@@ -95,6 +95,7 @@ describe('trade-off explorer', () => {
     await expect(page.getByTestId('loss-clip-note').innerText()).resolves.toContain('95th percentile');
     await expect(page.getByTestId('run-summary').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe('wasm');
+    await expect(page.getByTestId('stat-memory').innerText()).resolves.not.toContain('GPU');
 
     const tensors = state.tensorHistory.map((sample) => sample.numTensors);
     expect(tensors.length).toBeGreaterThan(5);
@@ -131,6 +132,8 @@ describe('trade-off explorer', () => {
     expect(fit).toBeGreaterThan(0);
     expect(fit).toBeLessThan(0.5);
     await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe(state.backend);
+    // The memory the GPU backend holds for tensors, beside the worker's tensor bytes.
+    await expect(page.getByTestId('stat-memory').innerText()).resolves.toMatch(/\(GPU \d+(\.\d)? (B|KiB|MiB)\)/);
     expect(errors).toEqual([]);
   });
 
