@@ -4,7 +4,7 @@
  *
  * A Recharts render costs 50–150 ms on a small machine, so the Recharts chart does not
  * render while a run trains. Its axes come from what a run can reach (the model's
- * full-width FLOP/s, measured by the worker at startup; see accuracyAxes.ts) and are held
+ * full-width FLOP/s, counted by the worker at startup; see accuracyAxes.ts) and are held
  * still while a run trains; they grow, if a point fell outside, once it has ended. The live
  * validation trajectory is a small layer inside the chart that reads Recharts' own axis
  * scales and re-renders alone on each validation pass; points beyond the axes sit on the

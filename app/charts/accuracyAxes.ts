@@ -4,7 +4,7 @@
  *
  * The axes only ever grow, in coarse steps, and start from what a run can reach rather
  * than from what it has reached so far: x from the model's full-width FLOP/s (the worker
- * measures it at startup) down to a hundredth of it, a decade further each time a point
+ * counts it at startup) down to a hundredth of it, a decade further each time a point
  * falls below; y from 0 to 50 % for EER (doubled if a point exceeds it), and for MSE a log
  * axis from 10⁻³ to 1, a decade further each way when a point falls outside. The chart
  * holds them still while a run trains (points beyond them are drawn at the edge), so the

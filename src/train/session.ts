@@ -238,7 +238,7 @@ export async function latencyMs(network: Network, task: TrainingTask, now: () =>
 }
 
 /** Bytes the GPU backends (webgl, webgpu) hold for tensors; null on the CPU and wasm backends. */
-export function gpuBytes(memory: tf.MemoryInfo): number | null {
+function gpuBytes(memory: tf.MemoryInfo): number | null {
   const value = (memory as tf.MemoryInfo & { numBytesInGPU?: unknown }).numBytesInGPU;
   return typeof value === 'number' ? value : null;
 }
