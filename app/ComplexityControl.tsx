@@ -10,10 +10,10 @@ export function ComplexityControl() {
   const budget = useAppStore((s) => s.setup.budgetFlopsPerSecond);
   const modelId = useAppStore((s) => s.setup.modelId);
   const liveAlpha = useAppStore((s) => s.latest?.alpha ?? null);
-  // Measured by the worker (first progress event of a run of this model, or a finished run).
+  // Counted by the worker at startup (the only writer of the page's full width).
   const fullFlops = useAppStore((s) => s.fullFlops[modelId] ?? null);
   const budgetMode = budget !== null;
-  // Until a run has measured the full width, a round placeholder the user overwrites.
+  // Until the worker has counted the full width, a round placeholder the user overwrites.
   const defaultBudget = fullFlops === null ? 1e6 : Math.round(0.5 * fullFlops);
 
   return (

@@ -55,7 +55,10 @@ export interface AppState {
   tensorHistory: TensorSample[];
   finishedRuns: RunSummary[];
   lastSummary: RunSummary | null;
-  /** C(K_max) per model as the worker counted it (at startup, in progress events, in finished runs): nothing typed in. */
+  /**
+   * C(K_max) per model: written only by the worker's startup count ('fullFlops' message).
+   * Runs do not write it: a uniform baseline's own network is smaller than the family's full width.
+   */
   fullFlops: Partial<Record<ModelId, number>>;
   /** Whether each VAD family's full-width weights are served (checked at startup and on choosing it). */
   pretrained: Partial<Record<ModelId, PretrainedAvailability>>;
@@ -137,7 +140,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
     const mine = events.filter((event) => event.runId === state.runId);
     const latest = mine.at(-1);
     if (latest === undefined || state.runConfig === null) return;
-    const modelId = state.runConfig.modelId;
     const patch: Partial<AppState> = {};
     if (parts.includes('stats')) {
       patch.latest = latest;
@@ -145,9 +147,6 @@ export const useAppStore = create<AppState>()((set, get) => ({
         state.tensorHistory,
         mine.map((event) => ({ step: event.step, numTensors: event.numTensors })),
       );
-      if (state.fullFlops[modelId] !== latest.fullFlopsPerSecond) {
-        patch.fullFlops = { ...state.fullFlops, [modelId]: latest.fullFlopsPerSecond };
-      }
     }
     if (parts.includes('trajectory')) {
       patch.trajectory = appendBounded(
@@ -194,20 +193,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
     set(emptyCharts);
   },
   setFinishedRuns(runs) {
-    set((state) => ({
-      finishedRuns: runs,
-      lastSummary: runs.at(-1) ?? null,
-      fullFlops: { ...Object.fromEntries(runs.map((run) => [run.config.modelId, run.fullFlopsPerSecond])), ...state.fullFlops },
-    }));
+    set({ finishedRuns: runs, lastSummary: runs.at(-1) ?? null });
   },
   showSummary(summary) {
-    set((state) => ({
-      lastSummary: summary,
-      fullFlops:
-        state.fullFlops[summary.config.modelId] === summary.fullFlopsPerSecond
-          ? state.fullFlops
-          : { ...state.fullFlops, [summary.config.modelId]: summary.fullFlopsPerSecond },
-    }));
+    set({ lastSummary: summary });
   },
   addFinishedRun(summary) {
     set((state) => ({ finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== summary.runId), summary] }));

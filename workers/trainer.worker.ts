@@ -82,7 +82,7 @@ async function initialise(order: BackendName[] | undefined): Promise<BackendName
   try {
     post({ type: 'fullFlops', flopsPerSecond: fullFlopsOfModels() });
   } catch (error) {
-    // Not fatal: a run reports its model's full width with its first step.
+    // Not fatal: training works without it; the page shows the full width as not counted.
     post({ type: 'error', message: `Could not count the models' full-width FLOP/s at startup: ${firstLine(error)}` });
   }
   return backend;
