@@ -1,16 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from './frames';
+import { RealFramePower } from './fft';
 
 /**
  * Spectral features for the VAD models. Framework-free: plain tfjs, so it runs in Node
  * and in the browser worker on every backend.
  *
  * The DFT size equals the window (n_fft = 400, no zero padding): n_freq = 201 bins, 40 Hz
- * apart. The DFT is a matmul with a fixed [400, 2·201] cos/sin matrix with the Hann window
- * folded in; on the tfjs CPU backend a plain-JS FFT is used instead. Measured in Node,
- * batch 16 × 1 s, on the CPU backend: matmul ≈ 1.4 s, JS FFT ≈ 0.1 s, tf.signal.stft ≈ 30 s
- * (one 1-D signal at a time, padded to 512), tf.spectral.rfft on the frames ≈ 19–24 s;
- * on wasm (no FFT kernel at all) the matmul takes ≈ 0.08 s.
+ * apart. Two ways to compute it: a mixed-radix FFT in plain JS (`fft.ts`) on samples held on
+ * the CPU, or a matmul with a fixed [400, 2·201] cos/sin matrix with the Hann window folded
+ * in, for audio that already lives in a tensor on a GPU backend (reading it back would stall
+ * the GPU). `npm run bench` measures both: for batch 16 × 1 s the FFT takes milliseconds, the
+ * matmul on tfjs wasm hundreds; tf.signal.stft and tf.spectral.rfft were slower still (≈ 30 s
+ * and ≈ 20 s on the tfjs CPU backend).
  */
 export const N_FFT = FRAME_LENGTH;
 export const N_FREQ = N_FFT / 2 + 1;
@@ -64,76 +66,8 @@ function frameIndices(frames: number): tf.Tensor2D {
   return idx;
 }
 
-/**
- * Mixed-radix FFT of one n_fft = 400 = 2⁴·5² point frame (recursive decimation in time),
- * in plain JS: on the tfjs CPU backend it beats the matmul (see powerSpectrogram).
- */
-class FrameFft {
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
-  private readonly scratchRe: Float64Array;
-  private readonly scratchIm: Float64Array;
-
-  constructor(private readonly n: number) {
-    this.cos = Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * j) / n));
-    this.sin = Float64Array.from({ length: n }, (_, j) => -Math.sin((2 * Math.PI * j) / n));
-    [this.re, this.im, this.scratchRe, this.scratchIm] = [0, 1, 2, 3].map(() => new Float64Array(n));
-  }
-
-  /** |X_k|² for k = 0…n/2 of the real frame, written to out[outOffset…]. */
-  power(frame: Float64Array, out: Float32Array, outOffset: number): void {
-    this.transform(frame, 0, 1, this.n, 0);
-    for (let k = 0; k <= this.n / 2; k++) out[outOffset + k] = this.re[k] * this.re[k] + this.im[k] * this.im[k];
-  }
-
-  /** DFT of input[start + i·stride], i < size, into re/im[outStart…outStart + size). */
-  private transform(input: Float64Array, start: number, stride: number, size: number, outStart: number): void {
-    if (size === 1) {
-      this.re[outStart] = input[start];
-      this.im[outStart] = 0;
-      return;
-    }
-    const radix = size % 2 === 0 ? 2 : size % 5 === 0 ? 5 : size;
-    const m = size / radix;
-    for (let q = 0; q < radix; q++) this.transform(input, start + q * stride, stride * radix, m, outStart + q * m);
-    const step = this.n / size;
-    if (radix === 2) {
-      // Butterfly, in place: X[k] = Y_0[k] + W^k·Y_1[k], X[k + m] = Y_0[k] − W^k·Y_1[k].
-      for (let k = 0; k < m; k++) {
-        const [a, b, j] = [outStart + k, outStart + m + k, k * step];
-        const tRe = this.re[b] * this.cos[j] - this.im[b] * this.sin[j];
-        const tIm = this.re[b] * this.sin[j] + this.im[b] * this.cos[j];
-        this.re[b] = this.re[a] - tRe;
-        this.im[b] = this.im[a] - tIm;
-        this.re[a] += tRe;
-        this.im[a] += tIm;
-      }
-      return;
-    }
-    // Combine: X[k + s·m] = Σ_q W_size^{q(k + s·m)} · Y_q[k].
-    for (let k = 0; k < m; k++) {
-      for (let s = 0; s < radix; s++) {
-        let sumRe = 0;
-        let sumIm = 0;
-        for (let q = 0; q < radix; q++) {
-          const j = ((q * (k + s * m)) % size) * step;
-          const yRe = this.re[outStart + q * m + k];
-          const yIm = this.im[outStart + q * m + k];
-          sumRe += yRe * this.cos[j] - yIm * this.sin[j];
-          sumIm += yRe * this.sin[j] + yIm * this.cos[j];
-        }
-        this.scratchRe[k + s * m] = sumRe;
-        this.scratchIm[k + s * m] = sumIm;
-      }
-    }
-    for (let i = 0; i < size; i++) {
-      this.re[outStart + i] = this.scratchRe[i];
-      this.im[outStart + i] = this.scratchIm[i];
-    }
-  }
-}
+/** One FFT plan (twiddles and scratch buffers) for every call. */
+let framePower: RealFramePower | null = null;
 
 /**
  * Power spectrogram of a batch of signals of equal length in plain JS:
@@ -144,18 +78,22 @@ export function powerSpectrogramSamples(audio: Float32Array, batch: number): Flo
   if (!Number.isInteger(samples)) throw new Error(`powerSpectrogramSamples: ${audio.length} samples do not split into ${batch} rows`);
   const frames = frameCount(samples);
   if (frames < 1) throw new Error(`powerSpectrogram: ${samples} samples is shorter than one ${FRAME_LENGTH}-sample window`);
-  const fft = new FrameFft(N_FFT);
-  const window = hannWindow(N_FFT);
-  const frame = new Float64Array(N_FFT);
+  framePower ??= new RealFramePower(N_FFT, hannWindow(N_FFT));
   const out = new Float32Array(batch * frames * N_FREQ);
   for (let b = 0; b < batch; b++) {
-    for (let f = 0; f < frames; f++) {
-      const start = b * samples + f * FRAME_HOP;
-      for (let i = 0; i < N_FFT; i++) frame[i] = audio[start + i] * window[i];
-      fft.power(frame, out, (b * frames + f) * N_FREQ);
-    }
+    for (let f = 0; f < frames; f++) framePower.power(audio, b * samples + f * FRAME_HOP, out, (b * frames + f) * N_FREQ);
   }
   return out;
+}
+
+/**
+ * Power spectrogram of a batch of equally long signals given as samples ([batch · samples],
+ * row-major) → [batch, frames, 201]: the JS FFT, then one upload. The training and validation
+ * batches are built on the CPU, so this is the path they take on every backend (no readback).
+ */
+export function powerSpectrogramOf(audio: Float32Array, batch: number): tf.Tensor3D {
+  const power = powerSpectrogramSamples(audio, batch);
+  return tf.tensor3d(power, [batch, power.length / (batch * N_FREQ), N_FREQ]);
 }
 
 /**
@@ -178,11 +116,14 @@ export function powerSpectrogram(audio: tf.Tensor2D, method: SpectrogramMethod =
   });
 }
 
-/** 'fft': plain-JS FFT on the samples read back; 'matmul': tf ops; 'auto': the faster one for the backend. */
+/** 'fft': plain-JS FFT on the samples read back; 'matmul': tf ops; 'auto': the FFT on cpu and wasm, the matmul on GPU backends. */
 export type SpectrogramMethod = 'auto' | 'fft' | 'matmul';
 
-/** Backends where the plain-JS FFT beats the matmul (batch 16 × 1 s in Node: cpu 0.1 s against 1.4 s; wasm 0.1 s against 0.08 s). */
-const JS_FFT_BACKENDS = new Set(['cpu']);
+/**
+ * Backends where reading a tensor back is cheap (their kernels run synchronously on the CPU),
+ * so the JS FFT of the read-back samples beats the matmul (`npm run bench` prints the ratio).
+ */
+const JS_FFT_BACKENDS = new Set(['cpu', 'wasm']);
 
 export type MelScale = 'htk' | 'slaney';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { powerSpectrogram } from '../audio/features';
+import { powerSpectrogramOf } from '../audio/features';
 import { samplesForFrames } from '../audio/frames';
 import type { Network } from '../dcl/network';
 import { importWeights, type SavedWeights } from '../dcl/weights';
@@ -67,7 +67,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
       for (let start = 0; start < batch.batchSize; start += EVAL_CHUNK) {
         const count = Math.min(EVAL_CHUNK, batch.batchSize - start);
         const audio = batch.audio.subarray(start * batch.samples, (start + count) * batch.samples);
-        inputs.push(tf.tidy(() => powerSpectrogram(tf.tensor2d(audio, [count, batch.samples]))));
+        inputs.push(powerSpectrogramOf(audio, count));
       }
       set = { inputs, labels: batch.labels, snrDb: batch.snr };
       heldOut[split] = set;
@@ -78,7 +78,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   return {
     network,
     taskLoss: frameBinaryCrossEntropy,
-    latencyInput: () => tf.tidy(() => powerSpectrogram(tf.zeros([1, samplesForFrames(100)]) as tf.Tensor2D)),
+    latencyInput: () => powerSpectrogramOf(new Float32Array(samplesForFrames(100)), 1),
     latencyInputSeconds: 1,
     nextBatch() {
       return batchTensors(sampleBatch(corpus, 'train', config.batchSize, options.segmentSeconds, rng));
@@ -106,7 +106,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
 
 function batchTensors(batch: Batch): { input: tf.Tensor; target: tf.Tensor } {
   return tf.tidy(() => ({
-    input: powerSpectrogram(tf.tensor2d(batch.audio, [batch.batchSize, batch.samples])),
+    input: powerSpectrogramOf(batch.audio, batch.batchSize),
     target: tf.tensor3d(Float32Array.from(batch.labels), [batch.batchSize, batch.frames, 1]),
   }));
 }
