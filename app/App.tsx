@@ -4,6 +4,7 @@ import { WidthChart } from './charts/WidthChart';
 import { Controls } from './Controls';
 import { ErrorBanner } from './ErrorBanner';
 import { FinishedRuns } from './FinishedRuns';
+import { Notices } from './Notices';
 import { RunSummaryPanel } from './RunSummaryPanel';
 import { StatsPanel } from './StatsPanel';
 import { StatusBar } from './StatusBar';
@@ -19,6 +20,7 @@ export function App() {
         </p>
       </header>
       <ErrorBanner />
+      <Notices />
       <main className="app-main">
         <Controls />
         <div className="dashboard">

@@ -4,6 +4,7 @@ import { ALPHA_SLIDER_STEPS, alphaFromPosition, formatAlpha, positionFromAlpha }
 import { formatFlops } from './format';
 import { NumberField } from './NumberField';
 import { useAppStore } from './store';
+import { SETUP_RULES } from './train/setupRules';
 
 export function ComplexityControl() {
   const alpha = useAppStore((s) => s.setup.alpha);
@@ -67,8 +68,7 @@ export function ComplexityControl() {
         <NumberField
           label="Budget (FLOP/s)"
           value={budget}
-          min={1}
-          integer={false}
+          rule={SETUP_RULES.budgetFlopsPerSecond}
           testId="budget-input"
           title={fullFlops === null ? 'full width: counted once the worker is ready' : `full width: ${formatFlops(fullFlops)}`}
           onCommit={(value) => editSetup({ budgetFlopsPerSecond: value })}

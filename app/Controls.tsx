@@ -8,15 +8,27 @@ import { catalogWidths, METHOD_LABELS } from './models';
 import { NumberField } from './NumberField';
 import { checkPretrained, initProblem, makeWeightsHint } from './pretrained';
 import { useAppStore } from './store';
+import { kappaMinRule, SETUP_RULES, setupProblems } from './train/setupRules';
 
 function RunButtons() {
   const runState = useAppStore((s) => s.runState);
   const ready = useAppStore((s) => s.workerStatus === 'ready');
   const blocked = useAppStore((s) => initProblem(s.setup, s.pretrained[s.setup.modelId]) !== null);
+  const fieldErrors = useAppStore((s) => s.fieldErrors);
+  const setup = useAppStore((s) => s.setup);
+  // Invalid text never reaches the setup, but Train must not run the last valid value behind it.
+  const invalid = [...Object.values(fieldErrors), ...setupProblems(setup)];
   const idle = runState === 'idle';
   return (
     <div className="run-buttons">
-      <button type="button" className="primary" data-testid="train" disabled={!ready || !idle || blocked} onClick={train}>
+      <button
+        type="button"
+        className="primary"
+        data-testid="train"
+        disabled={!ready || !idle || blocked || invalid.length > 0}
+        aria-describedby={invalid.length > 0 ? 'train-blocked' : undefined}
+        onClick={train}
+      >
         Train
       </button>
       {runState === 'paused' ? (
@@ -34,6 +46,11 @@ function RunButtons() {
       <button type="button" data-testid="reset" title="Clear the charts of the current run" onClick={resetCharts}>
         Reset
       </button>
+      {invalid.length > 0 && (
+        <p className="warning" id="train-blocked" data-testid="train-blocked">
+          Train waits for valid values: {invalid.join('; ')}
+        </p>
+      )}
     </div>
   );
 }
@@ -51,8 +68,7 @@ function KappaMinFields({ disabled }: { disabled: boolean }) {
           key={width.name}
           label={`${width.name} (N = ${width.full})`}
           value={kappaMin[width.name] ?? Number(defaultKappaMin.toPrecision(3))}
-          min={1 / width.full}
-          max={1}
+          rule={kappaMinRule(width.full)}
           disabled={disabled}
           testId={`kappa-min-${width.name}`}
           onCommit={(value) => editSetup({ kappaMin: { ...useAppStore.getState().setup.kappaMin, [width.name]: value } })}
@@ -149,8 +165,7 @@ export function Controls() {
           <NumberField
             label="Fraction of every width kept"
             value={setup.uniformFraction}
-            min={0.01}
-            max={1}
+            rule={SETUP_RULES.uniformFraction}
             testId="uniform-fraction"
             onCommit={(uniformFraction) => editSetup({ uniformFraction })}
           />
@@ -160,18 +175,18 @@ export function Controls() {
       </fieldset>
       <fieldset disabled={locked}>
         <legend>Training</legend>
-        <NumberField label="Steps" value={setup.steps} min={1} integer testId="steps-input" onCommit={(steps) => editSetup({ steps })} />
-        <NumberField label="Batch size" value={setup.batchSize} min={1} integer testId="batch-input" onCommit={(batchSize) => editSetup({ batchSize })} />
-        <NumberField label="Learning rate" value={setup.learningRate} min={0} testId="lr-input" onCommit={(learningRate) => editSetup({ learningRate })} />
+        <NumberField label="Steps" value={setup.steps} rule={SETUP_RULES.steps} testId="steps-input" onCommit={(steps) => editSetup({ steps })} />
+        <NumberField label="Batch size" value={setup.batchSize} rule={SETUP_RULES.batchSize} testId="batch-input" onCommit={(batchSize) => editSetup({ batchSize })} />
+        <NumberField label="Learning rate" value={setup.learningRate} rule={SETUP_RULES.learningRate} testId="lr-input" onCommit={(learningRate) => editSetup({ learningRate })} />
         <NumberField
           label="κ learning rate"
           value={setup.kappaLearningRate}
-          min={0}
+          rule={SETUP_RULES.kappaLearningRate}
           testId="kappa-lr-input"
           onCommit={(kappaLearningRate) => editSetup({ kappaLearningRate })}
         />
-        <NumberField label="Validate every (steps)" value={setup.evalEvery} min={1} integer testId="eval-input" onCommit={(evalEvery) => editSetup({ evalEvery })} />
-        <NumberField label="Seed" value={setup.seed} integer testId="seed-input" onCommit={(seed) => editSetup({ seed })} />
+        <NumberField label="Validate every (steps)" value={setup.evalEvery} rule={SETUP_RULES.evalEvery} testId="eval-input" onCommit={(evalEvery) => editSetup({ evalEvery })} />
+        <NumberField label="Seed" value={setup.seed} rule={SETUP_RULES.seed} testId="seed-input" onCommit={(seed) => editSetup({ seed })} />
       </fieldset>
     </aside>
   );

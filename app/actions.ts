@@ -2,12 +2,19 @@
 import type { RunConfig } from '../src/protocol';
 import { clearRuns } from './runStore';
 import { useAppStore } from './store';
+import { setupProblems } from './train/setupRules';
 import { sendToWorker } from './worker';
 
 let runCounter = 0;
 
 export function train(): void {
-  const { setup, beginRun } = useAppStore.getState();
+  const { setup, beginRun, reportError } = useAppStore.getState();
+  // The form never commits a bad value; this guards any other way a setup might get here.
+  const problems = setupProblems(setup);
+  if (problems.length > 0) {
+    reportError(`Not training: ${problems.join('; ')}`);
+    return;
+  }
   const runId = `run-${Date.now().toString(36)}-${++runCounter}`;
   beginRun(runId);
   sendToWorker({ type: 'start', runId, config: setup });

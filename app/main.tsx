@@ -5,7 +5,7 @@ import { App } from './App';
 import { checkPretrained } from './pretrained';
 import { loadRuns } from './runStore';
 import { useAppStore, type AppState } from './store';
-import { parseSetup, serializeSetup } from './urlState';
+import { readSetup, serializeSetup } from './urlState';
 import { startWorker } from './worker';
 import './styles.css';
 
@@ -19,7 +19,11 @@ declare global {
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');
 
-useAppStore.getState().setSetup(parseSetup(window.location.search));
+const fromUrl = readSetup(window.location.search);
+useAppStore.getState().setSetup(fromUrl.setup);
+if (fromUrl.rejected.length > 0) {
+  useAppStore.getState().addNotice(`The link's setup was loaded without these parameters: ${fromUrl.rejected.join('; ')}.`);
+}
 
 function writeSetupToUrl(): void {
   const query = serializeSetup(useAppStore.getState().setup, window.location.search);

@@ -62,6 +62,10 @@ export interface AppState {
   fullFlops: Partial<Record<ModelId, number>>;
   /** Whether each VAD family's full-width weights are served (checked at startup and on choosing it). */
   pretrained: Partial<Record<ModelId, PretrainedAvailability>>;
+  /** Form fields whose text is not an allowed value, by field id: the message shown beside each. Train waits for none. */
+  fieldErrors: Readonly<Record<string, string>>;
+  /** Things the user should know that are not errors (rejected URL parameters, runs kept only in memory), newest last. */
+  notices: string[];
   receive(message: FromWorker): void;
   /** Takes progress events into the given parts of the state (all by default). */
   receiveProgress(events: ProgressEvent[], parts?: readonly ProgressPart[]): void;
@@ -77,6 +81,9 @@ export interface AppState {
   /** A run finished: its row in the table and its point on the accuracy chart. */
   addFinishedRun(summary: RunSummary): void;
   setPretrained(modelId: ModelId, availability: PretrainedAvailability): void;
+  setFieldError(fieldId: string, message: string | null): void;
+  addNotice(message: string): void;
+  dismissNotices(): void;
 }
 
 /**
@@ -111,6 +118,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   lastSummary: null,
   fullFlops: {},
   pretrained: {},
+  fieldErrors: {},
+  notices: [],
   receive(message) {
     switch (message.type) {
       case 'ready':
@@ -203,5 +212,19 @@ export const useAppStore = create<AppState>()((set, get) => ({
   },
   setPretrained(modelId, availability) {
     set((state) => ({ pretrained: { ...state.pretrained, [modelId]: availability } }));
+  },
+  setFieldError(fieldId, message) {
+    const current = get().fieldErrors;
+    if ((current[fieldId] ?? null) === message) return;
+    const next = { ...current };
+    if (message === null) delete next[fieldId];
+    else next[fieldId] = message;
+    set({ fieldErrors: next });
+  },
+  addNotice(message) {
+    set((state) => ({ notices: [...state.notices, message] }));
+  },
+  dismissNotices() {
+    set({ notices: [] });
   },
 }));
