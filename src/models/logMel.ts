@@ -45,7 +45,8 @@ export interface LogMelOptions {
 export class LogMel implements Layer {
   readonly kind = 'logMel';
   readonly inWidth: Width;
-  private readonly tensors: LogMelTensors;
+  /** Read by the runtime (src/runtime/) to export the front end. */
+  readonly tensors: LogMelTensors;
 
   constructor(
     readonly name: string,

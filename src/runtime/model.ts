@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { powerSpectrogram } from '../audio/features';
+import { frameCount } from '../audio/frames';
+import { importWeights, type SavedWeights } from '../dcl/weights';
+import type { Network } from '../dcl/network';
+import { MODEL_FAMILIES } from '../models/registry';
+import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type VadFamily } from './architecture';
+import { exportModel, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
+import { FRAME_SECONDS, KernelStreamingVad, type StreamingVad } from './streaming';
+
+/** A loaded (consolidated) VAD: its description, its tensors, and the same model as a tfjs network. */
+export interface VadModel {
+  readonly name: string;
+  readonly exported: ExportedModel;
+  readonly architecture: ModelArchitecture;
+  /** The tensors as plain float32 arrays (what the streaming kernels read). */
+  readonly arrays: NamedArrays;
+  /** An ordinary tfjs network built with the repo's own layers, every width fixed. */
+  readonly network: Network;
+  readonly frameSeconds: number;
+  /** Whole-clip inference with tfjs: the speech probability of every frame of 16 kHz audio. */
+  inferClip(samples16k: Float32Array): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Rebuild an exported model (checked: architecture, tensor names, shapes and sizes). */
+export async function loadModel(exported: ExportedModel): Promise<VadModel> {
+  const arrays = readWeights(exported);
+  const network = buildNetwork(exported.architecture, arrays);
+  return {
+    name: exported.name,
+    exported,
+    architecture: exported.architecture,
+    arrays,
+    network,
+    frameSeconds: FRAME_SECONDS,
+    inferClip: (samples) => inferClip(network, samples),
+    dispose: () => network.dispose(),
+  };
+}
+
+/** A model from a live network (consolidated when its widths are learnable); the caller keeps `network`. */
+export async function modelFromNetwork(network: Network, meta: ExportMeta): Promise<VadModel> {
+  return loadModel(await exportModel(network, meta));
+}
+
+export const BUNDLED_MODELS = ['crnn-full', 'transformer-full'] as const;
+export type BundledModelName = (typeof BUNDLED_MODELS)[number];
+
+export function isBundledModelName(name: string): name is BundledModelName {
+  return (BUNDLED_MODELS as readonly string[]).includes(name);
+}
+
+/** The family of a bundled model name ("crnn-full" → "crnn"). */
+export function bundledFamily(name: BundledModelName): VadFamily {
+  const family = name.replace(/-full$/, '') as VadFamily;
+  if (!VAD_FAMILIES.includes(family)) throw new Error(`unknown bundled model ${name}`);
+  return family;
+}
+
+/** A bundled full-width model from its saved weights (public/models/<family>-full.weights.json). */
+export async function bundledModel(name: BundledModelName, saved: SavedWeights): Promise<VadModel> {
+  const family = bundledFamily(name);
+  const network = MODEL_FAMILIES[family].build({ seed: 0 });
+  try {
+    importWeights(network, saved, `${name} weights`);
+    return await modelFromNetwork(network, { name, trainingSetup: { source: `public/models/${family}-full.weights.json`, ...saved.provenance } });
+  } finally {
+    network.dispose();
+  }
+}
+
+/** Frame-by-frame inference of a loaded model (plain-TypeScript kernels, state carried across pushes). */
+export function createStreamingVad(model: VadModel): KernelStreamingVad & StreamingVad {
+  return new KernelStreamingVad(model.name, model.architecture, model.arrays);
+}
+
+/** Whole-clip tfjs inference: the reference the streaming path is tested against. */
+export async function inferClip(network: Network, samples16k: Float32Array): Promise<Float32Array> {
+  if (frameCount(samples16k.length) < 1) return new Float32Array(0);
+  const output = tf.tidy(() => network.infer(powerSpectrogram(tf.tensor2d(samples16k, [1, samples16k.length]))));
+  try {
+    return (await output.data()) as Float32Array;
+  } finally {
+    output.dispose();
+  }
+}

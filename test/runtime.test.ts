@@ -1,0 +1,213 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frameCount } from '../src/audio/frames';
+import type { Network } from '../src/dcl/network';
+import type { SavedWeights } from '../src/dcl/weights';
+import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
+import { crnnNetwork } from '../src/models/crnn';
+import { transformerNetwork } from '../src/models/transformer';
+import {
+  bundledModel,
+  createSileroVad,
+  createStreamingVad,
+  detectSegments,
+  exportModel,
+  fromFiles,
+  fromZip,
+  inferClip,
+  loadModel,
+  modelFromNetwork,
+  toFiles,
+  toZip,
+  type StreamingVad,
+} from '../src/runtime';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 16 kHz test audio with the dynamic range of speech in noise: noise floor, loud tone bursts, a silent stretch. */
+function testAudio(seconds: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const out = new Float32Array(Math.round(seconds * 16000));
+  for (let i = 0; i < out.length; i++) {
+    const t = i / 16000;
+    const burst = Math.floor(t * 3) % 2 === 0 ? 0.3 * Math.sin(2 * Math.PI * (180 + 40 * Math.floor(t * 3)) * t) * Math.sin(2 * Math.PI * 3 * t) : 0;
+    const silent = t > seconds * 0.4 && t < seconds * 0.5;
+    out[i] = silent ? 0 : burst + 0.01 * rand();
+  }
+  return out;
+}
+
+/** Push `audio` in chunks of varying sizes (1 sample up to ~0.3 s); all returned frames concatenated. */
+async function streamInChunks(vad: StreamingVad, audio: Float32Array, seed: number): Promise<Float32Array> {
+  const sizes = [1, 7, 160, 399, 400, 401, 512, 1000, 4800];
+  const parts: Float32Array[] = [];
+  let offset = 0;
+  for (let i = seed; offset < audio.length; i++) {
+    const size = sizes[i % sizes.length];
+    parts.push(await vad.push(audio.subarray(offset, offset + size)));
+    offset += size;
+  }
+  parts.push(await vad.flush());
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+const FAMILIES: { name: string; build: () => Network; fractional: number[] }[] = [
+  { name: 'crnn', build: () => crnnNetwork({ seed: 3 }), fractional: [41.3, 17.6, 9.45] },
+  { name: 'transformer', build: () => transformerNetwork({ seed: 3 }), fractional: [37.4, 50.7, 21.2] },
+];
+
+for (const family of FAMILIES) {
+  describe(`${family.name}: streaming equals whole-clip inference`, () => {
+    const audio = testAudio(2.3, 7);
+
+    it('at full width', async () => {
+      const network = family.build();
+      const reference = await inferClip(network, audio);
+      const model = await modelFromNetwork(network, { name: `${family.name}-test` });
+      const streamed = await streamInChunks(createStreamingVad(model), audio, 0);
+      expect(streamed.length).toBe(frameCount(audio.length));
+      expect(maxDifference(streamed, reference)).toBeLessThan(1e-4);
+      model.dispose();
+      network.dispose();
+    });
+
+    it('consolidated at fractional widths (against the masked DCL network)', async () => {
+      const network = family.build();
+      network.learnableWidths().forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
+      const reference = await inferClip(network, audio);
+      const model = await modelFromNetwork(network, { name: `${family.name}-small` });
+      expect(Object.values(model.architecture.widths)).toEqual(expect.arrayContaining(family.fractional.map(Math.ceil)));
+      const vad = createStreamingVad(model);
+      const streamed = await streamInChunks(vad, audio, 3);
+      expect(maxDifference(streamed, reference)).toBeLessThan(1e-4);
+      // reset(): the next stream starts from scratch and gives the same frames.
+      vad.reset();
+      expect(maxDifference(await streamInChunks(vad, audio, 5), reference)).toBeLessThan(1e-4);
+      model.dispose();
+      network.dispose();
+    });
+  });
+}
+
+describe('export → import', () => {
+  it('gives identical outputs, through files and through a zip; the weights are tfjs weights', async () => {
+    const network = crnnNetwork({ seed: 5 });
+    network.learnableWidths().forEach((w, i) => w.setKappa([50.5, 12.2, 20][i] / w.full));
+    const exported = await exportModel(network, { name: 'small crnn', trainingSetup: { alpha: 0.3 } });
+    const original = await loadModel(exported);
+    const audio = testAudio(1.5, 11);
+    const expected = await original.inferClip(audio);
+
+    const files = toFiles(exported);
+    expect(files.map((f) => f.name).sort()).toEqual(['flops.json', 'model.json', 'setup.json', 'weights.bin']);
+    const viaFiles = await loadModel(fromFiles(files.map((f) => ({ name: `some/folder/${f.name}`, data: f.data })), 'folder'));
+    const viaZip = await loadModel(fromZip(toZip(exported), 'small.zip'));
+    for (const copy of [viaFiles, viaZip]) {
+      expect(Array.from(await copy.inferClip(audio))).toEqual(Array.from(expected));
+      expect(Array.from(await streamInChunks(createStreamingVad(copy), audio, 1))).toEqual(Array.from(await streamInChunks(createStreamingVad(original), audio, 1)));
+      expect(copy.exported.trainingSetup).toEqual({ alpha: 0.3 });
+      expect(copy.exported.flopsReport.flopsPerSecond).toBe(exported.flopsReport.flopsPerSecond);
+    }
+    expect(exported.flopsReport.flopsPerSecond).toBeLessThan(exported.flopsReport.fullFlopsPerSecond!);
+    expect(exported.architecture.widths).toMatchObject({ mel: 51, conv: 13, gru: 20, output: 1 });
+
+    // tfjs reads weights.bin with the manifest.
+    const decoded = tf.io.decodeWeights(exported.weightData, exported.weightsManifest[0].weights);
+    const convKernel = Object.keys(decoded).find((k) => k.endsWith('/conv/kernel'))!;
+    expect(decoded[convKernel].shape).toEqual([3, 51, 13]);
+    tf.dispose(Object.values(decoded));
+    [original, viaFiles, viaZip].forEach((m) => m.dispose());
+    network.dispose();
+  });
+
+  it('rejects incomplete or inconsistent folders with a message naming them', async () => {
+    const network = transformerNetwork({ seed: 2 });
+    const files = toFiles(await exportModel(network, { name: 't' }));
+    network.dispose();
+    const without = (name: string) => files.filter((f) => f.name !== name);
+    expect(() => fromFiles(without('weights.bin'), 'my-model')).toThrow(/my-model: weights\.bin is missing/);
+    expect(() => fromFiles(without('model.json'), 'my-model')).toThrow(/my-model: model\.json is missing/);
+    const short = files.map((f) => (f.name === 'weights.bin' ? { ...f, data: f.data.subarray(0, 100) } : f));
+    expect(() => fromFiles(short, 'my-model')).toThrow(/my-model: weights\.bin holds 100 bytes/);
+    const broken = files.map((f) => (f.name === 'model.json' ? { ...f, data: new TextEncoder().encode('{"format": 1') } : f));
+    expect(() => fromFiles(broken, 'my-model')).toThrow(/my-model: model\.json is not valid JSON/);
+    const foreign = files.map((f) => (f.name === 'model.json' ? { ...f, data: new TextEncoder().encode('{"modelTopology": {"format": "keras"}}') } : f));
+    expect(() => fromFiles(foreign, 'my-model')).toThrow(/not a model of this app/);
+    expect(() => fromZip(new Uint8Array([1, 2, 3]), 'x.zip')).toThrow(/x\.zip: not a readable zip/);
+  });
+});
+
+describe('bundled models', () => {
+  it('crnn-full streams like its whole-clip inference and finds the tone bursts', async () => {
+    const saved = JSON.parse(await readFile(join(DEFAULT_PUBLIC_DIR, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
+    const model = await bundledModel('crnn-full', saved);
+    expect(model.architecture.widths).toMatchObject({ mel: 80, conv: 32, gru: 32 });
+    const audio = testAudio(1.2, 2);
+    const streamed = await streamInChunks(createStreamingVad(model), audio, 2);
+    expect(maxDifference(streamed, await model.inferClip(audio))).toBeLessThan(1e-4);
+    model.dispose();
+  });
+});
+
+describe('detectSegments', () => {
+  const probs = (pattern: string) => Array.from(pattern, (c) => (c === '#' ? 0.9 : 0.1));
+
+  it('finds runs, drops blips, bridges short gaps with the hang-over, and clips at the end', () => {
+    // frames of 0.1 s: speech 1–4, a 1-frame blip at 7, speech 9–10 with a 1-frame gap
+    const p = probs('.###..#.##.#');
+    expect(detectSegments(p, 0.1, { minSpeech: 0.2, hangover: 0 })).toEqual([
+      { start: 0.1, end: expect.closeTo(0.4, 9) },
+      { start: expect.closeTo(0.8, 9), end: expect.closeTo(1.0, 9) },
+    ]);
+    const merged = detectSegments(p, 0.1, { minSpeech: 0.1, hangover: 0.1 });
+    expect(merged.map((s) => [s.start, s.end].map((x) => Math.round(x * 10) / 10))).toEqual([
+      [0.1, 0.5],
+      [0.6, 1.2],
+    ]);
+    expect(detectSegments(probs('....'), 0.01)).toEqual([]);
+    expect(detectSegments(p, 0.1, { threshold: 0.95 })).toEqual([]);
+  });
+
+  it('rejects nonsense settings', () => {
+    expect(() => detectSegments([0.9], 0)).toThrow(/frameSeconds/);
+    expect(() => detectSegments([0.9], 0.01, { hangover: -1 })).toThrow(/hangover/);
+  });
+});
+
+describe('Silero peer', () => {
+  let silero: StreamingVad;
+  beforeAll(async () => {
+    silero = await createSileroVad(new Uint8Array(await readFile('node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx')));
+  }, 60_000);
+  afterAll(() => silero?.dispose());
+
+  it('maps its 512-sample windows onto the 10 ms frame grid, the same however the audio is chunked', async () => {
+    const audio = testAudio(1.37, 4);
+    const whole = [...(await silero.push(audio)), ...(await silero.flush())];
+    expect(whole.length).toBe(frameCount(audio.length));
+    expect(whole.every((p) => p >= 0 && p <= 1)).toBe(true);
+    silero.reset();
+    const chunked = await streamInChunks(silero, audio, 4);
+    expect(maxDifference(chunked, whole)).toBeLessThan(1e-6);
+    // Consecutive frames share a window: at most one value per 512 samples.
+    expect(new Set(whole).size).toBeLessThanOrEqual(Math.ceil(audio.length / 512));
+  });
+});
