@@ -42,8 +42,43 @@ function tfjsWasmBinaries(): Plugin {
   };
 }
 
+/**
+ * The Silero peer lane's files, served from the app's own origin like the tfjs-wasm binaries:
+ * onnxruntime-web's single-threaded wasm runtime under `<base>ort-wasm/` and the Silero v5
+ * model under `<base>models/` (paths: ORT_WASM_DIR and SILERO_MODEL_PATH in src/runtime/index.ts).
+ */
+function sileroPeerFiles(): Plugin {
+  const require = createRequire(import.meta.url);
+  const ortDist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  const vadDist = join(dirname(require.resolve('@ricky0123/vad-web/package.json')), 'dist');
+  const files = new Map([
+    ['ort-wasm/ort-wasm-simd-threaded.wasm', join(ortDist, 'ort-wasm-simd-threaded.wasm')],
+    ['ort-wasm/ort-wasm-simd-threaded.mjs', join(ortDist, 'ort-wasm-simd-threaded.mjs')],
+    ['models/silero_vad_v5.onnx', join(vadDist, 'silero_vad_v5.onnx')],
+  ]);
+  const contentType = (name: string) => (name.endsWith('.wasm') ? 'application/wasm' : name.endsWith('.mjs') ? 'text/javascript' : 'application/octet-stream');
+  return {
+    name: 'silero-peer-files',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        const source = path.startsWith(server.config.base) ? files.get(path.slice(server.config.base.length)) : undefined;
+        if (!source) {
+          next();
+          return;
+        }
+        res.setHeader('Content-Type', contentType(path));
+        res.end(readFileSync(source));
+      });
+    },
+    generateBundle() {
+      for (const [fileName, source] of files) this.emitFile({ type: 'asset', fileName, source: readFileSync(source) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tfjsWasmBinaries()],
+  plugins: [react(), tfjsWasmBinaries(), sileroPeerFiles()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

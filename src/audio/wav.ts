@@ -9,9 +9,33 @@ export interface DecodedAudio {
   channels: Float32Array[];
 }
 
+import { toMono16k } from './resample';
+
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+/** Bytes 2…15 of every KSDATAFORMAT_SUBTYPE GUID (…-0000-0010-8000-00aa00389b71). */
+const KSDATAFORMAT_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+/** Sample rates outside this range are a corrupt header rather than audio. */
+const MIN_SAMPLE_RATE = 1000;
+const MAX_SAMPLE_RATE = 768_000;
+
+/** What a non-WAV file probably is, from its first bytes (for the error message), or null. */
+function sniffFormat(view: DataView): string | null {
+  const n = view.byteLength;
+  const at = (i: number) => (i < n ? view.getUint8(i) : -1);
+  const text = (i: number, s: string) => [...s].every((c, j) => at(i + j) === c.charCodeAt(0));
+  if (text(0, 'ID3') || (at(0) === 0xff && (at(1) & 0xe0) === 0xe0 && (at(1) & 0x06) !== 0)) return 'an MP3 file';
+  if (text(0, 'OggS')) return 'an Ogg file (Vorbis/Opus)';
+  if (text(0, 'fLaC')) return 'a FLAC file';
+  if (text(4, 'ftyp')) return 'an MP4/M4A file';
+  if (text(0, 'RF64') || text(0, 'BW64')) return 'an RF64 (64-bit WAV) file, which this reader does not support';
+  if (text(0, 'RIFX')) return 'a big-endian RIFX file, which this reader does not support';
+  if (text(0, 'RIFF')) return `a RIFF file of type "${n >= 12 ? fourCC(view, 8) : '?'}", not WAVE`;
+  if (text(0, 'FORM')) return 'an AIFF file';
+  if (at(0) === 0x1a && at(1) === 0x45 && at(2) === 0xdf && at(3) === 0xa3) return 'a WebM/Matroska file';
+  return null;
+}
 
 function fourCC(view: DataView, offset: number): string {
   return String.fromCharCode(
@@ -45,8 +69,11 @@ function readFormat(view: DataView, offset: number, size: number, name: string):
   const bitsPerSample = view.getUint16(offset + 14, true);
   if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
     if (size < 40) throw new Error(`${name}: WAV extensible fmt chunk too short (${size} bytes)`);
-    // The real format tag is the first two bytes of the SubFormat GUID.
+    // The real format tag is the first two bytes of the SubFormat GUID; the rest is fixed.
     formatTag = view.getUint16(offset + 24, true);
+    for (let i = 2; i < 16; i++) {
+      if (view.getUint8(offset + 24 + i) !== KSDATAFORMAT_TAIL[i - 2]) throw new Error(`${name}: WAV extensible fmt chunk has an unknown SubFormat GUID`);
+    }
   }
   return { formatTag, channels, sampleRate, bitsPerSample, blockAlign };
 }
@@ -85,7 +112,10 @@ function sampleReader(format: WavFormat, name: string): SampleReader {
  */
 export function decodeWav(bytes: ArrayBuffer | Uint8Array, name: string): DecodedAudio {
   const view = toView(bytes);
+  if (view.byteLength === 0) throw new Error(`${name}: the file is empty (0 bytes)`);
   if (view.byteLength < 12 || fourCC(view, 0) !== 'RIFF' || fourCC(view, 8) !== 'WAVE') {
+    const other = sniffFormat(view);
+    if (other) throw new Error(`${name}: not a WAV file, it looks like ${other}`);
     throw new Error(`${name}: not a WAV file (missing RIFF/WAVE header)`);
   }
   let format: WavFormat | undefined;
@@ -106,10 +136,13 @@ export function decodeWav(bytes: ArrayBuffer | Uint8Array, name: string): Decode
     // Chunks are padded to an even size.
     offset = body + size + (size & 1);
   }
-  if (!format) throw new Error(`${name}: WAV file has no fmt chunk`);
-  if (dataOffset < 0) throw new Error(`${name}: WAV file has no data chunk`);
+  if (!format) throw new Error(`${name}: WAV file has no fmt chunk${dataOffset < 0 ? ' (the file may be truncated)' : ''}`);
+  if (dataOffset < 0) throw new Error(`${name}: WAV file has no data chunk (the file may be truncated)`);
   if (format.channels === 0) throw new Error(`${name}: WAV file declares zero channels`);
   if (format.sampleRate === 0) throw new Error(`${name}: WAV file declares a zero sample rate`);
+  if (format.sampleRate < MIN_SAMPLE_RATE || format.sampleRate > MAX_SAMPLE_RATE) {
+    throw new Error(`${name}: WAV sample rate ${format.sampleRate} Hz is outside ${MIN_SAMPLE_RATE}–${MAX_SAMPLE_RATE} Hz (corrupt header?)`);
+  }
   const read = sampleReader(format, name);
   const bytesPerSample = format.bitsPerSample / 8;
   if (format.blockAlign !== bytesPerSample * format.channels) {
@@ -127,14 +160,37 @@ export function decodeWav(bytes: ArrayBuffer | Uint8Array, name: string): Decode
     throw new Error(`${name}: WAV data size ${dataSize} is not a whole number of ${format.blockAlign}-byte frames`);
   }
   const frames = dataSize / format.blockAlign;
+  if (frames === 0) throw new Error(`${name}: WAV file holds no audio (its data chunk is empty)`);
   const channels: Float32Array[] = [];
   for (let c = 0; c < format.channels; c++) {
     const channel = new Float32Array(frames);
     let position = dataOffset + c * bytesPerSample;
     for (let i = 0; i < frames; i++, position += format.blockAlign) channel[i] = read(view, position);
+    if (format.formatTag === WAVE_FORMAT_IEEE_FLOAT) {
+      const bad = channel.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`${name}: WAV float sample ${bad} of channel ${c + 1} is ${channel[bad]} (corrupt data)`);
+    }
     channels.push(channel);
   }
   return { sampleRate: format.sampleRate, channels };
+}
+
+/** A file's audio as the models read it: mono, 16 kHz, and what it was before. */
+export interface Audio16k {
+  samples: Float32Array;
+  sourceRate: number;
+  sourceChannels: number;
+  seconds: number;
+}
+
+/**
+ * Decode a WAV file of any sample format, rate and channel count to 16 kHz mono (channels
+ * averaged, then the windowed-sinc resampler of resample.ts). Errors name the file.
+ */
+export function decodeWavTo16k(bytes: ArrayBuffer | Uint8Array, name: string): Audio16k {
+  const audio = decodeWav(bytes, name);
+  const samples = toMono16k(audio);
+  return { samples, sourceRate: audio.sampleRate, sourceChannels: audio.channels.length, seconds: audio.channels[0].length / audio.sampleRate };
 }
 
 /** Encodes mono samples in [-1, 1] as a 16-bit PCM WAV file (values outside are clipped). */
