@@ -6,7 +6,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
-    passWithNoTests: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: unit tests (Node), then the browser tests (built app in headless
-// Chromium). Both suites always run; the last line is `N passed, N failed`
-// summed over both, and the exit status is non-zero if anything failed.
+// Chromium). Both suites always run; the last line is
+// `N passed, N failed, N skipped` summed over both, and the exit status is
+// non-zero if anything failed. A suite that ran no test at all counts as a
+// failure: an empty run proves nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,17 +25,20 @@ function run(label, command, args) {
 }
 
 /**
- * Counts from vitest's JSON report. A test file that failed to load, or an
- * error outside any test (global setup, unhandled rejection), counts as one
- * failure so that it can never hide behind "0 failed".
+ * Counts from vitest's JSON report. A test file that failed to load, an
+ * error outside any test (global setup, unhandled rejection), or a suite that
+ * passed no test at all counts as one failure so that it can never hide
+ * behind "0 failed". Skipped tests (it.skip, it.skipIf, todo) are counted
+ * and shown, never as passed.
  */
 function vitestCounts(label, exitedCleanly, reportFile) {
   if (!existsSync(reportFile)) {
     console.log(`=== ${label}: no JSON report; counting the suite as 1 failure`);
-    return { passed: 0, failed: 1 };
+    return { passed: 0, failed: 1, skipped: 0 };
   }
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   const passed = report.numPassedTests ?? 0;
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   let failed = report.numFailedTests ?? 0;
   for (const file of report.testResults ?? []) {
     const anyTestFailed = (file.assertionResults ?? []).some((test) => test.status === 'failed');
@@ -46,7 +51,11 @@ function vitestCounts(label, exitedCleanly, reportFile) {
     console.log(`=== ${label}: vitest exited non-zero with no failed test; counting 1 failure`);
     failed = 1;
   }
-  return { passed, failed };
+  if (passed === 0 && failed === 0) {
+    console.log(`=== ${label}: no test passed (${skipped} skipped); an empty run counts as 1 failure`);
+    failed = 1;
+  }
+  return { passed, failed, skipped };
 }
 
 function vitestSuite(label, extraArgs) {
@@ -61,10 +70,11 @@ function vitestSuite(label, extraArgs) {
   return vitestCounts(label, ok, reportFile);
 }
 
-const totals = { passed: 0, failed: 0 };
-const add = ({ passed, failed }) => {
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const add = ({ passed, failed, skipped = 0 }) => {
   totals.passed += passed;
   totals.failed += failed;
+  totals.skipped += skipped;
 };
 
 add(vitestSuite('unit', []));
@@ -80,5 +90,5 @@ if (!run('ensure-chromium', process.execPath, [join(root, 'scripts', 'ensure-chr
 }
 
 rmSync(reportDir, { recursive: true, force: true });
-console.log(`${totals.passed} passed, ${totals.failed} failed`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);

@@ -141,8 +141,7 @@ for (const family of FAMILIES) {
         expect(network.parameterCount()).toBeCloseTo(counted.parameters, 0);
         small.dispose();
       }
-      widths.forEach((w) => w.setUnits(w.full));
-      expect(network.fullFlopsPerSecond()).toBeCloseTo(countNetwork(network).flopsPerSecond, 0);
+      // The full width and the README's totals are counted by hand in flopHandCount.test.ts.
       network.dispose();
     });
 
@@ -270,17 +269,12 @@ describe('model registry', () => {
     }
   });
 
-  it("counts each model's full-width FLOP/s for the page (synthetic by hand), leaking no tensor", () => {
+  it("counts each model's full-width FLOP/s for the page (synthetic by hand here, the VADs in flopHandCount.test.ts), leaking no tensor", () => {
     const before = tf.memory().numTensors;
     const full = fullFlopsOfModels();
     expect(tf.memory().numTensors).toBe(before);
     // Synthetic MLP 32 → 32 → 1 per call: hidden Dense 2·32·32, ReLU 32, output Dense 2·32.
     expect(full.synthetic).toBe(2 * 32 * 32 + 32 + 2 * 32);
-    for (const id of ['crnn', 'transformer'] as const) {
-      const network = MODEL_FAMILIES[id].build({ seed: 7 });
-      expect(full[id]).toBeCloseTo(countNetwork(network).flopsPerSecond, 0);
-      network.dispose();
-    }
   });
 
   it('a model built, consolidated and disposed leaves no tensor behind', () => {
