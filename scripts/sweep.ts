@@ -17,6 +17,7 @@ import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../sr
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { createTask } from '../src/train/tasks';
 import { VAD_TASK_DEFAULTS } from '../src/train/vadTask';
+import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MINS } from '../src/train/sweepPlan';
 import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
@@ -25,8 +26,6 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
-
-export const SYNTHETIC_ALPHAS = [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
 
 async function syntheticSweep(): Promise<void> {
   const steps = Number(option('steps', flag('quick') ? '400' : String(SYNTHETIC_DEFAULTS.steps)));
@@ -77,10 +76,6 @@ interface VadRunResult extends VadRunSpec {
   trainingSeconds: number;
 }
 
-/** α of the DCL runs: strong enough that κ_min binds for the larger bounds. */
-export const VAD_DCL_ALPHA = 2;
-const KAPPA_MINS = [0.5, 0.25, 0.125];
-
 async function vadSweep(): Promise<void> {
   const family = option('family', 'crnn') as ModelId;
   if (!(family in MODEL_FAMILIES) || MODEL_FAMILIES[family].input !== 'powerSpectrogram') throw new Error(`--family must be crnn or transformer, got ${family}`);
@@ -93,7 +88,7 @@ async function vadSweep(): Promise<void> {
     modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
     learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed, evalEvery: steps, init: 'scratch',
   };
-  const kappaMins = quick ? [0.25] : KAPPA_MINS;
+  const kappaMins = quick ? [0.25] : VAD_KAPPA_MINS;
   console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seed ${seed}, tfjs ${backend}`);
   console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
 
@@ -109,7 +104,7 @@ async function vadSweep(): Promise<void> {
     };
     const task = await createTask(config, diskSources, heldOut);
     const t0 = Date.now();
-    const budgetInterval = spec.matchRatio ? { low: 0.9 * spec.matchRatio, high: spec.matchRatio, weight: 10 } : undefined;
+    const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     try {
       for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
         if (e.type === 'progress') process.stderr.write(`  ${spec.label}: step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);

@@ -4,6 +4,8 @@
  * arrays of them, so they structured-clone cheaply and never carry tensors.
  */
 
+import type { SweepResult, SweepSpec, SweepStatus } from './train/sweepPlan';
+
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -42,6 +44,18 @@ export interface RunConfig {
   evalEvery: number;
   /** Start from random weights or from the bundled full-width weights (VAD models). */
   init: 'scratch' | 'pretrained';
+  /**
+   * Straight-through baseline of a sweep: a penalty band on C(K)/C(K_max) instead of α
+   * (matched to the FLOP/s a DCL run reached). Absent for runs started from the controls.
+   */
+  budgetInterval?: BudgetInterval;
+}
+
+/** weight · (relu(r − high) + relu(low − r)) on r = C(K)/C(K_max). */
+export interface BudgetInterval {
+  low: number;
+  high: number;
+  weight: number;
 }
 
 /** Accuracy on held-out data: lower is better for both metrics. */
@@ -130,7 +144,11 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'setAlpha'; alpha: number }
-  | { type: 'setBudget'; flopsPerSecond: number | null };
+  | { type: 'setBudget'; flopsPerSecond: number | null }
+  /** Run a trade-off sweep (src/train/sweepPlan.ts), skipping the runs in `done` (a resumed sweep). */
+  | { type: 'startSweep'; sweepId: string; spec: SweepSpec; done: SweepResult[] }
+  /** Stop the sweep and its current run; finished runs stay. */
+  | { type: 'cancelSweep' };
 
 export type FromWorker =
   | {
@@ -144,6 +162,8 @@ export type FromWorker =
   | { type: 'state'; state: RunState; runId: string | null; detail?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'runFinished'; summary: RunSummary }
+  /** A sweep started, made a run or ended. */
+  | { type: 'sweep'; status: SweepStatus }
   | { type: 'error'; message: string };
 
 /** Upper bound on progress messages per second from the worker. */

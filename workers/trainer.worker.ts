@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
-import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type ToWorker } from '../src/protocol';
+import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type RunSummary, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
 import type { Corpus } from '../src/data/corpus';
@@ -14,6 +14,7 @@ import { fetchCorpus } from '../src/data/fetchCorpus';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, type TaskSources } from '../src/train/tasks';
+import { runSweep, SweepControl } from '../src/train/sweepRunner';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -115,24 +116,30 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
 }
 
-async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<void> {
+async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<RunSummary | null> {
+  let summary: RunSummary | null = null;
   const task = await createTask(config, browserSources);
   try {
     post({ type: 'state', state: 'running', runId });
-    for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost })) {
+    for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost, evaluateAtStart: true })) {
       if (event.type === 'progress') post({ type: 'progress', event: event.event });
       else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
-      else post({ type: 'runFinished', summary: event.summary });
+      else {
+        summary = event.summary;
+        post({ type: 'runFinished', summary: event.summary });
+      }
     }
   } finally {
     task.dispose();
   }
+  return summary;
 }
 
-async function runTraining(runId: string, config: RunConfig): Promise<void> {
+/** Trains one run; its summary, or null when it failed (reported) or could not start. */
+async function runTraining(runId: string, config: RunConfig): Promise<RunSummary | null> {
   if (active !== null) {
     post({ type: 'error', message: `A run (${active.runId}) is already in progress; stop it first.` });
-    return;
+    return null;
   }
   const control = new RunControl(config);
   active = { runId, control };
@@ -141,8 +148,7 @@ async function runTraining(runId: string, config: RunConfig): Promise<void> {
     let backend = await (initialised ??= initialise(undefined));
     for (;;) {
       try {
-        await trainOnce(runId, config, control, backend);
-        break;
+        return await trainOnce(runId, config, control, backend);
       } catch (error) {
         // A failure on a GPU backend restarts the run on the next backend; elsewhere it is reported.
         const next = backend === 'webgpu' || backend === 'webgl' ? await fallBackFrom(backend, firstLine(error)) : null;
@@ -158,6 +164,29 @@ async function runTraining(runId: string, config: RunConfig): Promise<void> {
     active = null;
     post({ type: 'state', state: 'idle', runId: null, detail: `tensors left: ${tf.memory().numTensors}` });
   }
+  return null;
+}
+
+/** The sweep in progress ("Draw the curve"): one at a time, its runs one after another. */
+let sweep: SweepControl | null = null;
+
+async function startSweep(message: Extract<ToWorker, { type: 'startSweep' }>): Promise<void> {
+  if (sweep !== null || active !== null) {
+    post({ type: 'error', message: 'A run or sweep is already in progress; stop it before drawing the curve.' });
+    return;
+  }
+  const control = new SweepControl();
+  sweep = control;
+  const runOne = async (runId: string, config: RunConfig): Promise<RunSummary> => {
+    const summary = await runTraining(runId, config);
+    if (summary === null) throw new Error('the run failed (its error is shown above)');
+    return summary;
+  };
+  try {
+    await runSweep(message.sweepId, message.spec, message.done, { runOne, report: (status) => post({ type: 'sweep', status }) }, control);
+  } finally {
+    sweep = null;
+  }
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -167,7 +196,15 @@ async function handle(message: ToWorker): Promise<void> {
       await initialised;
       return;
     case 'start':
-      await runTraining(message.runId, message.config);
+      if (sweep !== null) post({ type: 'error', message: 'A sweep is drawing the curve: cancel it before starting a run.' });
+      else await runTraining(message.runId, message.config);
+      return;
+    case 'startSweep':
+      await startSweep(message);
+      return;
+    case 'cancelSweep':
+      if (sweep !== null) sweep.cancelled = true;
+      active?.control.stop();
       return;
     case 'pause':
       active?.control.pause();

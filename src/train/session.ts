@@ -80,6 +80,8 @@ export interface SessionOptions {
   progressEvery?: number;
   /** Budget-interval penalty instead of α (the straight-through baseline's training). */
   budgetInterval?: TrainerConfig['budgetInterval'];
+  /** Score the model before its first step, so the trajectory starts where the run starts (the page does). */
+  evaluateAtStart?: boolean;
 }
 
 /** Train a task, yielding progress at most MAX_PROGRESS_HZ times a second plus every evaluation. */
@@ -92,7 +94,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
     learningRate: config.learningRate,
     kappaLearningRate: config.kappaLearningRate,
     seed: config.seed,
-    budgetInterval: options.budgetInterval,
+    budgetInterval: options.budgetInterval ?? config.budgetInterval,
   });
   const widths = task.network.learnableWidths();
   const started = now();
@@ -103,6 +105,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
   let evaluation: Evaluation | null = null;
   let budget: BudgetController | null = null;
   try {
+    if (options.evaluateAtStart === true) yield { type: 'progress', event: await startingPoint(options, trainer.fullFlopsPerSecond) };
     while (step < config.steps && !control.stopped) {
       if (control.isPaused) {
         yield { type: 'paused' };
@@ -235,6 +238,41 @@ export async function latencyMs(network: Network, task: TrainingTask, now: () =>
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * Step 0: the model as the run starts (from scratch or from pretrained weights), scored on the
+ * validation split at its starting widths. No step has run, so there is no loss yet (NaN).
+ */
+async function startingPoint(options: SessionOptions, fullFlopsPerSecond: number): Promise<ProgressEvent> {
+  const { task, config, control, runId } = options;
+  const widths = task.network.learnableWidths();
+  const units = await readUnits(widths);
+  const flops = task.network.flopsPerSecond();
+  const flopsPerSecond = (await flops.data())[0]!;
+  flops.dispose();
+  const memory = tf.memory();
+  return {
+    runId,
+    step: 0,
+    totalSteps: config.steps,
+    loss: NaN,
+    taskLoss: NaN,
+    complexityTerm: NaN,
+    complexityRatio: flopsPerSecond / fullFlopsPerSecond,
+    flopsPerSecond,
+    fullFlopsPerSecond,
+    widths: widthStates(widths, units),
+    evaluation: await task.evaluate(task.network, 'validation'),
+    stepsPerSecond: 0,
+    elapsedSeconds: 0,
+    etaSeconds: NaN,
+    numTensors: memory.numTensors,
+    memoryBytes: memory.numBytes,
+    gpuBytes: gpuBytes(memory),
+    alpha: control.alpha,
+    skippedSteps: 0,
+  };
 }
 
 /** Bytes the GPU backends (webgl, webgpu) hold for tensors; null on the CPU and wasm backends. */

@@ -1,0 +1,181 @@
+/**
+ * What a trade-off sweep runs, shared by the command-line sweep (scripts/sweep.ts) and the
+ * page's "Draw the curve" (run by the trainer worker, src/train/sweepRunner.ts).
+ *
+ * Policy (the same for both): every run of a sweep uses the same steps, batch, learning rates
+ * and seed, so the methods differ only in how they choose widths. DCL runs first, over a grid of
+ * α; then, for each DCL run that finished, the two baselines are matched to the FLOP/s it
+ * reached: a uniform-width model (every width scaled by the one fraction whose FLOP/s come
+ * closest) and a straight-through model held in a band just below that FLOP/s ratio.
+ */
+import type { BudgetInterval, RunConfig } from '../protocol';
+
+/** The command-line synthetic sweep's α grid (README table). */
+export const SYNTHETIC_ALPHAS = [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
+/** α of the command-line VAD sweep's DCL runs: strong enough that κ_min binds for the larger bounds. */
+export const VAD_DCL_ALPHA = 2;
+/** κ_min of the command-line VAD sweep's DCL runs. */
+export const VAD_KAPPA_MINS = [0.5, 0.25, 0.125];
+
+/** The page's default α grids: four points each, spread over the range where the widths move. */
+export const CURVE_ALPHAS: Readonly<Record<'features' | 'powerSpectrogram', readonly number[]>> = {
+  features: [0.01, 0.3, 3, 30],
+  powerSpectrogram: [0.1, 0.3, 1, 3],
+};
+
+/**
+ * The straight-through baseline's penalty band for a FLOP/s ratio r reached by a DCL run:
+ * no penalty for C/C_max in [0.9 r, r], a steep one outside, so it ends at or just below r.
+ */
+export function straightThroughInterval(ratio: number): BudgetInterval {
+  return { low: 0.9 * ratio, high: ratio, weight: 10 };
+}
+
+export type SweepMethod = 'dcl' | 'uniform' | 'straightThrough';
+
+export interface SweepSpec {
+  /** The setup every run starts from (model, steps, batch, learning rates, κ_min, seed, init). */
+  base: RunConfig;
+  /** α of the DCL runs, in run order. */
+  alphas: number[];
+}
+
+/** One run of a sweep. Baselines carry the key of the DCL run they are matched to. */
+export interface SweepItem {
+  key: string;
+  method: SweepMethod;
+  label: string;
+  config: RunConfig;
+  matchedTo: string | null;
+}
+
+/** A finished run of a sweep: what the curve needs, and what the baselines are matched to. */
+export interface SweepResult {
+  key: string;
+  runId: string;
+  method: SweepMethod;
+  /** α of the DCL run (of the one matched to, for a baseline). */
+  alpha: number;
+  flopsPerSecond: number;
+  fullFlopsPerSecond: number;
+  metric: 'EER' | 'MSE';
+  value: number;
+  wallSeconds: number;
+}
+
+const dclKey = (alpha: number): string => `dcl:${alpha}`;
+
+/** Why a sweep spec cannot run, or null. */
+export function sweepSpecProblem(spec: SweepSpec): string | null {
+  if (spec.alphas.length === 0) return 'The α grid is empty: give at least one value.';
+  const bad = spec.alphas.find((alpha) => !Number.isFinite(alpha) || alpha < 0);
+  if (bad !== undefined) return `α = ${bad} is not a number ≥ 0.`;
+  if (new Set(spec.alphas).size !== spec.alphas.length) return 'The α grid repeats a value.';
+  return null;
+}
+
+/** Parses a typed grid such as "0.01, 0.3 3 30"; throws a message naming the bad entry. */
+export function parseAlphaGrid(text: string): number[] {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  return parts.map((part) => {
+    const value = Number(part);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`“${part}” is not a number ≥ 0`);
+    return value;
+  });
+}
+
+/**
+ * Every run of the sweep that is known given the finished ones: all DCL runs, then a uniform and
+ * a straight-through baseline for each DCL run that has finished. Pure, so a sweep resumed after
+ * a reload plans the same runs again. `uniformFractionFor` gives the uniform fraction whose
+ * FLOP/s come closest to a FLOP/s ratio of full width.
+ */
+export function planSweep(spec: SweepSpec, done: readonly SweepResult[], uniformFractionFor: (ratio: number) => number): SweepItem[] {
+  const base: RunConfig = { ...spec.base, budgetFlopsPerSecond: null, budgetInterval: undefined };
+  const dcl: SweepItem[] = spec.alphas.map((alpha) => ({
+    key: dclKey(alpha),
+    method: 'dcl',
+    label: `DCL α = ${alpha}`,
+    config: { ...base, method: 'dcl', alpha },
+    matchedTo: null,
+  }));
+  const finishedDcl = dcl.flatMap((item) => {
+    const result = done.find((r) => r.key === item.key);
+    return result === undefined ? [] : [{ alpha: item.config.alpha, ratio: result.flopsPerSecond / result.fullFlopsPerSecond, key: item.key }];
+  });
+  const uniform: SweepItem[] = finishedDcl.map(({ alpha, ratio, key }) => {
+    const fraction = uniformFractionFor(ratio);
+    return {
+      key: `uniform:${alpha}`,
+      method: 'uniform',
+      label: `uniform × ${Number(fraction.toPrecision(3))} (matches DCL α = ${alpha})`,
+      // Full-width weights cannot start a narrower model: the uniform baseline trains from scratch.
+      config: { ...base, method: 'uniform', alpha: 0, uniformFraction: fraction, init: 'scratch' },
+      matchedTo: key,
+    };
+  });
+  const straightThrough: SweepItem[] = finishedDcl.map(({ alpha, ratio, key }) => ({
+    key: `straightThrough:${alpha}`,
+    method: 'straightThrough',
+    label: `straight-through ≤ ${(100 * ratio).toFixed(0)} % (matches DCL α = ${alpha})`,
+    config: { ...base, method: 'straightThrough', alpha: 0, budgetInterval: straightThroughInterval(ratio) },
+    matchedTo: key,
+  }));
+  return [...dcl, ...uniform, ...straightThrough];
+}
+
+/** Runs a sweep of `spec` will make in all (three per α, whatever the DCL runs reach). */
+export const sweepSize = (spec: SweepSpec): number => 3 * spec.alphas.length;
+
+/** The next run to make, or null when every planned run has a result (or was given up). */
+export function nextSweepItem(plan: readonly SweepItem[], done: readonly SweepResult[], failed: readonly string[]): SweepItem | null {
+  return plan.find((item) => !done.some((r) => r.key === item.key) && !failed.includes(item.key)) ?? null;
+}
+
+/**
+ * The uniform fraction whose FLOP/s come closest (in ratio) to `targetRatio` of full width.
+ * `flopsAt(f)` counts the model built with every width round(N·f); it rises with f, so a
+ * bisection over f = k / maxN finds the crossing in about log2(maxN) counts.
+ */
+export function uniformFractionFor(targetRatio: number, maxWidth: number, flopsAt: (fraction: number) => number): number {
+  const full = flopsAt(1);
+  const target = targetRatio * full;
+  let low = 1;
+  let high = maxWidth;
+  // Smallest k with flopsAt(k / maxWidth) ≥ target (or maxWidth).
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (flopsAt(middle / maxWidth) >= target) high = middle;
+    else low = middle + 1;
+  }
+  const above = low;
+  if (above === 1) return 1 / maxWidth;
+  const miss = (k: number) => Math.abs(Math.log(flopsAt(k / maxWidth) / target));
+  return miss(above - 1) < miss(above) ? (above - 1) / maxWidth : above / maxWidth;
+}
+
+/**
+ * Seconds left: the runs still to make times the mean wall time of the finished ones (a DCL
+ * run's time when none has finished yet is unknown), plus what the current run says it has left.
+ */
+export function sweepEtaSeconds(total: number, done: readonly SweepResult[], currentEta: number | null): number | null {
+  if (done.length === 0) return null;
+  const mean = done.reduce((sum, r) => sum + r.wallSeconds, 0) / done.length;
+  const running = currentEta !== null && Number.isFinite(currentEta) ? 1 : 0;
+  const waiting = Math.max(0, total - done.length - running);
+  return waiting * mean + (running === 1 ? currentEta! : 0);
+}
+
+/** Where a sweep stands: sent by the worker after every change, kept by the page across reloads. */
+export interface SweepStatus {
+  sweepId: string;
+  spec: SweepSpec;
+  /** Runs the sweep makes in all. */
+  total: number;
+  done: SweepResult[];
+  /** Runs that failed (not retried in this sweep), with why. */
+  failed: { key: string; label: string; message: string }[];
+  /** The run in progress. */
+  current: { key: string; runId: string; label: string; config: RunConfig } | null;
+  state: 'running' | 'finished' | 'cancelled';
+}

@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfig, RunSummary } from '../src/protocol';
+import { RunControl, trainSession } from '../src/train/session';
+import { createSyntheticTask } from '../src/train/syntheticTask';
+import {
+  nextSweepItem,
+  parseAlphaGrid,
+  planSweep,
+  straightThroughInterval,
+  sweepEtaSeconds,
+  sweepSpecProblem,
+  uniformFractionFor,
+  type SweepResult,
+  type SweepSpec,
+  type SweepStatus,
+} from '../src/train/sweepPlan';
+import { countUniformFlops, runSweep, SweepControl } from '../src/train/sweepRunner';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const base: RunConfig = {
+  modelId: 'synthetic',
+  method: 'dcl',
+  alpha: 0,
+  budgetFlopsPerSecond: 500,
+  steps: 40,
+  batchSize: 32,
+  learningRate: 1e-2,
+  kappaLearningRate: 3e-2,
+  kappaMin: {},
+  uniformFraction: 1,
+  seed: 4,
+  evalEvery: 20,
+  init: 'scratch',
+};
+const spec: SweepSpec = { base, alphas: [0.1, 10] };
+const result = (key: string, flopsPerSecond: number): SweepResult => ({
+  key, runId: `r-${key}`, method: 'dcl', alpha: 0, flopsPerSecond, fullFlopsPerSecond: 2000, metric: 'MSE', value: 0.1, wallSeconds: 10,
+});
+
+describe('sweep plan', () => {
+  it('plans the DCL runs first, then each baseline only once its DCL run has finished', () => {
+    const half = () => 0.5;
+    expect(planSweep(spec, [], half).map((item) => item.key)).toEqual(['dcl:0.1', 'dcl:10']);
+    const plan = planSweep(spec, [result('dcl:10', 500)], half);
+    expect(plan.map((item) => item.key)).toEqual(['dcl:0.1', 'dcl:10', 'uniform:10', 'straightThrough:10']);
+    const [, , uniform, straight] = plan;
+    // Same steps, batch, learning rates and seed for every run; no budget mode.
+    for (const item of plan) expect(item.config).toMatchObject({ steps: 40, batchSize: 32, learningRate: 1e-2, seed: 4, budgetFlopsPerSecond: null });
+    expect(uniform!.config).toMatchObject({ method: 'uniform', uniformFraction: 0.5, init: 'scratch' });
+    expect(straight!.config).toMatchObject({ method: 'straightThrough', budgetInterval: straightThroughInterval(0.25) });
+    expect(straight!.config.budgetInterval).toEqual({ low: 0.225, high: 0.25, weight: 10 });
+    expect(plan[1]!.config.budgetInterval).toBeUndefined();
+    expect(nextSweepItem(plan, [result('dcl:10', 500)], [])!.key).toBe('dcl:0.1');
+    expect(nextSweepItem(plan, [result('dcl:10', 500)], ['dcl:0.1'])!.key).toBe('uniform:10');
+  });
+
+  it('finds the uniform fraction whose FLOP/s come closest to a ratio of full width', () => {
+    const cubic = (f: number) => Math.round(32 * f) ** 2;
+    expect(uniformFractionFor(0.25, 32, cubic)).toBe(16 / 32);
+    expect(uniformFractionFor(1, 32, cubic)).toBe(1);
+    // 0.2 · 1024 = 204.8 lies between 14² = 196 and 15² = 225: 196 is closer.
+    expect(uniformFractionFor(0.2, 32, cubic)).toBe(14 / 32);
+    expect(uniformFractionFor(1e-6, 32, cubic)).toBe(1 / 32);
+    // The synthetic MLP, counted from its built shapes: a quarter of full is about half the widths.
+    const fraction = uniformFractionFor(0.25, 32, (f) => countUniformFlops('synthetic', f));
+    const ratio = countUniformFlops('synthetic', fraction) / countUniformFlops('synthetic', 1);
+    expect(Math.abs(Math.log(ratio / 0.25))).toBeLessThan(0.1);
+  });
+
+  it('reads a typed grid and says what is wrong with a bad one', () => {
+    expect(parseAlphaGrid(' 0.01, 0.3 3;30 ')).toEqual([0.01, 0.3, 3, 30]);
+    expect(() => parseAlphaGrid('0.1, x')).toThrow('“x” is not a number ≥ 0');
+    expect(sweepSpecProblem({ base, alphas: [] })).toContain('empty');
+    expect(sweepSpecProblem({ base, alphas: [1, 1] })).toContain('repeats');
+    expect(sweepSpecProblem(spec)).toBeNull();
+  });
+
+  it('estimates the time left from the finished runs and the current one', () => {
+    expect(sweepEtaSeconds(6, [], 5)).toBeNull();
+    expect(sweepEtaSeconds(6, [result('a', 1), result('b', 1)], 4)).toBe(3 * 10 + 4);
+    expect(sweepEtaSeconds(6, [result('a', 1), result('b', 1)], null)).toBe(4 * 10);
+  });
+});
+
+/** Runs a config with the page's training session, as the worker does. */
+async function train(runId: string, config: RunConfig, control = new RunControl(config)): Promise<RunSummary> {
+  const task = createSyntheticTask(config);
+  try {
+    for await (const event of trainSession({ runId, config, task, control, backend: 'cpu' })) {
+      if (event.type === 'finished') return event.summary;
+    }
+    throw new Error('no summary');
+  } finally {
+    task.dispose();
+  }
+}
+
+describe('sweep runner', () => {
+  it('makes the DCL runs, then uniform and straight-through runs matched to the FLOP/s each reached', async () => {
+    const statuses: SweepStatus[] = [];
+    const configs: RunConfig[] = [];
+    const last = await runSweep('s', spec, [], {
+      runOne: (runId, config) => {
+        configs.push(config);
+        return train(runId, config);
+      },
+      report: (status) => statuses.push(status),
+    }, new SweepControl());
+    expect(last.state).toBe('finished');
+    expect(last.failed).toEqual([]);
+    expect(last.done.map((r) => r.key)).toEqual(['dcl:0.1', 'dcl:10', 'uniform:0.1', 'uniform:10', 'straightThrough:0.1', 'straightThrough:10']);
+    expect(statuses.filter((s) => s.current !== null).map((s) => s.current!.runId)).toEqual(last.done.map((r) => `s-${r.key}`));
+    const byKey = Object.fromEntries(last.done.map((r) => [r.key, r]));
+    for (const alpha of spec.alphas) {
+      const dcl = byKey[`dcl:${alpha}`]!;
+      const uniform = byKey[`uniform:${alpha}`]!;
+      // Matched to the counted FLOP/s of the consolidated DCL model (widths are whole units).
+      expect(Math.abs(Math.log(uniform.flopsPerSecond / dcl.flopsPerSecond))).toBeLessThan(0.35);
+      const straight = configs.find((c) => c.method === 'straightThrough' && c.budgetInterval!.high === dcl.flopsPerSecond / dcl.fullFlopsPerSecond);
+      expect(straight).toBeDefined();
+      expect(uniform.alpha).toBe(alpha);
+    }
+  }, 120_000);
+
+  it('resumes with only the runs left, and a cancel keeps the finished runs', async () => {
+    const done = [result('dcl:0.1', 900), result('dcl:10', 300)];
+    const made: string[] = [];
+    const control = new SweepControl();
+    const last = await runSweep('s', spec, done, {
+      runOne: async (runId, config) => {
+        made.push(runId);
+        const summary = await train(runId, { ...config, steps: 5 });
+        // Cancelled during its second run: that run stops early and is not counted.
+        if (made.length === 2) {
+          control.cancelled = true;
+          return { ...summary, stoppedEarly: true };
+        }
+        return { ...summary, config };
+      },
+      report: () => undefined,
+    }, control);
+    expect(made).toEqual(['s-uniform:0.1', 's-uniform:10']);
+    expect(last.state).toBe('cancelled');
+    expect(last.failed).toEqual([]);
+    expect(last.done.map((r) => r.key)).toEqual(['dcl:0.1', 'dcl:10', 'uniform:0.1']);
+  }, 60_000);
+
+  it('reports a failed run and skips the baselines of a failed DCL run', async () => {
+    const last = await runSweep('s', spec, [], {
+      runOne: async (runId, config) => {
+        if (config.alpha === 10) throw new Error('boom\nstack');
+        return train(runId, { ...config, steps: 5 });
+      },
+      report: () => undefined,
+    }, new SweepControl());
+    expect(last.failed).toEqual([{ key: 'dcl:10', label: 'DCL α = 10', message: 'boom' }]);
+    expect(last.done.map((r) => r.key)).toEqual(['dcl:0.1', 'uniform:0.1', 'straightThrough:0.1']);
+    expect(last.total).toBe(4);
+  }, 60_000);
+});
