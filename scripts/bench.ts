@@ -2,17 +2,23 @@
  * Speed and memory benchmarks: every line is a ratio of two measurements taken in this
  * run on this machine (absolute times are printed too, but only the ratios compare).
  *   npm run bench [-- --repeats N]
+ *   npm run bench -- peer   Silero beside our VADs: test-split EER/AUC, streaming real-time factors, latency vs FLOP ratios (scripts/lib/peerBench.ts)
  */
 import * as tf from '@tensorflow/tfjs';
+import { benchPeer } from './lib/peerBench';
 import { powerSpectrogram, powerSpectrogramOf } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
 import { gate, type GateOptions } from '../src/dcl/gate';
+import { matMul2d } from '../src/dcl/matMul';
 import type { Network } from '../src/dcl/network';
 import { LearnableWidth } from '../src/dcl/width';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { frameBinaryCrossEntropy } from '../src/models/vad';
 import { WidthTrainer } from '../src/train/trainer';
-import { useBackend } from './lib/node';
+import { sampleBatch } from '../src/data/batches';
+import { createRng } from '../src/data/random';
+import { seededContext } from '../src/dcl/network';
+import { diskSources, useBackend } from './lib/node';
 
 const argIndex = process.argv.indexOf('--repeats');
 const REPEATS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 5;
@@ -56,16 +62,26 @@ function benchGateNoise(): void {
   const width = new LearnableWidth('bench', 80, 0.1);
   width.setKappa(40.5 / 80);
   const x = tf.randomNormal([16, 100, 80], 0, 1, 'float32', 2);
-  const run = (noise: GateOptions['noise']) => () => tf.tidy(() => gate(x, width, 'train', { noise, seed: 3 }).dataSync());
+  const run = (noise: GateOptions['noise']) => () => tf.tidy(() => gate(x, width, 'train', { noise, seed: 3 }).dispose());
   report('gate noise [16,100,80]', 'per element', timeMs(run('element')), 'per sequence', timeMs(run('sequence')));
   x.dispose();
   width.dispose();
 }
 
+/** tf.matMul's own gradient (transpose flags) against matMul2d's (explicit transposes on wasm), one backward pass. */
+function benchMatMulGradient(): void {
+  const [a, b] = [tf.randomNormal([1600, 80], 0, 1, 'float32', 7) as tf.Tensor2D, tf.randomNormal([80, 128], 0, 1, 'float32', 8) as tf.Tensor2D];
+  const backward = (mm: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor) => () =>
+    tf.tidy(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(mm(x as tf.Tensor2D, y as tf.Tensor2D)))([a, b]).forEach((g) => g.dispose()));
+  report('matmul [1600,80]·[80,128] forward + backward', 'tf.matMul', timeMs(backward((x, y) => tf.matMul(x, y))), 'matMul2d', timeMs(backward(matMul2d)));
+  tf.dispose([a, b]);
+}
+
 function benchSpectrogram(): void {
   const audio = spectrogramInput();
   const samples = audio.dataSync() as Float32Array;
-  report('power spectrogram 16 × 1 s', 'DFT matmul', timeMs(() => tf.tidy(() => powerSpectrogram(audio, 'matmul').dataSync())), 'JS FFT', timeMs(() => tf.tidy(() => powerSpectrogramOf(samples, 16).dataSync())));
+  // Both end in a tensor on the backend (not read back: see matmulPeak).
+  report('power spectrogram 16 × 1 s', 'DFT matmul', timeMs(() => tf.dispose(powerSpectrogram(audio, 'matmul'))), 'JS FFT', timeMs(() => tf.dispose(powerSpectrogramOf(samples, 16))));
   audio.dispose();
 }
 
@@ -105,15 +121,141 @@ async function benchTrainingBackends(modelId: 'crnn' | 'transformer'): Promise<v
   report(`${modelId} training step, batch 16 × 1 s`, 'tfjs cpu', ms.cpu, 'tfjs wasm', ms.wasm);
 }
 
+/**
+ * FLOP/s of a large matmul, the fastest of REPEATS rounds: the backend's practical peak for
+ * dense arithmetic (the fastest round, because a shared machine only ever slows a round down).
+ */
+function matmulPeak(n: number): number {
+  const [a, b] = [tf.randomNormal([n, n], 0, 1, 'float32', 5) as tf.Tensor2D, tf.randomNormal([n, n], 0, 1, 'float32', 6) as tf.Tensor2D];
+  // No read-back: wasm and cpu kernels run synchronously, and reading a 1 MB result back
+  // costs more than the multiplication on tfjs wasm in Node.
+  const call = () => tf.matMul(a, b).dispose();
+  call();
+  let best = Infinity;
+  for (let i = 0; i < Math.max(REPEATS, 5); i++) {
+    const t0 = performance.now();
+    call();
+    best = Math.min(best, performance.now() - t0);
+  }
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (best / 1000);
+}
+
+const BATCH = 16;
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
+
+/**
+ * One VAD training step taken apart, each phase timed on its own (median of REPEATS):
+ * scene synthesis and front end as the session does them, then the network's forward pass
+ * (loss and complexity, no gradient tape), forward + backward (tf.variableGrads), the two Adam
+ * updates, and the step's one read-back of its summary. "whole step" is the sum of these
+ * phases; backward is (forward + backward) − forward. The backends' kernels run synchronously
+ * on the CPU (wasm, cpu), so wall time per phase is its compute time. A tf.profile of one step
+ * then lists its kernel count and where the kernel time goes.
+ */
+async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm' | 'cpu', peak: number): Promise<void> {
+  await useBackend(backend);
+  const corpus = await diskSources.loadCorpus();
+  const rng = createRng(1);
+  const network = MODEL_FAMILIES[modelId].build({ seed: 1 });
+  const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
+  const context = seededContext('train', 2);
+  const variables = [...network.weightVariables(), ...network.learnableWidths().map((w) => w.kappa)];
+  const full = network.fullFlopsPerSecond();
+  const objective = (input: tf.Tensor, target: tf.Tensor) => () =>
+    tf.add(frameBinaryCrossEntropy(network.apply(input, context), target), tf.mul(tf.div(network.flopsPerSecond(), full), 0.5)) as tf.Scalar;
+
+  const batch = sampleBatch(corpus, 'train', BATCH, 1, rng);
+  const input = powerSpectrogramOf(batch.audio, BATCH);
+  const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
+  const adam = tf.train.adam(1e-6);
+  const phases = {
+    synthesis: () => sampleBatch(corpus, 'train', BATCH, 1, rng),
+    frontEnd: () => tf.dispose(powerSpectrogramOf(batch.audio, BATCH)),
+    forward: () => tf.tidy(() => objective(input, target)().dataSync()),
+    forwardBackward: () => {
+      const { value, grads } = tf.variableGrads(objective(input, target), variables);
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    optimizerAndReadback: () => {
+      const { value, grads } = tf.variableGrads(objective(input, target), variables);
+      const gradList = Object.values(grads);
+      let t0 = performance.now();
+      adam.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      optimizerMs.push(performance.now() - t0);
+      t0 = performance.now();
+      tf.tidy(() => tf.stack([value, tf.cast(tf.all(tf.stack(gradList.map((g) => tf.all(tf.isFinite(g))))), 'float32')]).dataSync());
+      readbackMs.push(performance.now() - t0);
+      tf.dispose([value, ...gradList]);
+    },
+    trainerStep: () => trainer.step(input, target),
+  };
+  // Rounds interleave the phases, so a burst of load on the shared machine hits them alike.
+  const optimizerMs: number[] = [];
+  const readbackMs: number[] = [];
+  const times = Object.fromEntries(Object.keys(phases).map((k) => [k, [] as number[]])) as Record<keyof typeof phases, number[]>;
+  for (let round = 0; round <= REPEATS; round++) {
+    for (const [name, run] of Object.entries(phases) as [keyof typeof phases, () => unknown][]) {
+      const t0 = performance.now();
+      await run();
+      if (round > 0) times[name].push(performance.now() - t0);
+    }
+  }
+  adam.dispose();
+  const [synthesis, frontEnd, forward, forwardBackward, trainerStep] = (['synthesis', 'frontEnd', 'forward', 'forwardBackward', 'trainerStep'] as const).map((k) => median(times[k]));
+  const [optimizer, readback] = [median(optimizerMs.slice(1)), median(readbackMs.slice(1))];
+  // The whole step as the sum of its phases (a difference of noisy medians can go negative);
+  // WidthTrainer.step's own time, which also checks the gradients and projects κ, beside it.
+  const backward = Math.max(0, forwardBackward - forward);
+  const whole = synthesis + frontEnd + forward + backward + optimizer + readback;
+  const label = `${modelId} training step on ${backend}, batch ${BATCH} × 1 s`;
+  const part = (name: string, ms: number) => `${name} ${ms.toFixed(1)} (${percent(ms, whole)})`;
+  console.log(
+    `${label}: whole ${whole.toFixed(1)} ms = ${part('scene synthesis', synthesis)}, ${part('front end', frontEnd)}, ${part('forward', forward)}, ` +
+      `${part('backward', backward)}, ${part('optimizer', optimizer)}, ${part('readback', readback)}; WidthTrainer.step alone ${trainerStep.toFixed(1)} ms`,
+  );
+  rows.push([`${modelId} front end (synthesis + features) / whole step, ${backend}`, `front end: ${(synthesis + frontEnd).toFixed(1)} ms`, `whole step: ${whole.toFixed(1)} ms`, percent(synthesis + frontEnd, whole)]);
+  console.log(rows.at(-1)!.join('  |  '));
+  // Model FLOPs: the counted FLOP/s at full width are FLOPs per second of audio = per 1 s example.
+  const achieved = (full * BATCH * 3) / (whole / 1000);
+  rows.push([`${modelId} achieved FLOP/s of a training step / matmul peak, ${backend}`, `step: ${(achieved / 1e9).toFixed(3)} GFLOP/s`, `peak: ${(peak / 1e9).toFixed(2)} GFLOP/s`, percent(achieved, peak)]);
+  console.log(rows.at(-1)!.join('  |  '));
+  const profile = await tf.profile(() => trainer.step(input, target) as unknown as tf.TensorContainer);
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  for (const k of profile.kernels) {
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += Number(k.kernelTimeMs) || 0;
+    entry.calls++;
+    byKernel.set(k.name, entry);
+  }
+  const top = [...byKernel].sort((x, y) => y[1].ms - x[1].ms).slice(0, 6);
+  console.log(`${modelId} on ${backend}: ${profile.kernels.length} kernels per training step; most time in ${top.map(([n, e]) => `${n} ${e.ms.toFixed(0)} ms × ${e.calls}`).join(', ')}`);
+  tf.dispose([input, target]);
+  trainer.dispose();
+  network.dispose();
+}
+
 async function main(): Promise<void> {
   console.log(`benchmarks: median of ${REPEATS} after a warm-up; ratios compare two measurements of this run\n`);
   await useBackend('wasm');
+  if (process.argv.includes('peer')) {
+    await benchPeer(REPEATS);
+    return;
+  }
+  const peak = matmulPeak(512);
+  console.log(`wasm matmul peak (512 × 512 · 512 × 512, fastest round): ${(peak / 1e9).toFixed(2)} GFLOP/s`);
+  await benchStepProfile('crnn', 'wasm', peak);
+  await benchStepProfile('transformer', 'wasm', peak);
+  benchMatMulGradient();
+  if (process.argv.includes('--profile-only')) return;
   benchGateNoise();
   benchSpectrogram();
   benchConsolidation('crnn');
   benchConsolidation('transformer');
   await benchTrainingBackends('crnn');
   await benchTrainingBackends('transformer');
+  // Streaming lanes (ours and Silero) and consolidated/full latency ratios; the test-split scoring runs with `peer`.
+  await benchPeer(REPEATS, { score: false });
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { causalTaps } from './causalTaps';
+import { matMul2d } from './matMul';
 import type { PrimitiveOp } from './count';
 import { activationFlops, conv1dFlops, gruFlops, linearFlops, type Activation } from './flops';
 import {
@@ -83,7 +84,7 @@ export class Dense extends KernelLayer implements Layer {
     checkLastDim(this.name, x, this.inWidth.full);
     return tf.tidy(() => {
       const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
-      const y = tf.add(tf.matMul(flat, this.kernel as tf.Tensor2D), this.bias);
+      const y = tf.add(matMul2d(flat, this.kernel as tf.Tensor2D), this.bias);
       const shaped = tf.reshape(y, [...x.shape.slice(0, -1), this.outWidth.full]);
       return gateOutput(applyActivation(shaped, this.activation), this.outWidth, ctx);
     });
@@ -148,7 +149,7 @@ export class CausalConv1d extends KernelLayer implements Layer {
       const taps = causalTaps(x, k);
       const columns = k === 1 ? taps[0] : tf.concat(taps, 1);
       const kernel = tf.reshape(this.kernel, [k * channels, this.outWidth.full]) as tf.Tensor2D;
-      const y = tf.reshape(tf.add(tf.matMul(columns, kernel), this.bias), [batch, steps, this.outWidth.full]);
+      const y = tf.reshape(tf.add(matMul2d(columns as tf.Tensor2D, kernel), this.bias), [batch, steps, this.outWidth.full]);
       return gateOutput(applyActivation(y, this.activation), this.outWidth, ctx);
     });
   }
@@ -183,7 +184,8 @@ export class CausalConv1d extends KernelLayer implements Layer {
  * With a learnable hidden width the gate sits inside the recurrence: the state that
  * the recurrent weights read is the gated state, while the update z·h keeps the raw
  * state. Units that are off then influence nothing, so slicing them away is exact,
- * and the boundary unit's √a folds into the rows of the recurrent weights.
+ * and the boundary unit's √a folds into the rows of the recurrent weights. The gate's noise
+ * scale σ is taken over the batch at each step: the recurrence cannot see later steps.
  */
 export class GRU implements Layer {
   readonly kind = 'gru';
@@ -216,21 +218,29 @@ export class GRU implements Layer {
     checkLastDim(this.name, x, this.inWidth.full);
     const [batch, steps] = x.shape;
     const h = this.outWidth.full;
+    // Few kernels per time step: the step loop runs T times forward and backward, and on
+    // wasm its cost is the number of small kernels, not their arithmetic. So everything that
+    // does not depend on the state is done once for the whole sequence: the input projection,
+    // the recurrent bias of the z and r gates (folded into that projection), the split into
+    // the z|r and n parts, and the recurrent kernel's split. A step is then 12 kernels plus
+    // the gate: z|r = σ(x_zr + h·W_zr) as one matmul, add, sigmoid, split; n = tanh(x_n + r ⊙
+    // (h·W_n + b_n)); h' = n + z ⊙ (h − n), which is (1 − z) ⊙ n + z ⊙ h with one operation
+    // fewer. (tf.fused.matMul with the bias is no cheaper on wasm: it adds three reshapes.)
     return tf.tidy(() => {
-      const projected = tf.add(tf.matMul(tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D, this.inputKernel as tf.Tensor2D), this.inputBias);
-      const perStep = tf.unstack(tf.reshape(projected, [batch, steps, 3 * h]), 1);
-      let state: tf.Tensor = tf.zeros([batch, h]);
-      let gated: tf.Tensor = state;
+      const projected = tf.add(matMul2d(tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D, this.inputKernel as tf.Tensor2D), this.inputBias);
+      const [recurrentBiasZr, recurrentBiasN] = tf.split(this.recurrentBias, [2 * h, h]);
+      const [projectedZr, projectedN] = tf.split(tf.reshape(projected, [batch, steps, 3 * h]), [2 * h, h], 2);
+      const inputZr = tf.unstack(tf.add(projectedZr, recurrentBiasZr), 1) as tf.Tensor2D[];
+      const inputN = tf.unstack(projectedN, 1) as tf.Tensor2D[];
+      const [kernelZr, kernelN] = tf.split(this.recurrentKernel as tf.Tensor2D, [2 * h, h], 1);
+      let state: tf.Tensor2D = tf.zeros([batch, h]);
+      let gated: tf.Tensor2D = state;
       const outputs: tf.Tensor[] = [];
-      for (const xp of perStep) {
-        const hp = tf.add(tf.matMul(gated as tf.Tensor2D, this.recurrentKernel as tf.Tensor2D), this.recurrentBias);
-        const [xz, xr, xn] = tf.split(xp, 3, 1);
-        const [hz, hr, hn] = tf.split(hp, 3, 1);
-        const z = tf.sigmoid(tf.add(xz, hz));
-        const r = tf.sigmoid(tf.add(xr, hr));
-        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-        state = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, state));
-        gated = gateOutput(state, this.outWidth, ctx);
+      for (let t = 0; t < steps; t++) {
+        const [z, r] = tf.split(tf.sigmoid(tf.add(inputZr[t], tf.matMul(gated, kernelZr))), 2, 1);
+        const n = tf.tanh(tf.add(inputN[t], tf.mul(r, tf.add(tf.matMul(gated, kernelN), recurrentBiasN))));
+        state = tf.add(n, tf.mul(z, tf.sub(state, n)));
+        gated = gateOutput(state, this.outWidth, ctx) as tf.Tensor2D;
         outputs.push(gated);
       }
       return tf.stack(outputs, 1);

@@ -16,6 +16,7 @@ import {
 } from '../dcl/layer';
 import type { Width } from '../dcl/width';
 import { causalTaps } from '../dcl/causalTaps';
+import { matMul2d } from '../dcl/matMul';
 
 /*
  * Layers of a transformer whose residual stream width is a learnable width (tied to the mel
@@ -202,11 +203,11 @@ export class WindowedAttentionBlock implements Layer {
     return tf.tidy(() => {
       const h = tf.reshape(this.norm.apply(x), [-1, n]) as tf.Tensor2D;
       const project = (w: tf.Variable, b: tf.Variable) =>
-        gateOutput(tf.reshape(tf.add(tf.matMul(h, w as tf.Tensor2D), b), [batch, steps, n]), this.inWidth, ctx) as tf.Tensor3D;
+        gateOutput(tf.reshape(tf.add(matMul2d(h, w as tf.Tensor2D), b), [batch, steps, n]), this.inWidth, ctx) as tf.Tensor3D;
       const [q, k, v] = [project(this.query, this.queryBias), project(this.key, this.keyBias), project(this.value, this.valueBias)];
       const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), this.scoreScale), bandMask(steps, this.context));
       const mixed = tf.reshape(tf.matMul(tf.softmax(scores), v), [-1, n]) as tf.Tensor2D;
-      const y = tf.reshape(tf.add(tf.matMul(mixed, this.output as tf.Tensor2D), this.outputBias), [batch, steps, n]);
+      const y = tf.reshape(tf.add(matMul2d(mixed, this.output as tf.Tensor2D), this.outputBias), [batch, steps, n]);
       return tf.add(x, gateOutput(y, this.inWidth, ctx));
     });
   }
@@ -318,8 +319,8 @@ export class FeedForwardBlock implements Layer {
     const n = this.inWidth.full;
     return tf.tidy(() => {
       const h = tf.reshape(this.norm.apply(x), [-1, n]) as tf.Tensor2D;
-      const u = gateOutput(tf.relu(tf.add(tf.matMul(h, this.w1 as tf.Tensor2D), this.b1)), this.inner, ctx) as tf.Tensor2D;
-      const y = tf.reshape(tf.add(tf.matMul(u, this.w2 as tf.Tensor2D), this.b2), x.shape);
+      const u = gateOutput(tf.relu(tf.add(matMul2d(h, this.w1 as tf.Tensor2D), this.b1)), this.inner, ctx) as tf.Tensor2D;
+      const y = tf.reshape(tf.add(matMul2d(u, this.w2 as tf.Tensor2D), this.b2), x.shape);
       return tf.add(x, gateOutput(y, this.inWidth, ctx));
     });
   }
