@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * FLOPs per call as differentiable functions of (continuous) widths, following the
- * counting conventions of the seed paper's author's profiler (see DESIGN.md).
+ * counting conventions of the seed paper's author's profiler (listed in the README's method section).
  * Arguments are scalar tensors so gradients reach the learnable widths.
  */
 type S = tf.Scalar;

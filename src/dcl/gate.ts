@@ -5,8 +5,6 @@ import type { LearnableWidth } from './width';
 export type Mode = 'train' | 'infer';
 
 export interface GateOptions {
-  /** Mix around the unit mean (for features that are not zero-mean). */
-  meanAware?: boolean;
   /**
    * 'element': fresh noise per batch, time step and unit (the method as written);
    * 'sequence': noise shaped [batch, 1, units], broadcast over time (cheaper on WebGPU,
@@ -21,9 +19,9 @@ export interface GateOptions {
  * Dynamic complexity layer: feature-noise injection on the units of a learnable width.
  * Features are shaped [..., units] (e.g. [batch, units] or [batch, time, units]).
  *
- * train: y = √a·ξ + √(1−a)·σ·ν·[a > 0]  (mean-aware: y = [a > 0]·(μ + √a(ξ − μ) + √(1−a)σν))
+ * train: y = √a·ξ + √(1−a)·σ·ν·[a > 0]
  * infer: y = √a·ξ
- * σ, μ: per unit over every other axis, without gradient.
+ * σ: per unit over every other axis (batch, and time where there is one), without gradient.
  * A straight-through width multiplies by its hard mask in both modes instead.
  */
 export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: GateOptions = {}): tf.Tensor {
@@ -38,8 +36,7 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     if (mode === 'infer') return tf.mul(x, sqrtA);
 
     const reduceAxes = [...Array(x.rank - 1).keys()];
-    const { mean, variance } = tf.moments(x, reduceAxes, true);
-    const mu = stopGradient(mean);
+    const { variance } = tf.moments(x, reduceAxes, true);
     // sqrt after the stop: its infinite slope at zero variance (a dead ReLU unit) would turn 0 into NaN.
     const sigma = tf.sqrt(stopGradient(variance));
     const noiseShape =
@@ -49,9 +46,6 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     const nu = tf.randomNormal(noiseShape, 0, 1, 'float32', options.seed);
     const mask = activeMask(a);
     const injected = tf.mul(tf.mul(safeSqrt(tf.sub(1, a)), sigma), nu);
-    if (options.meanAware) {
-      return tf.mul(mask, tf.add(tf.add(mu, tf.mul(sqrtA, tf.sub(x, mu))), injected));
-    }
     return tf.add(tf.mul(sqrtA, x), tf.mul(mask, injected));
   });
 }

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** Clamp for the square roots' gradients: d√a/da is infinite at a = 0. */
-export const SQRT_EPSILON = 1e-6;
+/**
+ * Where the square roots' gradients are evaluated at the latest: d√a/da is infinite at a = 0,
+ * and a unit sits exactly at a = 0 (or a = 1) whenever K is a whole number, which the κ_min
+ * projection makes common. A clamp at 1e-2 caps the slope at 5 (a hair from the edge it is
+ * the same), so the width gradient has the same size on both sides of a whole width instead of
+ * spiking there; inside [ε, 1 − ε] the gradient is exact.
+ */
+export const SQRT_EPSILON = 0.1;
 
 /** A one-input op with a hand-written gradient (tf.customGrad with its variadic typing pinned down). */
 function unaryWithGrad(
@@ -28,6 +34,17 @@ export const stopGradient = unaryWithGrad(
 export const safeSqrt = unaryWithGrad(
   (a) => tf.sqrt(tf.relu(a)),
   (dy, a) => tf.div(dy, tf.mul(2, tf.sqrt(tf.maximum(a, SQRT_EPSILON)))),
+);
+
+/**
+ * Unit activity a = clip(d, 0, 1) from d_i = K − i. Its gradient passes on [0, 1), not on the
+ * closed interval: at a whole K = n only unit n (just off) carries dL/dK, asking whether turning
+ * it on would help, instead of units n − 1 and n both answering at once. At K = N no unit is at
+ * d ∈ [0, 1), so the full width feels no task gradient: with α = 0 nothing pulls it down.
+ */
+export const rampActivity = unaryWithGrad(
+  (d) => tf.clipByValue(d, 0, 1),
+  (dy, d) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(d, 0), tf.less(d, 1)), 'float32')),
 );
 
 /** Mask of units with a > 0; built inside a custom gradient because comparison ops have none. */

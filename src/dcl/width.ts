@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { straightThroughMask } from './gradients';
+import { rampActivity, straightThroughMask } from './gradients';
 
 /** A layer width: either fixed, or learnable through its continuous value K. */
 export interface Width {
@@ -59,7 +59,7 @@ export class LearnableWidth implements Width {
 
   /** Per-unit activity a_i = clip(K − i, 0, 1): units below ⌊K⌋ on, one boundary unit partly on. */
   activity(): tf.Tensor1D {
-    return tf.tidy(() => tf.clipByValue(tf.sub(this.continuous(), this.unitIndex), 0, 1) as tf.Tensor1D);
+    return tf.tidy(() => rampActivity(tf.sub(this.continuous(), this.unitIndex)) as tf.Tensor1D);
   }
 
   /** Hard mask of the units a straight-through width keeps (K − i ≥ ½), with the ramp's gradient. */

@@ -6,7 +6,7 @@ import { unitsOf } from '../dcl/width';
 export interface TrainerConfig {
   /** Adam learning rate of the weights. */
   learningRate: number;
-  /** Adam learning rate of the widths κ. */
+  /** Plain gradient-descent learning rate of the widths κ. */
   kappaLearningRate: number;
   /** Complexity weight α in L = L_task + α·C(K)/C(K_max). */
   alpha: number;
@@ -35,9 +35,13 @@ export interface StepResult {
 export type TaskLoss = (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
 
 /**
- * One optimizer step updates weights and widths together. The widths get their own
- * Adam with β2 = 0.9: with the default 0.999 the second moment remembers the large
- * gradients near integer K and κ creeps instead of converging.
+ * One optimizer step updates weights (Adam) and widths together. The widths get plain
+ * gradient descent, not Adam: Adam moves every parameter by about its learning rate whatever
+ * the gradient's size, so on a width whose gradient is only noise (no complexity pressure, a
+ * unit the task does not need) it would make a random walk that the κ = 1 ceiling turns into a
+ * downward drift. With plain descent a width moves in proportion to the reason it has to move;
+ * its gradient is capped at ±1 so that no step moves κ by more than its learning rate (a strong
+ * α or a rare large task gradient would otherwise throw a width across its whole range at once).
  */
 export class WidthTrainer {
   alpha: number;
@@ -45,7 +49,7 @@ export class WidthTrainer {
   stepCount = 0;
   readonly fullFlopsPerSecond: number;
   private readonly weightOptimizer: tf.Optimizer;
-  private readonly kappaOptimizer: tf.Optimizer;
+  private readonly kappaOptimizer: tf.SGDOptimizer;
   private readonly context;
 
   constructor(
@@ -57,13 +61,13 @@ export class WidthTrainer {
     this.budgetInterval = config.budgetInterval;
     this.fullFlopsPerSecond = network.fullFlopsPerSecond();
     this.weightOptimizer = tf.train.adam(config.learningRate);
-    this.kappaOptimizer = tf.train.adam(config.kappaLearningRate, 0.9, 0.9);
+    this.kappaOptimizer = tf.train.sgd(config.kappaLearningRate);
     this.context = seededContext('train', config.seed, config.gate);
   }
 
   setLearningRates(weights: number, kappa: number): void {
     (this.weightOptimizer as unknown as { learningRate: number }).learningRate = weights;
-    (this.kappaOptimizer as unknown as { learningRate: number }).learningRate = kappa;
+    this.kappaOptimizer.setLearningRate(kappa);
   }
 
   private complexityPenalty(ratio: tf.Scalar): tf.Scalar {
@@ -100,7 +104,11 @@ export class WidthTrainer {
     if (finite) {
       const pick = (vs: tf.Variable[]) => Object.fromEntries(vs.map((v) => [v.name, grads[v.name]]));
       this.weightOptimizer.applyGradients(pick(weights));
-      if (kappas.length > 0) this.kappaOptimizer.applyGradients(pick(kappas));
+      if (kappas.length > 0) {
+        const capped = tf.tidy(() => Object.fromEntries(kappas.map((v) => [v.name, tf.clipByValue(grads[v.name], -1, 1)])));
+        this.kappaOptimizer.applyGradients(capped);
+        tf.dispose(Object.values(capped));
+      }
       widths.forEach((w) => w.project());
     }
     tf.dispose([value, ...parts, ...gradList]);
