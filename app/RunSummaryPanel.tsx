@@ -1,5 +1,6 @@
 /** The last finished run: its consolidated (physically smaller) model, measured. */
 import { formatAlpha } from './alphaScale';
+import type { RunSummary } from '../src/protocol';
 import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { METHOD_LABELS } from './models';
@@ -20,9 +21,15 @@ export function RunSummaryPanel() {
       <h2>Last finished run</h2>
       <p className="hint">
         {MODEL_CATALOG[config.modelId].displayName} · {METHOD_LABELS[config.method]} ·{' '}
-        {config.budgetFlopsPerSecond === null ? `α = ${formatAlpha(config.alpha)}` : `budget ${formatFlops(config.budgetFlopsPerSecond)} (final α ${formatAlpha(config.alpha)})`} · seed{' '}
+        {steering(summary)} · seed{' '}
         {config.seed} · {summary.steps} steps{summary.stoppedEarly ? ' (stopped early)' : ''} in {formatSeconds(summary.wallSeconds)} on {summary.backend}
       </p>
+      {summary.diverged != null && (
+        <p className="warning" role="alert" data-testid="summary-diverged">
+          Diverged: stopped at step {summary.diverged.step} because {summary.diverged.reason}. The numbers below are of the last good
+          weights. Try a smaller learning rate.
+        </p>
+      )}
       <table>
         <thead>
           <tr>
@@ -34,7 +41,7 @@ export function RunSummaryPanel() {
         </thead>
         <tbody>
           <tr>
-            <th>FLOP/s (measured)</th>
+            <th>FLOP/s (counted from the layers)</th>
             <td data-testid="summary-flops">{formatFlops(summary.flopsPerSecond)}</td>
             <td>{formatFlops(summary.fullFlopsPerSecond)}</td>
             <td>{percent(summary.flopsPerSecond, summary.fullFlopsPerSecond)}</td>
@@ -46,10 +53,10 @@ export function RunSummaryPanel() {
             <td>{percent(summary.parameters, summary.fullParameters)}</td>
           </tr>
           <tr>
-            <th>Latency (ms per s of input)</th>
-            <td data-testid="summary-latency">{formatMs(summary.latencyMsPerSecond)}</td>
-            <td>{formatMs(summary.fullLatencyMsPerSecond)}</td>
-            <td>{percent(summary.latencyMsPerSecond, summary.fullLatencyMsPerSecond)}</td>
+            <th>Latency (ms per s of input; median, range of 5 timing rounds)</th>
+            <td data-testid="summary-latency">{withRange(summary.latencyMsPerSecond, summary.latencyRangeMsPerSecond)}</td>
+            <td>{withRange(summary.fullLatencyMsPerSecond, summary.fullLatencyRangeMsPerSecond)}</td>
+            <td data-testid="summary-latency-ratio">{latencyRatio(summary)}</td>
           </tr>
           <tr>
             <th>Validation</th>
@@ -70,4 +77,28 @@ export function RunSummaryPanel() {
       </ul>
     </section>
   );
+}
+
+/** How the run was steered: its α, or its budget with every change and the final α. */
+function steering({ config, budgetHistory }: RunSummary): string {
+  const changes = budgetHistory ?? [{ step: 0, flopsPerSecond: config.budgetFlopsPerSecond }];
+  if (changes.every((change) => change.flopsPerSecond === null)) return `α = ${formatAlpha(config.alpha)}`;
+  const steps = changes.map((change, i) => {
+    const what = change.flopsPerSecond === null ? 'α' : `budget ${formatFlops(change.flopsPerSecond)}`;
+    return i === 0 ? what : `${what} from step ${change.step}`;
+  });
+  return `${steps.join(' → ')} (final α ${formatAlpha(config.alpha)})`;
+}
+
+function withRange(median: number, range: [number, number] | undefined): string {
+  return range === undefined ? formatMs(median) : `${formatMs(median)} (${formatMs(range[0])}–${formatMs(range[1])})`;
+}
+
+/** A ratio only when the timing ranges do not overlap: otherwise the two cannot be told apart. */
+function latencyRatio(summary: RunSummary): string {
+  const small = summary.latencyRangeMsPerSecond;
+  const full = summary.fullLatencyRangeMsPerSecond;
+  if (small === undefined || full === undefined) return 'no timing spread stored';
+  if (small[0] <= full[1] && full[0] <= small[1]) return 'within timing spread';
+  return percent(summary.latencyMsPerSecond, summary.fullLatencyMsPerSecond);
 }

@@ -1,6 +1,6 @@
 /** Live numbers of the running training: progress, speed, backend, worker memory, FLOP/s. */
 import { formatAlpha } from './alphaScale';
-import { formatBytes, formatFlops, formatSeconds, percent } from './format';
+import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { useAppStore } from './store';
 
@@ -33,8 +33,8 @@ export function StatsPanel() {
       )}
       <dl>
         <Stat label="Step" value={latest === null ? '–' : `${latest.step} / ${latest.totalSteps}`} testId="stat-step" />
-        <Stat label="Steps/s" value={latest === null ? '–' : latest.stepsPerSecond.toFixed(1)} testId="stat-steps-per-second" />
-        <Stat label="Elapsed" value={latest === null ? '–' : formatSeconds(latest.elapsedSeconds)} testId="stat-elapsed" />
+        <Stat label="Speed" value={latest === null ? '–' : formatSpeed(latest.stepsPerSecond)} testId="stat-steps-per-second" />
+        <Stat label="Elapsed (without pauses)" value={latest === null ? '–' : formatSeconds(latest.elapsedSeconds)} testId="stat-elapsed" />
         <Stat label="ETA" value={latest === null || runState === 'idle' ? '–' : formatSeconds(latest.etaSeconds)} testId="stat-eta" />
         <Stat
           label="FLOP/s now"

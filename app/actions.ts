@@ -1,6 +1,6 @@
 /** What the controls do: update the store and tell the worker. */
 import type { RunConfig } from '../src/protocol';
-import { clearRuns } from './runStore';
+import { clearRuns, deleteRun } from './runStore';
 import { useAppStore } from './store';
 import { setupProblems } from './train/setupRules';
 import { sendToWorker } from './worker';
@@ -39,6 +39,11 @@ export function editSetup(patch: Partial<RunConfig>): void {
     // Leaving budget mode hands α back to the slider.
     if (patch.budgetFlopsPerSecond === null) sendToWorker({ type: 'setAlpha', alpha: useAppStore.getState().setup.alpha });
   }
+}
+
+export async function deleteFinishedRun(runId: string): Promise<void> {
+  await deleteRun(runId);
+  useAppStore.getState().removeFinishedRun(runId);
 }
 
 export async function clearFinishedRuns(): Promise<void> {

@@ -16,11 +16,21 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
+/** A duration: '12.3 s', '1 min 05 s', '2 h 03 min'. Rounded first, so 59.6 s is '1 min 00 s', never '60 s'. */
 export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '–';
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** Training speed: steps/s, or s/step below one step a second (where '0.0 steps/s' would say nothing). */
+export function formatSpeed(stepsPerSecond: number): string {
+  if (!Number.isFinite(stepsPerSecond) || stepsPerSecond <= 0) return '–';
+  if (stepsPerSecond >= 1) return `${stepsPerSecond.toPrecision(3)} steps/s`;
+  return `${(1 / stepsPerSecond).toPrecision(3)} s/step`;
 }
 
 export function formatMetric(metric: 'EER' | 'MSE', value: number): string {

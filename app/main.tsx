@@ -40,7 +40,12 @@ useAppStore.subscribe((state, previous) => {
 });
 
 loadRuns()
-  .then((runs) => useAppStore.getState().setFinishedRuns(runs))
+  .then(({ runs, skipped, notice }) => {
+    const state = useAppStore.getState();
+    state.setFinishedRuns(runs);
+    if (skipped.length > 0) state.addNotice(`Skipped ${skipped.length} stored run(s) that could not be read: ${skipped.join('; ')}.`);
+    if (notice !== null) state.addNotice(notice);
+  })
   .catch((error: unknown) => useAppStore.getState().reportError(`Could not load finished runs: ${String(error)}`));
 
 Object.defineProperty(window, '__explorer', { value: Object.freeze({ state: () => useAppStore.getState() }) });

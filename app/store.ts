@@ -71,15 +71,19 @@ export interface AppState {
   receiveProgress(events: ProgressEvent[], parts?: readonly ProgressPart[]): void;
   reportError(message: string): void;
   reportCrash(message: string): void;
+  /** The worker died and a new one is starting: any run in progress is gone, finished runs stay. */
+  workerRestarting(message: string): void;
   dismissErrors(): void;
   setSetup(patch: Partial<RunConfig>): void;
-  beginRun(runId: string): void;
+  /** A run starts: with the setup in the controls, or the one given (a sweep's run). */
+  beginRun(runId: string, config?: RunConfig): void;
   resetCharts(): void;
   setFinishedRuns(runs: RunSummary[]): void;
   /** A run finished: its summary panel ('runFinished' does this and addFinishedRun at once). */
   showSummary(summary: RunSummary): void;
   /** A run finished: its row in the table and its point on the accuracy chart. */
   addFinishedRun(summary: RunSummary): void;
+  removeFinishedRun(runId: string): void;
   setPretrained(modelId: ModelId, availability: PretrainedAvailability): void;
   setFieldError(fieldId: string, message: string | null): void;
   addNotice(message: string): void;
@@ -178,7 +182,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
     if (parts.includes('losses')) {
       patch.lossHistory = appendBounded(
         state.lossHistory,
-        mine.map((event) => ({ step: event.step, taskLoss: event.taskLoss, complexityTerm: event.complexityTerm })),
+        // The step-0 point (the model scored before training) has no loss yet.
+        mine.filter((event) => event.step > 0).map((event) => ({ step: event.step, taskLoss: event.taskLoss, complexityTerm: event.complexityTerm })),
       );
     }
     set(patch);
@@ -189,14 +194,17 @@ export const useAppStore = create<AppState>()((set, get) => ({
   reportCrash(message) {
     set((state) => ({ workerStatus: 'crashed', errors: [...state.errors, message] }));
   },
+  workerRestarting(message) {
+    set((state) => ({ workerStatus: 'starting', backend: null, runState: 'idle', errors: [...state.errors, message] }));
+  },
   dismissErrors() {
     set({ errors: [] });
   },
   setSetup(patch) {
     set((state) => ({ setup: { ...state.setup, ...patch } }));
   },
-  beginRun(runId) {
-    set((state) => ({ runId, runState: 'loading', runConfig: state.setup, ...emptyCharts }));
+  beginRun(runId, config) {
+    set((state) => ({ runId, runState: 'loading', runConfig: config ?? state.setup, ...emptyCharts }));
   },
   resetCharts() {
     set(emptyCharts);
@@ -209,6 +217,12 @@ export const useAppStore = create<AppState>()((set, get) => ({
   },
   addFinishedRun(summary) {
     set((state) => ({ finishedRuns: [...state.finishedRuns.filter((run) => run.runId !== summary.runId), summary] }));
+  },
+  removeFinishedRun(runId) {
+    set((state) => ({
+      finishedRuns: state.finishedRuns.filter((run) => run.runId !== runId),
+      lastSummary: state.lastSummary?.runId === runId ? null : state.lastSummary,
+    }));
   },
   setPretrained(modelId, availability) {
     set((state) => ({ pretrained: { ...state.pretrained, [modelId]: availability } }));

@@ -82,27 +82,75 @@ function handle(message: FromWorker): void {
   }, 0);
 }
 
-export function startWorker(): void {
-  if (worker !== null) return;
+/** Restarts in a row without the worker becoming ready before the page gives up (a worker that cannot start). */
+const MAX_RESTARTS = 3;
+let restartsInARow = 0;
+let launches = 0;
+
+/**
+ * The page learns that a worker has died (a crash, the browser killing it for memory, close())
+ * from a Web Lock: the worker holds the lock named after it for its whole life (see
+ * workers/trainer.worker.ts), so the page is granted the same lock only once the worker is gone.
+ * Asked for after the worker's first 'ready', when its own request is long queued.
+ */
+function watchForDeath(watched: Worker, lockName: string): void {
+  if (typeof navigator === 'undefined' || navigator.locks === undefined) return;
+  void navigator.locks.request(lockName, () => {
+    if (worker === watched) restartAfterDeath(watched);
+  });
+}
+
+function restartAfterDeath(dead: Worker): void {
+  dead.terminate();
+  worker = null;
+  pending = [];
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushTimer = null;
+  const state = useAppStore.getState();
+  const lost = state.runState !== 'idle' && state.runId !== null ? ` The run in progress (${state.runId}) was lost: start it again.` : '';
+  if (restartsInARow >= MAX_RESTARTS) {
+    state.reportCrash(`Trainer worker stopped ${restartsInARow + 1} times in a row; reload the page.${lost}`);
+    return;
+  }
+  restartsInARow++;
+  state.workerRestarting(`The trainer worker stopped unexpectedly and was restarted. Finished runs are intact.${lost}`);
+  launch();
+}
+
+function launch(): void {
   const { reportCrash } = useAppStore.getState();
+  const lockName = `trainer-alive-${Date.now().toString(36)}-${++launches}`;
+  let started: Worker;
   try {
-    worker = new Worker(new URL('../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
+    started = new Worker(new URL('../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: lockName });
   } catch (error) {
     reportCrash(`Could not start the trainer worker: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  worker.onmessage = (event: MessageEvent<unknown>) => {
-    if (isFromWorker(event.data)) receive(event.data);
+  worker = started;
+  let ready = false;
+  started.onmessage = (event: MessageEvent<unknown>) => {
+    if (worker !== started || !isFromWorker(event.data)) return;
+    if (event.data.type === 'ready' && !ready) {
+      ready = true;
+      restartsInARow = 0;
+      watchForDeath(started, lockName);
+    }
+    receive(event.data);
   };
-  worker.onerror = (event: ErrorEvent) => {
+  started.onerror = (event: ErrorEvent) => {
     // A load or top-level error in the worker: there is no message, only this event.
     event.preventDefault();
     const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
     reportCrash(`Trainer worker crashed: ${event.message || 'failed to load'}${where}`);
   };
-  worker.onmessageerror = () => {
+  started.onmessageerror = () => {
     reportCrash('Trainer worker sent a message that could not be deserialised');
   };
   const backends = requestedBackends(window.location.search);
   sendToWorker(backends === undefined ? { type: 'init' } : { type: 'init', backends });
+}
+
+export function startWorker(): void {
+  if (worker === null) launch();
 }

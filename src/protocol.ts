@@ -129,6 +129,19 @@ export interface RunSummary {
   finishedAt: number;
   /** True if the user stopped it before `config.steps`. */
   stoppedEarly: boolean;
+  /** The fastest and slowest timing round of each latency (absent in runs stored before they were kept). */
+  latencyRangeMsPerSecond?: [number, number];
+  fullLatencyRangeMsPerSecond?: [number, number];
+  /** Set when the run diverged: it stopped there and was summarised from its last good weights. */
+  diverged?: { step: number; reason: string } | null;
+  /** The FLOP/s budget from step 0 and at each step it changed (null: steered by α). */
+  budgetHistory?: BudgetChange[];
+}
+
+/** From `step` on, the run was steered to this FLOP/s budget (null: by α alone). */
+export interface BudgetChange {
+  step: number;
+  flopsPerSecond: number | null;
 }
 
 export type RunState = 'idle' | 'loading' | 'running' | 'paused';

@@ -48,13 +48,18 @@ describe('training session', () => {
     expect(raised.summary.config.alpha).toBe(3);
   });
 
-  it('budget mode steers α until FLOP/s sit within ±5 % of the target', async () => {
+  // The budget is a constraint C ≤ budget with α its Lagrange multiplier, so α ≥ 0: a run under
+  // budget gets no pressure (and no reward for FLOPs). How far below the budget a run ends
+  // depends on the κ optimizer's momentum (printed; see src/train/session.ts BudgetController).
+  it('budget mode steers α (never below 0) until FLOP/s are within the budget (+5 %)', async () => {
     const full = 2 * 32 * 32 + 32 + 2 * 32;
     const budget = 0.4 * full;
     const { events, summary } = await run({ ...base, steps: 500, budgetFlopsPerSecond: budget });
-    const flops = events.flatMap((e) => (e.type === 'progress' ? [e.event.flopsPerSecond] : []));
-    expect(Math.abs(flops.at(-1)! / budget - 1)).toBeLessThan(0.05);
-    expect(Math.abs(summary.flopsPerSecond / budget - 1)).toBeLessThan(0.08);
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.event] : []));
+    expect(Math.min(...progress.map((e) => e.alpha))).toBeGreaterThanOrEqual(0);
+    expect(progress.at(-1)!.flopsPerSecond / budget).toBeLessThan(1.05);
+    expect(summary.flopsPerSecond / budget).toBeLessThan(1.08);
+    console.log(`budget ${budget} FLOP/s: ended at ${summary.flopsPerSecond} FLOP/s (${((100 * summary.flopsPerSecond) / budget).toFixed(0)} % of the budget)`);
   });
 
   it('reports validation MSE, measured FLOP/s and latency at the end', async () => {
@@ -79,8 +84,8 @@ describe('training session', () => {
   it('times a model faster than the clock resolves (a browser worker clock is 0.1 ms coarse or worse)', async () => {
     const task = createSyntheticTask(base);
     const coarseClock = () => Math.floor(performance.now()); // 1 ms steps; one call takes far less
-    const coarse = await latencyMs(task.network, task, coarseClock);
-    const fine = await latencyMs(task.network, task, () => performance.now());
+    const coarse = (await latencyMs(task.network, task, coarseClock)).median;
+    const fine = (await latencyMs(task.network, task, () => performance.now())).median;
     task.dispose();
     expect(coarse).toBeGreaterThan(0);
     expect(coarse).toBeLessThan(1);

@@ -18,6 +18,10 @@ import { runSweep, SweepControl } from '../src/train/sweepRunner';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+// Held for this worker's whole life: the page is granted the same lock once the worker has died
+// (crash, killed for memory, close()), and restarts it (app/worker.ts).
+if (self.name !== '' && navigator.locks !== undefined) void navigator.locks.request(self.name, () => new Promise<never>(() => {}));
+
 function post(message: FromWorker): void {
   self.postMessage(message);
 }

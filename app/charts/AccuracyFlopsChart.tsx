@@ -23,8 +23,9 @@ import { paperFamily } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
-import { DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
+import { clampToAxes, DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
 import { placeInPlot, type Placement } from './placeInPlot';
+import { spacedLogTicks } from './ticks';
 import { useWidth } from './useWidth';
 
 interface RunPoint {
@@ -59,6 +60,30 @@ const MARGIN = { top: 8, right: 28, bottom: 24, left: 22 };
 /** Round ticks without trailing zeros: '10', '2 k', '1.5 M'. */
 const formatX = (value: number): string => formatSi(value).replace(/\.0+(?=\s|$)/, '');
 const formatY = (value: number): string => Number(value.toPrecision(3)).toString();
+/** Tick labels need this many pixels between them (x: '200 k' is about 35 px wide; y: one line). */
+const X_TICK_GAP = 48;
+const Y_TICK_GAP = 18;
+/** Recharts' default y axis width. */
+const Y_AXIS_WIDTH = 60;
+
+/** A run's point as drawn: held inside the axes (on the edge when beyond them), with its true value. */
+interface PlottedPoint {
+  x: number;
+  y: number;
+  trueX: number;
+  trueY: number;
+  runId: string;
+  offChart: boolean;
+}
+
+function plotted(axes: Axes, points: readonly RunPoint[]): PlottedPoint[] {
+  return points.map((point) => {
+    // A non-finite error (a run that diverged before it was caught) sits on the top edge.
+    const y = Number.isFinite(point.y) ? point.y : axes.yDomain[1];
+    const at = clampToAxes(axes, point.x, y);
+    return { x: at.x, y: at.y, trueX: point.x, trueY: point.y, runId: point.runId, offChart: at.offChart || y !== point.y };
+  });
+}
 
 /** Calls `work` when the main thread is idle (within a second at the latest); returns a cancel. */
 function whenIdle(work: () => void): () => void {
@@ -159,9 +184,16 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
     renders.current += 1;
     ref.current?.setAttribute('data-renders', String(renders.current));
   });
-  const plotted = series.dcl.length + series.uniform.length + series.straightThrough.length;
+  const plottedCount = series.dcl.length + series.uniform.length + series.straightThrough.length;
+  const drawn = useMemo(() => {
+    const inside = (points: RunPoint[]) => plotted(axes, points).filter((p) => !p.offChart);
+    const beyond = [...series.dcl, ...series.uniform, ...series.straightThrough].flatMap((point) => plotted(axes, [point]).filter((p) => p.offChart));
+    return { dcl: inside(series.dcl), uniform: inside(series.uniform), straightThrough: inside(series.straightThrough), front: plotted(axes, series.front), beyond };
+  }, [axes, series]);
+  const xTicks = spacedLogTicks(axes.xTicks, axes.xDomain, width - MARGIN.left - MARGIN.right - Y_AXIS_WIDTH, X_TICK_GAP);
+  const yTicks = axes.yScale === 'log' ? spacedLogTicks(axes.yTicks, axes.yDomain, HEIGHT - MARGIN.top - MARGIN.bottom - 30, Y_TICK_GAP) : axes.yTicks;
   return (
-    <div ref={ref} className="accuracy-plot" data-plotted-runs={plotted} data-x-domain={axes.xDomain.join(' ')} data-y-domain={axes.yDomain.join(' ')}>
+    <div ref={ref} className="accuracy-plot" data-plotted-runs={plottedCount} data-x-ticks={xTicks.join(' ')} data-y-ticks={yTicks.join(' ')} data-x-domain={axes.xDomain.join(' ')} data-y-domain={axes.yDomain.join(' ')}>
       <ScatterChart width={width} height={HEIGHT} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis
@@ -170,7 +202,7 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
           name="FLOP/s"
           scale="log"
           domain={axes.xDomain}
-          ticks={axes.xTicks}
+          ticks={xTicks}
           interval={0}
           allowDataOverflow
           tickFormatter={formatX}
@@ -181,16 +213,19 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
           name={yLabel}
           scale={axes.yScale}
           domain={axes.yDomain}
-          ticks={axes.yTicks}
+          ticks={yTicks}
           interval={0}
           allowDataOverflow
           tickFormatter={formatY}
         />
-        <Tooltip isAnimationActive={false} cursor={{ strokeDasharray: '3 3' }} />
-        <Scatter name="finished runs: DCL" data={series.dcl} fill={COLOURS.dcl} shape="diamond" isAnimationActive={false} />
-        <Scatter name="Pareto front (DCL runs)" data={series.front} fill={COLOURS.dcl} line={{ stroke: COLOURS.dcl, strokeWidth: 2 }} shape={() => null} isAnimationActive={false} />
-        <Scatter name="baseline: uniform widths" data={series.uniform} fill={COLOURS.uniform} shape="square" isAnimationActive={false} />
-        <Scatter name="baseline: straight-through" data={series.straightThrough} fill={COLOURS.straightThrough} shape="triangle" isAnimationActive={false} />
+        <Tooltip isAnimationActive={false} cursor={{ strokeDasharray: '3 3' }} content={<PointTooltip yLabel={yLabel} />} />
+        <Scatter name="finished runs: DCL" data={drawn.dcl} fill={COLOURS.dcl} shape="diamond" isAnimationActive={false} />
+        <Scatter name="Pareto front (DCL runs)" data={drawn.front} fill={COLOURS.dcl} line={{ stroke: COLOURS.dcl, strokeWidth: 2 }} shape={() => null} isAnimationActive={false} />
+        <Scatter name="baseline: uniform widths" data={drawn.uniform} fill={COLOURS.uniform} shape="square" isAnimationActive={false} />
+        <Scatter name="baseline: straight-through" data={drawn.straightThrough} fill={COLOURS.straightThrough} shape="triangle" isAnimationActive={false} />
+        {drawn.beyond.length > 0 && (
+          <Scatter name="runs beyond the axes" className="beyond-axes" data={drawn.beyond} fill="white" stroke="#444" shape="circle" isAnimationActive={false} />
+        )}
         {paper.length > 0 && <Scatter name={PAPER_LABEL} className="paper-points" data={paper} fill={COLOURS.paper} shape="cross" isAnimationActive={false} />}
         <AxisTitles x="FLOP/s (log)" y={axes.yScale === 'log' ? `${yLabel} (log)` : yLabel} />
         <PendingRuns modelId={modelId} plottedRuns={plottedRuns} />
@@ -282,5 +317,29 @@ function PendingRuns({ modelId, plottedRuns }: { modelId: ModelId; plottedRuns: 
         return at === null ? null : <circle key={run.runId} cx={at.cx} cy={at.cy} r={5} fill={COLOURS[run.config.method]} />;
       })}
     </g>
+  );
+}
+
+interface TooltipProps {
+  yLabel: string;
+  active?: boolean;
+  payload?: readonly { payload?: unknown }[];
+}
+
+/** A point's values formatted as the axes format them; a point held on the edge shows its true value. */
+function PointTooltip({ yLabel, active, payload }: TooltipProps) {
+  const point = payload?.[0]?.payload as (Partial<PlottedPoint> & { x: number; y: number; label?: string }) | undefined;
+  if (active !== true || point === undefined) return null;
+  const x = point.trueX ?? point.x;
+  const y = point.trueY ?? point.y;
+  return (
+    <div className="chart-tooltip" data-testid="chart-tooltip">
+      {point.label !== undefined && <div>{point.label}</div>}
+      <div>FLOP/s: {formatSi(x, 'FLOP/s')}</div>
+      <div>
+        {yLabel}: {Number.isFinite(y) ? formatY(y) : String(y)}
+      </div>
+      {point.offChart === true && <div>(beyond the axes: drawn on the edge)</div>}
+    </div>
   );
 }

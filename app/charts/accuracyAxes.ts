@@ -9,6 +9,10 @@
  * axis from 10⁻³ to 1, a decade further each way when a point falls outside. The chart
  * holds them still while a run trains (points beyond them are drawn at the edge), so the
  * axes are set before a run starts and grow, if at all, after it.
+ *
+ * They never grow past fixed limits, so no stored run can wreck them (a diverged run's MSE of
+ * 10¹²): MSE 10⁻⁵…10², EER 0…100 %, x from 10⁻⁴ to 10 × the full width. A point beyond the
+ * limits is drawn on the edge, hollow, with its value in the tooltip (clampToAxes).
  */
 import { logStepCeil, logTicks, niceDomain } from './ticks';
 
@@ -36,6 +40,10 @@ export interface AxesInput {
 const X_FLOOR_FRACTION = 0.01;
 const X_ROOM = 1.2;
 const EER_TOP = 50;
+const EER_LIMIT = 100;
+export const MSE_LIMITS: readonly [number, number] = [1e-5, 1e2];
+/** x limits as multiples of the full width. */
+export const X_LIMITS_OF_FULL: readonly [number, number] = [1e-4, 10];
 
 const decadeFloor = (value: number): number => Number((10 ** Math.floor(Math.log10(value))).toPrecision(12));
 const decadeCeil = (value: number): number => Number((10 ** Math.ceil(Math.log10(value))).toPrecision(12));
@@ -77,9 +85,17 @@ export function growAxes(current: Axes, input: AxesInput): Axes {
       if (lowest < yLo) yLo = decadeFloor(lowest);
       if (highest > yHi) yHi = decadeCeil(highest);
     } else {
-      if (lowest < yLo) yLo = niceDomain(lowest, yHi, 5).domain[0];
-      while (highest > yHi) yHi = yLo + 2 * (yHi - yLo);
+      if (lowest < yLo) yLo = Math.max(0, niceDomain(lowest, yHi, 5).domain[0]);
+      while (highest > yHi && yHi < EER_LIMIT) yHi = Math.min(EER_LIMIT, yLo + 2 * (yHi - yLo));
     }
+  }
+  if (input.metric === 'MSE') {
+    yLo = Math.max(yLo, MSE_LIMITS[0]);
+    yHi = Math.min(yHi, MSE_LIMITS[1]);
+  }
+  if (full !== undefined) {
+    xLo = Math.max(xLo, decadeFloor(full * X_LIMITS_OF_FULL[0]));
+    xHi = Math.min(xHi, logStepCeil(full * X_LIMITS_OF_FULL[1]));
   }
 
   const xFitted = current.xFitted || xs.length > 0;
@@ -88,4 +104,11 @@ export function growAxes(current: Axes, input: AxesInput): Axes {
   }
   const yDomain = input.metric === 'MSE' ? ([yLo, yHi] as [number, number]) : niceDomain(yLo, yHi, 5).domain;
   return axesOf(input.metric, [xLo, xHi], yDomain, xFitted);
+}
+
+/** A point held inside the axes: beyond them it sits on the edge, flagged (its true value kept by the caller). */
+export function clampToAxes(axes: Axes, x: number, y: number): { x: number; y: number; offChart: boolean } {
+  const cx = Math.min(Math.max(x, axes.xDomain[0]), axes.xDomain[1]);
+  const cy = Math.min(Math.max(y, axes.yDomain[0]), axes.yDomain[1]);
+  return { x: cx, y: cy, offChart: cx !== x || cy !== y };
 }

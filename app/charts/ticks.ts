@@ -60,3 +60,21 @@ export function logStepCeil(value: number): number {
   const mantissa = value / power;
   return Number(((mantissa <= 1 + 1e-9 ? 1 : mantissa <= 2 + 1e-9 ? 2 : mantissa <= 5 + 1e-9 ? 5 : 10) * power).toPrecision(12));
 }
+
+const isDecade = (value: number): boolean => Math.abs(Math.log10(value) - Math.round(Math.log10(value))) < 1e-9;
+
+/**
+ * Log-axis ticks that fit `pixels` without overlapping labels at least `minGap` px apart:
+ * all of 1-2-5 when the narrowest gap (1 → 2, 0.3 decade) is wide enough, else the decades,
+ * else every k-th decade. Other ticks (a range inside one decade) are kept as they are.
+ */
+export function spacedLogTicks(ticks: readonly number[], domain: readonly [number, number], pixels: number, minGap: number): number[] {
+  const decadesSpanned = Math.log10(domain[1]) - Math.log10(domain[0]);
+  if (!(decadesSpanned > 0) || !(pixels > 0)) return [...ticks];
+  const perDecade = pixels / decadesSpanned;
+  if (Math.log10(2) * perDecade >= minGap) return [...ticks];
+  const decades = ticks.filter(isDecade);
+  if (decades.length < 2) return [...ticks];
+  const every = Math.max(1, Math.ceil(minGap / perDecade));
+  return decades.filter((value) => Math.round(Math.log10(value)) % every === 0);
+}

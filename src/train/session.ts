@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { countNetwork } from '../dcl/count';
 import type { Network } from '../dcl/network';
 import { readUnits, type LearnableWidth } from '../dcl/width';
-import type { Evaluation, ProgressEvent, RunConfig, RunSummary, WidthState } from '../protocol';
+import type { BudgetChange, Evaluation, ProgressEvent, RunConfig, RunSummary, WidthState } from '../protocol';
 import { MAX_PROGRESS_HZ } from '../protocol';
+import { MODEL_FAMILIES } from '../models/registry';
+import { DivergenceWatch, WeightSnapshot, type Divergence } from './divergence';
 import type { TrainingTask } from './task';
 import { WidthTrainer, type TrainerConfig } from './trainer';
 
@@ -47,7 +49,8 @@ export type SessionEvent =
  * Budget mode treats α as the Lagrange multiplier of the FLOP budget: a PI controller
  * on the relative excess e = C/budget − 1. The integral part is dual ascent; the
  * proportional part damps the oscillation that Adam's momentum on κ otherwise causes.
- * α may go negative, which lets the widths grow back when the model is under budget.
+ * α stays in [0, LIMIT]: a negative α would reward FLOPs; under budget the task gradient
+ * alone lets the widths grow back.
  */
 export class BudgetController {
   static readonly PROPORTIONAL = 1;
@@ -62,8 +65,8 @@ export class BudgetController {
   update(flopsPerSecond: number, budget: number): number {
     const excess = flopsPerSecond / budget - 1;
     const limit = BudgetController.LIMIT;
-    this.integral = Math.max(-limit, Math.min(limit, this.integral + BudgetController.INTEGRAL * excess));
-    return Math.max(-limit, Math.min(limit, this.integral + BudgetController.PROPORTIONAL * excess));
+    this.integral = Math.max(0, Math.min(limit, this.integral + BudgetController.INTEGRAL * excess));
+    return Math.max(0, Math.min(limit, this.integral + BudgetController.PROPORTIONAL * excess));
   }
 }
 
@@ -97,7 +100,17 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
     budgetInterval: options.budgetInterval ?? config.budgetInterval,
   });
   const widths = task.network.learnableWidths();
+  // A uniform baseline's own network is its smaller fixed width: "full" is the family's full width.
+  const reference = fullWidthReference(config);
+  const fullFlopsPerSecond = (reference ?? task.network).fullFlopsPerSecond();
+  const variables = [...task.network.weightVariables(), ...widths.map((w) => w.kappa)];
+  const watch = new DivergenceWatch();
+  let lastGood: WeightSnapshot | null = null;
+  let diverged: Divergence | null = null;
+  const budgetHistory: BudgetChange[] = [{ step: 0, flopsPerSecond: control.budgetFlopsPerSecond }];
   const started = now();
+  let pausedMs = 0;
+  const elapsedSeconds = () => (now() - started - pausedMs) / 1000;
   let activeMs = 0;
   let lastEmit = -Infinity;
   let skipped = 0;
@@ -105,11 +118,13 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
   let evaluation: Evaluation | null = null;
   let budget: BudgetController | null = null;
   try {
-    if (options.evaluateAtStart === true) yield { type: 'progress', event: await startingPoint(options, trainer.fullFlopsPerSecond) };
+    if (options.evaluateAtStart === true) yield { type: 'progress', event: await startingPoint(options, fullFlopsPerSecond) };
     while (step < config.steps && !control.stopped) {
       if (control.isPaused) {
+        const pausedAt = now();
         yield { type: 'paused' };
         await control.waitWhilePaused();
+        pausedMs += now() - pausedAt;
         if (control.stopped) break;
       }
       const t0 = now();
@@ -117,17 +132,29 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       const decay = cosineDecay(step, config.steps);
       trainer.setLearningRates(config.learningRate * decay, config.kappaLearningRate * decay);
       const { input, target } = task.nextBatch();
+      const before = WeightSnapshot.take(variables);
       const result = await trainer.step(input, target);
       tf.dispose([input, target]);
       step = result.step;
       if (!result.finite) skipped++;
+      // The weights a good loss came from are the last good ones; a diverged run ends on them.
+      if (watch.observe(result.taskLoss, result.finite)) {
+        lastGood?.dispose();
+        lastGood = before;
+      } else {
+        before.dispose();
+      }
+      diverged = watch.verdict(step);
+      if (budgetHistory.at(-1)!.flopsPerSecond !== control.budgetFlopsPerSecond) {
+        budgetHistory.push({ step, flopsPerSecond: control.budgetFlopsPerSecond });
+      }
       if (control.budgetFlopsPerSecond !== null) {
         budget ??= new BudgetController(control.alpha);
         control.alpha = budget.update(result.flopsPerSecond, control.budgetFlopsPerSecond);
       } else {
         budget = null;
       }
-      const evaluated = step % config.evalEvery === 0 || step === config.steps;
+      const evaluated = diverged === null && (step % config.evalEvery === 0 || step === config.steps);
       evaluation = evaluated ? await task.evaluate(task.network, 'validation') : null;
       activeMs += now() - t0;
       const due = options.progressEvery ? step % options.progressEvery === 0 : now() - lastEmit >= 1000 / MAX_PROGRESS_HZ;
@@ -146,11 +173,11 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
             complexityTerm: result.loss - result.taskLoss,
             complexityRatio: result.complexityRatio,
             flopsPerSecond: result.flopsPerSecond,
-            fullFlopsPerSecond: trainer.fullFlopsPerSecond,
+            fullFlopsPerSecond,
             widths: widthStates(widths, result.widths),
             evaluation,
             stepsPerSecond,
-            elapsedSeconds: (now() - started) / 1000,
+            elapsedSeconds: elapsedSeconds(),
             etaSeconds: (config.steps - step) / stepsPerSecond,
             numTensors: memory.numTensors,
             memoryBytes: memory.numBytes,
@@ -160,12 +187,34 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
           },
         };
       }
+      if (diverged !== null) {
+        lastGood?.restore();
+        break;
+      }
       await yieldToHost();
     }
-    yield { type: 'finished', summary: await summarize(options, step, (now() - started) / 1000, now) };
+    const run: RunOutcome = { steps: step, wallSeconds: elapsedSeconds(), diverged, budgetHistory };
+    yield { type: 'finished', summary: await summarize(options, run, reference, now) };
   } finally {
+    lastGood?.dispose();
+    reference?.dispose();
     trainer.dispose();
   }
+}
+
+/**
+ * The family's full-width network, for a run whose own network is not full width (the
+ * uniform baseline); null when the run's network is. Only counted and timed, never trained.
+ */
+function fullWidthReference(config: RunConfig): Network | null {
+  return config.method === 'uniform' ? MODEL_FAMILIES[config.modelId].build({ seed: config.seed }) : null;
+}
+
+interface RunOutcome {
+  steps: number;
+  wallSeconds: number;
+  diverged: Divergence | null;
+  budgetHistory: BudgetChange[];
 }
 
 /** Cosine decay from 1 to 10 %: late in a run the widths settle instead of wandering with the noisy task gradient. */
@@ -177,42 +226,58 @@ export function widthStates(widths: LearnableWidth[], units: readonly number[]):
   return widths.map((w, i) => ({ name: w.name, units: units[i], full: w.full, kappaMin: w.kappaMin }));
 }
 
-async function summarize(options: SessionOptions, steps: number, wallSeconds: number, now: () => number): Promise<RunSummary> {
+async function summarize(options: SessionOptions, run: RunOutcome, reference: Network | null, now: () => number): Promise<RunSummary> {
   const { task, config, runId, backend, control } = options;
+  const { steps } = run;
   const units = await readUnits(task.network.learnableWidths());
   const small = task.network.consolidate(units);
+  const fullNetwork = reference ?? task.network;
   try {
     const counted = countNetwork(small);
-    const full = countNetwork(task.network);
+    const full = countNetwork(fullNetwork);
+    const latency = await latencyMs(small, task, now);
+    const fullLatency = await latencyMs(fullNetwork, task, now);
     return {
       runId,
-      config: { ...config, alpha: control.alpha },
+      // The α and budget in force at the end (both can change while a run trains).
+      config: { ...config, alpha: control.alpha, budgetFlopsPerSecond: control.budgetFlopsPerSecond },
       backend,
       steps,
       widths: widthStates(task.network.learnableWidths(), units),
       flopsPerSecond: counted.flopsPerSecond,
-      fullFlopsPerSecond: task.network.fullFlopsPerSecond(),
+      fullFlopsPerSecond: fullNetwork.fullFlopsPerSecond(),
       parameters: counted.parameters,
       fullParameters: full.parameters,
       evaluation: await task.evaluate(small, 'validation'),
-      latencyMsPerSecond: await latencyMs(small, task, now),
-      fullLatencyMsPerSecond: await latencyMs(task.network, task, now),
-      wallSeconds,
+      latencyMsPerSecond: latency.median,
+      fullLatencyMsPerSecond: fullLatency.median,
+      latencyRangeMsPerSecond: [latency.low, latency.high],
+      fullLatencyRangeMsPerSecond: [fullLatency.low, fullLatency.high],
+      wallSeconds: run.wallSeconds,
       finishedAt: Date.now(),
-      stoppedEarly: steps < config.steps,
+      stoppedEarly: steps < config.steps && run.diverged === null,
+      diverged: run.diverged,
+      budgetHistory: run.budgetHistory,
     };
   } finally {
     small.dispose();
   }
 }
 
+export interface Latency {
+  median: number;
+  /** The fastest and slowest round: two models whose ranges overlap are not told apart. */
+  low: number;
+  high: number;
+}
+
 /**
  * Wall time of one inference call per second of input: the median over `rounds` rounds (after
- * one warm-up call) of a round's mean call time. A round repeats the call until `minRoundMs`
+ * one warm-up call) of a round's mean call time, with the fastest and slowest round. A round repeats the call until `minRoundMs`
  * have passed, so a fast model is timed well above the clock's resolution (0.1 ms or coarser
  * in a browser worker). Each call waits for its output, as streaming inference would.
  */
-export async function latencyMs(network: Network, task: TrainingTask, now: () => number, rounds = 5, minRoundMs = 20): Promise<number> {
+export async function latencyMs(network: Network, task: TrainingTask, now: () => number, rounds = 5, minRoundMs = 20): Promise<Latency> {
   const input = task.latencyInput();
   const call = async (): Promise<void> => {
     const output = network.infer(input);
@@ -233,8 +298,8 @@ export async function latencyMs(network: Network, task: TrainingTask, now: () =>
       } while (elapsed < minRoundMs);
       perCall.push(elapsed / calls);
     }
-    perCall.sort((x, y) => x - y);
-    return perCall[Math.floor(perCall.length / 2)]! / task.latencyInputSeconds;
+    const perSecond = perCall.map((ms) => ms / task.latencyInputSeconds).sort((x, y) => x - y);
+    return { median: perSecond[Math.floor(perSecond.length / 2)]!, low: perSecond[0]!, high: perSecond.at(-1)! };
   } finally {
     input.dispose();
   }
