@@ -156,7 +156,7 @@ describe('export → import', () => {
 });
 
 describe('bundled models', () => {
-  it('crnn-full streams like its whole-clip inference and finds the tone bursts', async () => {
+  it('crnn-full (the bundled weights) streams like its whole-clip inference', async () => {
     const saved = JSON.parse(await readFile(join(DEFAULT_PUBLIC_DIR, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
     const model = await bundledModel('crnn-full', saved);
     expect(model.architecture.widths).toMatchObject({ mel: 80, conv: 32, gru: 32 });

@@ -27,7 +27,7 @@ export interface VadTaskOptions {
 export const VAD_TASK_DEFAULTS: VadTaskOptions = { segmentSeconds: 1, heldOutScenes: 24, heldOutSeconds: 8 };
 
 /** Seeds of the held-out scenes: fixed, so every run is scored on the same audio. */
-const HELD_OUT_SEED = { validation: 20_251_125, test: 19_700_101 } as const;
+export const HELD_OUT_SEED = { validation: 20_251_125, test: 19_700_101 } as const;
 /** Scenes scored per inference call (bounds memory). */
 const EVAL_CHUNK = 8;
 
