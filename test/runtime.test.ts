@@ -107,6 +107,25 @@ for (const family of FAMILIES) {
   });
 }
 
+describe('streaming state', () => {
+  it('does not grow with the length of the stream (transformer: conv taps, attention window, spectrum overlap)', async () => {
+    const network = transformerNetwork({ seed: 1 });
+    const model = await modelFromNetwork(network, { name: 't' });
+    network.dispose();
+    const vad = createStreamingVad(model);
+    const tenMs = testAudio(0.01, 3);
+    const sizes: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      vad.process(tenMs);
+      if (i === 99 || i === 5999) sizes.push(vad.stateSize());
+    }
+    // 1 s and 60 s into the stream: the same state; and it holds no more than the model's windows need.
+    expect(sizes[1]).toBe(sizes[0]);
+    expect(sizes[0]).toBeLessThan(2 * 16 * 80 * 2 + 3 * 80 + 4 * 400 + 1);
+    model.dispose();
+  });
+});
+
 describe('export → import', () => {
   it('gives identical outputs, through files and through a zip; the weights are tfjs weights', async () => {
     const network = crnnNetwork({ seed: 5 });
@@ -210,4 +229,15 @@ describe('Silero peer', () => {
     // Consecutive frames share a window: at most one value per 512 samples.
     expect(new Set(whole).size).toBeLessThanOrEqual(Math.ceil(audio.length / 512));
   });
+
+  it('keeps a bounded state on a long stream', async () => {
+    silero.reset();
+    const sizes: number[] = [];
+    const chunk = testAudio(0.1, 8);
+    for (let i = 0; i < 300; i++) {
+      await silero.push(chunk);
+      if (i === 9 || i === 299) sizes.push((silero as unknown as { stateSize(): number }).stateSize());
+    }
+    expect(sizes[1]).toBe(sizes[0]);
+  }, 120_000);
 });

@@ -14,6 +14,8 @@ export interface FrameKernel {
   /** One frame in, one frame out (the returned array is reused by the next call). */
   step(x: Float32Array): Float32Array;
   reset(): void;
+  /** Numbers carried from frame to frame. */
+  stateSize?(): number;
 }
 
 const RMS_EPSILON = 1e-5;
@@ -199,6 +201,9 @@ class ConvKernel implements FrameKernel {
   reset(): void {
     this.history.reset();
   }
+  stateSize(): number {
+    return this.history.data.length;
+  }
 }
 
 /** GRU, gates z, r, n (as GRU in src/dcl/layers.ts, all units kept). */
@@ -232,6 +237,9 @@ class GruKernel implements FrameKernel {
   reset(): void {
     this.state.fill(0);
   }
+  stateSize(): number {
+    return this.state.length;
+  }
 }
 
 /** x + (Σ_j w_j ⊙ x_{t−(k−1−j)} + b), depthwise. */
@@ -261,6 +269,9 @@ class CausalMixKernel implements FrameKernel {
   }
   reset(): void {
     this.history.reset();
+  }
+  stateSize(): number {
+    return this.history.data.length;
   }
 }
 
@@ -321,6 +332,9 @@ class AttentionKernel implements FrameKernel {
   reset(): void {
     this.keys.reset();
     this.values.reset();
+  }
+  stateSize(): number {
+    return this.keys.data.length + this.values.data.length;
   }
 }
 
@@ -404,5 +418,8 @@ export class FrameNetwork {
   }
   reset(): void {
     this.kernels.forEach((k) => k.reset());
+  }
+  stateSize(): number {
+    return this.kernels.reduce((n, k) => n + (k.stateSize?.() ?? 0), 0);
   }
 }

@@ -59,8 +59,9 @@ class SileroStream implements StreamingVad {
   /** The 64 samples before the next window, then the window being filled. */
   private window!: Float32Array;
   private filled!: number;
-  /** Probability of each window run so far. */
+  /** Probability of each window run since window `firstWindow` (older ones are no longer needed). */
   private windows!: number[];
+  private firstWindow!: number;
   /** Samples received, and frames already returned. */
   private received!: number;
   private emitted!: number;
@@ -81,6 +82,7 @@ class SileroStream implements StreamingVad {
     this.window = new Float32Array(SILERO_CONTEXT + SILERO_WINDOW);
     this.filled = 0;
     this.windows = [];
+    this.firstWindow = 0;
     this.received = 0;
     this.emitted = 0;
   }
@@ -135,16 +137,26 @@ class SileroStream implements StreamingVad {
   private emit(final: boolean): Float32Array {
     const total = frameCount(this.received);
     const out: number[] = [];
+    const runWindows = this.firstWindow + this.windows.length;
     while (this.emitted < total) {
-      const centre = this.emitted * FRAME_HOP + FRAME_LENGTH / 2;
-      const index = Math.floor(centre / SILERO_WINDOW);
-      if (index >= this.windows.length) {
-        if (!final) break;
-        // Only reachable if the last window was never run: take the last one there is.
-        out.push(this.windows.at(-1) ?? 0);
-      } else out.push(this.windows[index]);
+      const index = Math.floor((this.emitted * FRAME_HOP + FRAME_LENGTH / 2) / SILERO_WINDOW);
+      if (index >= runWindows && !final) break;
+      // Past the last window run (only possible when final): the last one there is.
+      out.push(this.windows[Math.min(index, runWindows - 1) - this.firstWindow] ?? 0);
       this.emitted++;
     }
+    // Windows before the next frame's are never read again: the state stays bounded on a long stream.
+    const needed = Math.floor((this.emitted * FRAME_HOP + FRAME_LENGTH / 2) / SILERO_WINDOW);
+    const drop = Math.min(this.windows.length - 1, needed - this.firstWindow);
+    if (drop > 0) {
+      this.windows.splice(0, drop);
+      this.firstWindow += drop;
+    }
     return Float32Array.from(out);
+  }
+
+  /** Numbers held as stream state (bounded: it does not grow with the stream's length). */
+  stateSize(): number {
+    return this.window.length + STATE_SIZE + this.windows.length;
   }
 }

@@ -58,6 +58,11 @@ export class StreamingSpectrum {
   reset(): void {
     this.held = 0;
   }
+
+  /** Samples buffered (fewer than one window plus the last push). */
+  get buffered(): number {
+    return this.pending.length;
+  }
 }
 
 /** A consolidated model streamed by the plain-TypeScript kernels. */
@@ -98,6 +103,11 @@ export class KernelStreamingVad implements StreamingVad {
   reset(): void {
     this.spectrum.reset();
     this.network.reset();
+  }
+
+  /** Numbers held as stream state: fixed by the architecture and the largest push, not by the stream's length. */
+  stateSize(): number {
+    return this.spectrum.buffered + this.network.stateSize();
   }
 
   dispose(): void {}
