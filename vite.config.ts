@@ -49,8 +49,9 @@ function tfjsWasmBinaries(): Plugin {
  */
 function sileroPeerFiles(): Plugin {
   const require = createRequire(import.meta.url);
-  const ortDist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
-  const vadDist = join(dirname(require.resolve('@ricky0123/vad-web/package.json')), 'dist');
+  // Both packages' main files live in their dist/ (onnxruntime-web exports no package.json).
+  const ortDist = dirname(require.resolve('onnxruntime-web'));
+  const vadDist = dirname(require.resolve('@ricky0123/vad-web'));
   const files = new Map([
     ['ort-wasm/ort-wasm-simd-threaded.wasm', join(ortDist, 'ort-wasm-simd-threaded.wasm')],
     ['ort-wasm/ort-wasm-simd-threaded.mjs', join(ortDist, 'ort-wasm-simd-threaded.mjs')],
