@@ -49,16 +49,18 @@ describe('training session', () => {
   });
 
   // The budget is a constraint C ≤ budget with α its Lagrange multiplier, so α ≥ 0: a run under
-  // budget gets no pressure (and no reward for FLOPs). How far below the budget a run ends
-  // depends on the κ optimizer's momentum (printed; see src/train/session.ts BudgetController).
-  it('budget mode steers α (never below 0) until FLOP/s are within the budget (+5 %)', async () => {
+  // budget gets no pressure, and the widths' momentum carries them a little below it (see
+  // BudgetController in src/train/session.ts).
+  it('budget mode steers α (never below 0) until FLOP/s are within 75–105 % of the budget', async () => {
     const full = 2 * 32 * 32 + 32 + 2 * 32;
     const budget = 0.4 * full;
     const { events, summary } = await run({ ...base, steps: 500, budgetFlopsPerSecond: budget });
     const progress = events.flatMap((e) => (e.type === 'progress' ? [e.event] : []));
     expect(Math.min(...progress.map((e) => e.alpha))).toBeGreaterThanOrEqual(0);
     expect(progress.at(-1)!.flopsPerSecond / budget).toBeLessThan(1.05);
+    expect(progress.at(-1)!.flopsPerSecond / budget).toBeGreaterThan(0.75);
     expect(summary.flopsPerSecond / budget).toBeLessThan(1.08);
+    expect(summary.flopsPerSecond / budget).toBeGreaterThan(0.75);
     console.log(`budget ${budget} FLOP/s: ended at ${summary.flopsPerSecond} FLOP/s (${((100 * summary.flopsPerSecond) / budget).toFixed(0)} % of the budget)`);
   });
 

@@ -46,24 +46,32 @@ export type SessionEvent =
   | { type: 'finished'; summary: RunSummary };
 
 /**
- * Budget mode treats α as the Lagrange multiplier of the FLOP budget: a PI controller
- * on the relative excess e = C/budget − 1. The integral part is dual ascent; the
- * proportional part damps the oscillation that Adam's momentum on κ otherwise causes.
- * α stays in [0, LIMIT]: a negative α would reward FLOPs; under budget the task gradient
- * alone lets the widths grow back.
+ * Budget mode treats α as the Lagrange multiplier of the constraint C ≤ budget: a PI controller
+ * on the relative excess e = C/budget − 1, so α stays in [0, LIMIT] (a negative α would reward
+ * FLOPs). The widths' Adam keeps moving κ for ~15 steps after the pressure stops, and at α = 0
+ * nothing pulls them back up, so the excess is taken at where C is heading: the FLOP/s now
+ * plus LOOKAHEAD steps of their smoothed change. Without it a synthetic run at a budget of
+ * 40 % of full ended at 31 % of the budget; with it, at 85–90 % (test/session.test.ts).
  */
 export class BudgetController {
   static readonly PROPORTIONAL = 1;
   static readonly INTEGRAL = 0.01;
+  static readonly LOOKAHEAD = 15;
+  /** Weight of the newest step in the smoothed FLOP/s change per step. */
+  static readonly SMOOTHING = 0.3;
   static readonly LIMIT = 50;
   private integral: number;
+  private last: number | null = null;
+  private velocity = 0;
 
   constructor(startAlpha: number) {
     this.integral = startAlpha;
   }
 
   update(flopsPerSecond: number, budget: number): number {
-    const excess = flopsPerSecond / budget - 1;
+    if (this.last !== null) this.velocity += BudgetController.SMOOTHING * (flopsPerSecond - this.last - this.velocity);
+    this.last = flopsPerSecond;
+    const excess = (flopsPerSecond + BudgetController.LOOKAHEAD * this.velocity) / budget - 1;
     const limit = BudgetController.LIMIT;
     this.integral = Math.max(0, Math.min(limit, this.integral + BudgetController.INTEGRAL * excess));
     return Math.max(0, Math.min(limit, this.integral + BudgetController.PROPORTIONAL * excess));
