@@ -80,6 +80,11 @@ function sileroPeerFiles(): Plugin {
 
 export default defineConfig({
   plugins: [react(), tfjsWasmBinaries(), sileroPeerFiles()],
+  resolve: {
+    // onnxruntime-web's wasm-only build without the runtime files inlined: it loads them from
+    // ort.env.wasm.wasmPaths (sileroPeerFiles above), and the build carries no second copy.
+    alias: [{ find: /^onnxruntime-web\/wasm$/, replacement: join(dirname(createRequire(import.meta.url).resolve('onnxruntime-web')), 'ort.wasm.min.mjs') }],
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -22,13 +22,13 @@ export interface SileroOptions {
   name?: string;
 }
 
-type Ort = typeof import('onnxruntime-web');
+type Ort = typeof import('onnxruntime-web/wasm');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
 let ortModule: Promise<Ort> | null = null;
 
 async function loadOrt(wasmPaths: string | undefined): Promise<Ort> {
-  ortModule ??= import('onnxruntime-web');
+  ortModule ??= import('onnxruntime-web/wasm');
   const ort = await ortModule;
   // One thread: the threaded build then runs without SharedArrayBuffer; no proxy worker (we are in one already).
   ort.env.wasm.numThreads = 1;
