@@ -3,6 +3,7 @@ import { formatAlpha } from './alphaScale';
 import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { useAppStore } from './store';
+import { BackendChoice } from './train/BackendChoice';
 
 function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
   return (
@@ -17,7 +18,7 @@ export function StatsPanel() {
   const latest = useAppStore((s) => s.latest);
   const runState = useAppStore((s) => s.runState);
   const backend = useAppStore((s) => s.backend);
-  const reason = useAppStore((s) => s.backendReason);
+  const runDetail = useAppStore((s) => s.runDetail);
   const modelId = useAppStore((s) => s.runConfig?.modelId ?? null);
   const vad = modelId !== null && MODEL_CATALOG[modelId].input === 'powerSpectrogram';
 
@@ -28,7 +29,7 @@ export function StatsPanel() {
       </h2>
       {runState === 'loading' && (
         <p className="loading-note" role="status" data-testid="loading-note">
-          {vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
+          {runDetail !== '' ? runDetail : vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
         </p>
       )}
       <dl>
@@ -52,11 +53,7 @@ export function StatsPanel() {
         <Stat label="Worker tensors" value={latest === null ? '–' : String(latest.numTensors)} testId="stat-tensors" />
         <Stat label="Worker memory" value={latest === null ? '–' : `${formatBytes(latest.memoryBytes)}${latest.gpuBytes === null ? '' : ` (GPU ${formatBytes(latest.gpuBytes)})`}`} testId="stat-memory" />
       </dl>
-      {reason !== '' && (
-        <p className="hint" data-testid="stat-backend-reason">
-          WebGPU not used: {reason}
-        </p>
-      )}
+      <BackendChoice />
       {latest !== null && latest.skippedSteps > 0 && (
         <p className="warning" role="alert" data-testid="skipped-warning">
           {latest.skippedSteps} step(s) skipped because the loss or a gradient was not finite (NaN/∞). Try a smaller learning rate.

@@ -17,7 +17,7 @@ export function StatusBar() {
       </span>
       {reason !== '' && (
         <span className="status-reason" title={reason}>
-          WebGPU not used: {reason}
+          Why: {reason}
         </span>
       )}
     </footer>

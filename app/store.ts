@@ -1,6 +1,6 @@
 /** UI state: everything the page shows, fed by messages from the trainer worker. Plain numbers only. */
 import { create } from 'zustand';
-import type { BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
+import type { BackendMeasurement, BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
 import { appendBounded } from './history';
 import type { PretrainedAvailability } from './pretrained';
 import { DEFAULT_SETUP } from './urlState';
@@ -37,8 +37,12 @@ export interface TensorSample {
 export interface AppState {
   workerStatus: WorkerStatus;
   backend: BackendName | null;
-  /** Why WebGPU was not used; '' when it was. */
+  /** Why this backend (why earlier ones were not used, or what was measured); '' when WebGPU was simply first. */
   backendReason: string;
+  /** Each backend's measured training speed for the current family, when chosen by measurement. */
+  backendMeasurements: BackendMeasurement[] | null;
+  /** The worker's note on what a loading run is doing (e.g. timing the backends), '' when none. */
+  runDetail: string;
   /** Errors reported by the worker or by its crash, newest last. */
   errors: string[];
   /** The setup in the controls (and the URL); the next Train uses it. */
@@ -112,6 +116,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   workerStatus: 'starting',
   backend: null,
   backendReason: '',
+  backendMeasurements: null,
+  runDetail: '',
   errors: [],
   setup: DEFAULT_SETUP,
   runState: 'idle',
@@ -127,7 +133,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   receive(message) {
     switch (message.type) {
       case 'ready':
-        set({ workerStatus: 'ready', backend: message.backend, backendReason: message.reason });
+        set({ workerStatus: 'ready', backend: message.backend, backendReason: message.reason, backendMeasurements: message.measurements ?? null });
         return;
       case 'fullFlops':
         set((state) => ({ fullFlops: { ...state.fullFlops, ...message.flopsPerSecond } }));
@@ -136,8 +142,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
         get().reportError(message.message);
         return;
       case 'state':
-        if (message.state === 'idle') set({ runState: 'idle' });
-        else if (message.runId === get().runId) set({ runState: message.state });
+        if (message.state === 'idle') set({ runState: 'idle', runDetail: '' });
+        else if (message.runId === get().runId) set({ runState: message.state, runDetail: message.detail ?? '' });
         return;
       case 'progress':
         get().receiveProgress([message.event]);

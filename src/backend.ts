@@ -1,8 +1,9 @@
 /**
- * Picks the fastest tfjs backend that actually initialises here:
- * WebGPU, then WebGL, then WASM, then CPU. Records why each faster one was
- * skipped, so the UI can say honestly what it runs on. No DOM, no React:
- * runs in the trainer worker and in Node.
+ * Picks the first tfjs backend that actually initialises here: WebGPU, then WebGL, then
+ * WASM, then CPU, except that a software WebGPU adapter (SwiftShader, a fallback adapter)
+ * goes last. Records why each earlier one was skipped, so the UI can say honestly what it
+ * runs on. Which backend trains fastest is then measured per model family
+ * (`backendMeasure.ts`). No DOM, no React: runs in the trainer worker and in Node.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -26,8 +27,36 @@ export interface ChooseBackendOptions {
   order?: readonly BackendName[];
 }
 
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
 interface GpuLike {
-  requestAdapter(): Promise<unknown>;
+  requestAdapter(): Promise<AdapterLike | null>;
+}
+
+/** What the WebGPU adapter is, and whether it computes on the CPU (a fallback or software rasteriser). */
+export interface AdapterDescription {
+  software: boolean;
+  /** e.g. "google swiftshader (fallback adapter)". */
+  description: string;
+}
+
+/** Names of CPU implementations of WebGPU/Vulkan/D3D that report themselves as ordinary adapters. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render|software/i;
+
+/** The WebGPU adapter's description, or null when there is none. */
+export async function describeWebgpuAdapter(): Promise<AdapterDescription | null> {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  const adapter = await nav?.gpu?.requestAdapter().catch(() => null);
+  if (adapter === null || adapter === undefined) return null;
+  const info = adapter.info ?? {};
+  const fallback = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true;
+  const names = [info.vendor, info.architecture, info.device, info.description].filter((n) => n !== undefined && n !== '');
+  const software = fallback || names.some((n) => SOFTWARE_ADAPTER.test(n!));
+  const description = `${names.join(' ') || 'unnamed adapter'}${fallback ? ' (fallback adapter)' : ''}`;
+  return { software, description };
 }
 
 function describe(error: unknown): string {
@@ -65,8 +94,8 @@ async function smokeTestReason(name: BackendName): Promise<string> {
   }
 }
 
-/** Tries one backend; returns '' on success, else why it failed. */
-async function trySetBackend(name: BackendName, options: ChooseBackendOptions): Promise<string> {
+/** Switches tfjs to one backend; returns '' on success, else why it failed. */
+export async function trySetBackend(name: BackendName, options: ChooseBackendOptions): Promise<string> {
   if (name === 'webgpu') {
     const unavailable = await webgpuUnavailableReason();
     if (unavailable !== '') return unavailable;
@@ -88,8 +117,15 @@ async function trySetBackend(name: BackendName, options: ChooseBackendOptions): 
 }
 
 export async function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
-  const order = options.order ?? BACKEND_NAMES;
+  let order = options.order ?? BACKEND_NAMES;
   const reasons: string[] = [];
+  if (order.includes('webgpu') && order.length > 1) {
+    const adapter = await describeWebgpuAdapter();
+    if (adapter?.software === true) {
+      order = [...order.filter((name) => name !== 'webgpu'), 'webgpu'];
+      reasons.push(`the WebGPU adapter computes on the CPU (${adapter.description}), so it is tried last`);
+    }
+  }
   if (!order.includes('webgpu')) reasons.push(`webgpu not among the requested backends (${order.join(', ')})`);
   for (const name of order) {
     const failure = await trySetBackend(name, options);

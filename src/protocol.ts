@@ -13,6 +13,15 @@ export function isBackendName(value: string): value is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(value);
 }
 
+/** One backend's measured training speed for a model family (src/backendMeasure.ts). */
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** Null when it was not timed (it failed, or was skipped: see note). */
+  stepsPerSecond: number | null;
+  timedSteps: number;
+  note: string;
+}
+
 export const MODEL_IDS = ['synthetic', 'crnn', 'transformer'] as const;
 export type ModelId = (typeof MODEL_IDS)[number];
 
@@ -167,8 +176,10 @@ export type FromWorker =
   | {
       type: 'ready';
       backend: BackendName;
-      /** Why WebGPU was not used; '' when it was. */
+      /** Why this backend: why earlier ones were not used, or what the measurement found; '' when WebGPU was simply first. */
       reason: string;
+      /** Each candidate's measured training speed, when the backend was chosen by measurement. */
+      measurements?: BackendMeasurement[];
     }
   /** Each model's full-width FLOP/s, counted once after 'ready' (the page's axes and budget default). */
   | { type: 'fullFlops'; flopsPerSecond: Record<ModelId, number> }

@@ -5,7 +5,8 @@
  * taking live controls (pause, α, FLOP/s budget) between steps.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from '../src/backend';
+import { chooseBackend, describeWebgpuAdapter, trySetBackend } from '../src/backend';
+import { chooseBackendByMeasurement, type MeasuredChoice } from '../src/backendMeasure';
 import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type RunSummary, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
@@ -79,8 +80,12 @@ let backendOrder: readonly BackendName[] = BACKEND_NAMES;
 /** Why faster backends are not in use, shown in the status bar. */
 let backendReason = '';
 
+/** True when the page named the backends (?backend=…): then each named one is timed. */
+let backendsByHand = false;
+
 async function initialise(order: BackendName[] | undefined): Promise<BackendName> {
   backendOrder = order ?? BACKEND_NAMES;
+  backendsByHand = order !== undefined;
   const { backend, reason } = await chooseBackend({ wasmPath: wasmDirectory(), order: backendOrder });
   backendReason = reason;
   post({ type: 'ready', backend, reason });
@@ -91,6 +96,40 @@ async function initialise(order: BackendName[] | undefined): Promise<BackendName
     post({ type: 'error', message: `Could not count the models' full-width FLOP/s at startup: ${firstLine(error)}` });
   }
   return backend;
+}
+
+/** Measured choices per model family and batch size: a change of either is measured anew. */
+const measuredChoices = new Map<string, MeasuredChoice>();
+
+/**
+ * The backend a run trains on: with more than one candidate (no ?backend= override naming a
+ * single one), the fastest for the run's family and batch size, timed over a few real
+ * training steps on each (src/backendMeasure.ts). A software WebGPU adapter is not timed
+ * unless the page named it (?backend=webgpu,…): one of its steps can take longer than all
+ * the other backends' timing together.
+ */
+async function measuredBackend(config: RunConfig, runId: string, current: BackendName): Promise<BackendName> {
+  if (backendOrder.length < 2) return current;
+  const key = `${config.modelId}/${config.batchSize}`;
+  let choice = measuredChoices.get(key);
+  if (choice === undefined) {
+    post({ type: 'state', state: 'loading', runId, detail: 'timing training steps on each backend…' });
+    const skip = new Map<BackendName, string>();
+    const adapter = backendOrder.includes('webgpu') && !backendsByHand ? await describeWebgpuAdapter() : null;
+    if (adapter?.software === true) skip.set('webgpu', `software adapter (${adapter.description}), not timed: choose it by hand to compare`);
+    choice = await chooseBackendByMeasurement(config, backendOrder, {
+      switchTo: (name) => trySetBackend(name, { wasmPath: wasmDirectory() }),
+      createTask: (c) => createTask(c, browserSources),
+      now: () => performance.now(),
+    }, skip);
+    measuredChoices.set(key, choice);
+  } else if (tf.getBackend() !== choice.backend) {
+    const failure = await trySetBackend(choice.backend, { wasmPath: wasmDirectory() });
+    if (failure !== '') throw new Error(`switching to the measured backend ${choice.backend} failed: ${failure}`);
+  }
+  backendReason = choice.reason;
+  post({ type: 'ready', backend: choice.backend, reason: choice.reason, measurements: choice.measurements });
+  return choice.backend;
 }
 
 /**
@@ -150,6 +189,7 @@ async function runTraining(runId: string, config: RunConfig): Promise<RunSummary
   post({ type: 'state', state: 'loading', runId });
   try {
     let backend = await (initialised ??= initialise(undefined));
+    backend = await measuredBackend(config, runId, backend);
     for (;;) {
       try {
         return await trainOnce(runId, config, control, backend);

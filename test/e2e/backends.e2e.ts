@@ -1,0 +1,76 @@
+/**
+ * Backend choice by measurement: the worker times a few real CRNN training steps on every
+ * backend the page may use and trains on the fastest. With all four named in the URL (so that
+ * even the software WebGPU adapter of headless Chromium is timed, as a user could pick it by
+ * hand), the automatic choice must be the fastest of them; without the parameter the software
+ * adapter is left untimed and said so. The measured steps/s are logged.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, openExplorer, trainViaUi, type BrowserSession } from './helpers';
+
+interface Measured {
+  backend: string;
+  reason: string;
+  measurements: { backend: string; stepsPerSecond: number | null; timedSteps: number; note: string }[] | null;
+  errors: string[];
+}
+
+function measured(page: Page): Promise<Measured> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { __explorer: { state(): Record<string, unknown> } }).__explorer.state();
+    return JSON.parse(JSON.stringify({ backend: s.backend, reason: s.backendReason, measurements: s.backendMeasurements, errors: s.errors })) as Measured;
+  });
+}
+
+const CRNN_SETUP = 'model=crnn&method=dcl&batch=4&steps=1&eval=1000';
+
+describe('backend choice by measurement', () => {
+  let session: BrowserSession | undefined;
+
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('trains the CRNN on the fastest of all the backends a user could pick by hand, and shows each one\'s steps/s', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await openExplorer(page, `?backend=webgpu,webgl,wasm,cpu&${CRNN_SETUP}`);
+    await trainViaUi(page, { timeoutMs: 240_000 });
+    const result = await measured(page);
+    console.log(`CRNN batch 4, chosen ${result.backend}: ${result.measurements?.map((m) => `${m.backend} ${m.stepsPerSecond?.toFixed(2) ?? '–'} steps/s (${m.note})`).join('; ')}`);
+    expect(result.errors).toEqual([]);
+    const timed = (result.measurements ?? []).filter((m) => m.stepsPerSecond !== null);
+    expect(timed.map((m) => m.backend).sort()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+    const fastest = Math.max(...timed.map((m) => m.stepsPerSecond!));
+    expect(timed.find((m) => m.backend === result.backend)?.stepsPerSecond).toBe(fastest);
+    expect(result.reason).toContain(`fastest for crnn at batch 4, measured here: `);
+    // The page lists every backend with its rate and marks the one in use.
+    const rows = page.getByTestId('backend-measurements').locator('li');
+    await expect(rows.count()).resolves.toBe(4);
+    await expect(page.getByTestId('backend-measurements').innerText()).resolves.toContain(`${result.backend}: `);
+    await expect(page.getByTestId('backend-measurements').innerText()).resolves.toContain('← in use');
+    await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe(result.backend);
+    expect(errors).toEqual([]);
+  });
+
+  it('without an override, leaves the software WebGPU adapter untimed and says so; the select sets backend= in the URL', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await openExplorer(page, `?${CRNN_SETUP}`);
+    await trainViaUi(page, { timeoutMs: 240_000 });
+    const result = await measured(page);
+    console.log(`CRNN batch 4 (automatic), chosen ${result.backend}: ${result.measurements?.map((m) => `${m.backend} ${m.stepsPerSecond?.toFixed(2) ?? '–'} (${m.note})`).join('; ')}`);
+    const webgpu = result.measurements?.find((m) => m.backend === 'webgpu');
+    expect(webgpu).toMatchObject({ stepsPerSecond: null });
+    expect(webgpu?.note).toMatch(/software adapter \(.*swiftshader.*\), not timed/i);
+    expect(result.backend).not.toBe('webgpu');
+    await page.getByTestId('backend-select').selectOption('wasm');
+    await page.waitForURL(/backend=wasm/);
+    await page.getByTestId('train').and(page.locator(':not([disabled])')).waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('stat-backend').innerText()).resolves.toBe('wasm');
+    await expect(page.getByTestId('backend-select').inputValue()).resolves.toBe('wasm');
+    expect(errors).toEqual([]);
+  });
+});
