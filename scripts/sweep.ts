@@ -1,12 +1,14 @@
 /**
  * Command-line sweeps (same src/ code as the browser worker).
  *   npm run sweep -- synthetic [--steps N] [--quick]
- *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune]
+ *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune] [--seeds 1,2,3] [--shard k/n]
+ *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
+import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { MODEL_FAMILIES } from '../src/models/registry';
@@ -60,10 +62,13 @@ function sparkline(values: number[], max: number): string {
 interface VadRunSpec {
   label: string;
   method: RunConfig['method'];
+  seed: number;
+  /** Position of the row in the sweep's table. */
+  order: number;
   init?: RunConfig['init'];
   kappaMin?: number;
   uniformFraction?: number;
-  /** Straight-through: the FLOP ratio of the DCL run it is matched to. */
+  /** Straight-through: the FLOP/s ratio its penalty band is matched to. */
   matchRatio?: number;
 }
 
@@ -76,26 +81,93 @@ interface VadRunResult extends VadRunSpec {
   trainingSeconds: number;
 }
 
+interface VadSweepFile {
+  family: ModelId;
+  steps: number;
+  seeds: number[];
+  backend: string;
+  alpha: number;
+  shard: string;
+  results: VadRunResult[];
+}
+
+/** `--shard k/n`: this process runs every n-th run of the sweep, starting at the k-th. */
+function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new Error(`--shard must be k/n with 1 ≤ k ≤ n, got ${text}`);
+  return { index, count };
+}
+
+/** FLOP/s of the family at uniform width fraction f over its full width, as the consolidated model counts them. */
+function uniformRatio(family: ModelId, fraction: number): number {
+  const { fullSizes } = MODEL_FAMILIES[family];
+  const small = MODEL_FAMILIES[family].build({ seed: 0, widths: widthSpecs({ ...fullSizes }, 'uniform', { uniformFraction: fraction }) });
+  const full = MODEL_FAMILIES[family].build({ seed: 0 });
+  try {
+    return countNetwork(small).flopsPerSecond / countNetwork(full).flopsPerSecond;
+  } finally {
+    small.dispose();
+    full.dispose();
+  }
+}
+
+/**
+ * Every run of a VAD sweep, in a fixed order. Runs are independent of each other, so any
+ * subset can run anywhere (`--shard k/n`): DCL at each κ_min, the uniform-width model at that
+ * fraction, and straight-through held in a band just below the uniform model's FLOP/s (where
+ * κ_min binds, the DCL model ends at exactly that width and cost).
+ */
+function vadRunSpecs(family: ModelId, kappaMins: readonly number[], seeds: readonly number[], fineTune: boolean): VadRunSpec[] {
+  const perSeed = (seed: number): Omit<VadRunSpec, 'order'>[] => {
+    if (fineTune) return kappaMins.map((kappaMin) => ({ label: `DCL κmin ${kappaMin} from full`, method: 'dcl', kappaMin, init: 'pretrained', seed }));
+    return [
+      { label: 'full width', method: 'uniform', uniformFraction: 1, seed },
+      ...kappaMins.map((kappaMin): Omit<VadRunSpec, 'order'> => ({ label: `DCL κmin ${kappaMin}`, method: 'dcl', kappaMin, seed })),
+      ...kappaMins.map((fraction): Omit<VadRunSpec, 'order'> => ({ label: `uniform ${fraction}`, method: 'uniform', uniformFraction: fraction, seed })),
+      ...kappaMins.map((fraction): Omit<VadRunSpec, 'order'> => {
+        const ratio = uniformRatio(family, fraction);
+        return { label: `straight-through ≈${(100 * ratio).toFixed(0)} %`, method: 'straightThrough', kappaMin: fraction, matchRatio: ratio, seed };
+      }),
+    ];
+  };
+  return seeds.flatMap((seed) => perSeed(seed).map((spec, order) => ({ ...spec, order })));
+}
+
 async function vadSweep(): Promise<void> {
   const family = option('family', 'crnn') as ModelId;
   if (!(family in MODEL_FAMILIES) || MODEL_FAMILIES[family].input !== 'powerSpectrogram') throw new Error(`--family must be crnn or transformer, got ${family}`);
   const quick = flag('quick');
+  const fineTune = flag('fine-tune');
   const steps = Number(option('steps', quick ? '40' : '400'));
-  const seed = Number(option('seed', '1'));
+  const seeds = option('seeds', option('seed', '1')).split(',').map(Number);
+  if (seeds.some((s) => !Number.isInteger(s))) throw new Error(`--seeds must be integers separated by commas, got ${option('seeds', '')}`);
+  const shardText = option('shard', '1/1');
+  const shard = parseShard(shardText);
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
   const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
-  const base: RunConfig = {
-    modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
-    learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed, evalEvery: steps, init: 'scratch',
-  };
   const kappaMins = quick ? [0.25] : VAD_KAPPA_MINS;
-  console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seed ${seed}, tfjs ${backend}`);
+  const specs = vadRunSpecs(family, kappaMins, seeds, fineTune).filter((_, i) => i % shard.count === shard.index - 1);
+  console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
   console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
 
+  const base: RunConfig = {
+    modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
+    learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: steps, init: 'scratch',
+  };
+  const stem = `results/vad-sweep-${family}${fineTune ? '-finetune' : ''}${quick ? '-quick' : ''}`;
+  const file = shard.count === 1 ? `${stem}.json` : `${stem}.shard-${shard.index}-of-${shard.count}.json`;
   const results: VadRunResult[] = [];
-  const run = async (spec: VadRunSpec, save?: string): Promise<VadRunResult> => {
+  const write = () => {
+    mkdirSync('results', { recursive: true });
+    const content: VadSweepFile = { family, steps, seeds, backend, alpha: VAD_DCL_ALPHA, shard: shardText, results };
+    writeFileSync(file, JSON.stringify(content, null, 2));
+  };
+
+  const run = async (spec: VadRunSpec): Promise<VadRunResult> => {
     const config: RunConfig = {
       ...base,
+      seed: spec.seed,
       method: spec.method,
       alpha: spec.method === 'dcl' ? VAD_DCL_ALPHA : 0,
       kappaMin: spec.kappaMin ? Object.fromEntries(MODEL_FAMILIES[family].widthNames.map((n) => [n, spec.kappaMin!])) : {},
@@ -107,7 +179,7 @@ async function vadSweep(): Promise<void> {
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     try {
       for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
-        if (e.type === 'progress') process.stderr.write(`  ${spec.label}: step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
+        if (e.type === 'progress') process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
         if (e.type !== 'finished') continue;
         const small = await task.network.consolidateAsync();
         const counted = countNetwork(small);
@@ -120,17 +192,15 @@ async function vadSweep(): Promise<void> {
           test: await task.evaluate(small, 'test'),
           trainingSeconds: (Date.now() - t0) / 1000,
         };
-        if (save) {
+        if (spec.label === 'full width' && spec.seed === seeds[0] && !quick) {
           const weights = exportWeights(task.network, {
-            command: `npm run sweep -- vad --family ${family}${quick ? ' --quick' : ''}`,
-            steps, seed, backend, validationEer: result.validation.value, testEer: result.test.value,
+            command: `npm run sweep -- vad --family ${family}`,
+            steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
-          writeFileSync(join(DEFAULT_PUBLIC_DIR, save), JSON.stringify(weights));
+          writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));
         }
         small.dispose();
-        results.push(result);
-        printVadRow(result);
         return result;
       }
       throw new Error(`${spec.label}: no summary`);
@@ -140,26 +210,53 @@ async function vadSweep(): Promise<void> {
   };
 
   printVadHeader();
-  const write = (suffix: string) => {
-    mkdirSync('results', { recursive: true });
-    const file = `results/vad-sweep-${family}${suffix}.json`;
-    writeFileSync(file, JSON.stringify({ family, steps, seed, backend, alpha: VAD_DCL_ALPHA, results }, null, 2));
-    console.log(`\nwritten ${file}`);
+  for (const spec of specs) {
+    const result = await run(spec);
+    results.push(result);
+    printVadRow(result);
+    write();
+  }
+  console.log(`\nwritten ${file}${shard.count > 1 ? `; combine the shards with: npm run sweep -- merge ${stem}.shard-*-of-${shard.count}.json` : ''}`);
+}
+
+/** `npm run sweep -- merge a.json b.json …`: one results file and one table from a sweep's shards. */
+function mergeShards(files: string[]): void {
+  if (files.length === 0) throw new Error('merge: name the shard files to combine');
+  const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as VadSweepFile);
+  const first = parts[0];
+  for (const [i, part] of parts.entries()) {
+    if (part.family !== first.family || part.steps !== first.steps || part.alpha !== first.alpha || part.backend !== first.backend) {
+      throw new Error(`merge: ${files[i]} is from another sweep (family, steps, α or backend differ from ${files[0]})`);
+    }
+  }
+  const results = parts.flatMap((p) => p.results);
+  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
+  const out = files[0].replace(/\.shard-\d+-of-\d+\.json$/, '.json');
+  writeFileSync(out, JSON.stringify({ ...first, seeds, shard: `merged from ${files.length} files`, results }, null, 2));
+  console.log(`written ${out} (${results.length} runs, seeds ${seeds.join(', ')})\n`);
+  printMergedTable(results);
+}
+
+/** Mean ± half the range over seeds, per row label, in the order the rows were planned. */
+function printMergedTable(results: VadRunResult[]): void {
+  const labels = [...new Set([...results].sort((a, b) => a.order - b.order).map((r) => r.label))];
+  const stat = (xs: number[], digits: number, scale = 1) => {
+    const v = xs.filter(Number.isFinite).map((x) => x * scale);
+    if (v.length === 0) return '–';
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const half = (Math.max(...v) - Math.min(...v)) / 2;
+    return v.length > 1 ? `${mean.toFixed(digits)} ± ${half.toFixed(digits)}` : mean.toFixed(digits);
   };
-  if (flag('fine-tune')) {
-    // DCL started from the bundled full-width weights (made by the plain sweep) instead of from scratch.
-    for (const kappaMin of kappaMins) await run({ label: `DCL κmin ${kappaMin} from full`, method: 'dcl', kappaMin, init: 'pretrained' });
-    return write(`-finetune${quick ? '-quick' : ''}`);
+  console.log(`| model | seeds | widths (seed ${results[0]?.seed}) | MFLOP/s | params | EER % | ${SNR_BINS.map((b) => b.label).join(' | ')} | AUC | val EER % |`);
+  console.log(`|${' --- |'.repeat(8 + SNR_BINS.length)}`);
+  for (const label of labels) {
+    const rows = results.filter((r) => r.label === label);
+    const widths = rows[0].widths.map((w) => `${w.name} ${Math.ceil(w.units - 1e-6)}/${w.full}`).join(', ');
+    const bins = SNR_BINS.map((_, b) => stat(rows.map((r) => r.test.eerBySnr?.[b] ?? NaN), 2, 100));
+    console.log(
+      `| ${label} | ${rows.length} | ${widths} | ${stat(rows.map((r) => r.mflopsPerSecond), 3)} | ${stat(rows.map((r) => r.parameters), 0)} | ${stat(rows.map((r) => r.test.value), 2, 100)} | ${bins.join(' | ')} | ${stat(rows.map((r) => r.test.auc ?? NaN), 3)} | ${stat(rows.map((r) => r.validation.value), 2, 100)} |`,
+    );
   }
-  await run({ label: 'full width', method: 'uniform', uniformFraction: 1 }, quick ? undefined : pretrainedWeightsPath(family));
-  const fullFlops = results[0].mflopsPerSecond;
-  const dcl = [];
-  for (const kappaMin of kappaMins) dcl.push(await run({ label: `DCL κmin ${kappaMin}`, method: 'dcl', kappaMin }));
-  for (const fraction of kappaMins) await run({ label: `uniform ${fraction}`, method: 'uniform', uniformFraction: fraction });
-  for (const d of dcl) {
-    await run({ label: `straight-through ≈${((100 * d.mflopsPerSecond) / fullFlops).toFixed(0)} %`, method: 'straightThrough', kappaMin: d.kappaMin, matchRatio: d.mflopsPerSecond / fullFlops });
-  }
-  write(quick ? '-quick' : '');
 }
 
 /** The widths a uniform-width run was built with (it has no learnable ones to report). */
@@ -171,13 +268,13 @@ function fixedWidths(family: ModelId, fraction: number): WidthState[] {
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 
 function printVadHeader(): void {
-  console.log(['model', 'widths', 'MFLOP/s', 'params', 'EER %', ...SNR_BINS.map((b) => `EER ${b.label}`), 'AUC', 'val EER %', 'train s'].join('\t'));
+  console.log(['model', 'seed', 'widths', 'MFLOP/s', 'params', 'EER %', ...SNR_BINS.map((b) => `EER ${b.label}`), 'AUC', 'val EER %', 'train s'].join('\t'));
 }
 
 function printVadRow(r: VadRunResult): void {
   const widths = r.widths.map((w) => `${w.name} ${Math.ceil(w.units - 1e-6)}/${w.full}`).join(', ');
   console.log(
-    [r.label, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
+    [r.label, r.seed, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
   );
 }
 
@@ -188,7 +285,8 @@ async function main(): Promise<void> {
     return syntheticSweep();
   }
   if (command === 'vad') return vadSweep();
-  throw new Error(`unknown sweep "${command}": use synthetic or vad`);
+  if (command === 'merge') return mergeShards(args.slice(1).filter((a) => !a.startsWith('--')));
+  throw new Error(`unknown sweep "${command}": use synthetic, vad or merge`);
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,7 @@
 import type { BudgetInterval, RunConfig } from '../protocol';
 
 /** The command-line synthetic sweep's α grid (README table). */
-export const SYNTHETIC_ALPHAS = [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
+export const SYNTHETIC_ALPHAS = [0, 0.01, 0.1, 0.3, 1, 2, 3, 5, 10];
 /** α of the command-line VAD sweep's DCL runs: strong enough that κ_min binds for the larger bounds. */
 export const VAD_DCL_ALPHA = 2;
 /** κ_min of the command-line VAD sweep's DCL runs. */
@@ -19,7 +19,7 @@ export const VAD_KAPPA_MINS = [0.5, 0.25, 0.125];
 
 /** The page's default α grids: four points each, spread over the range where the widths move. */
 export const CURVE_ALPHAS: Readonly<Record<'features' | 'powerSpectrogram', readonly number[]>> = {
-  features: [0.01, 0.3, 3, 30],
+  features: [0.3, 1, 3, 5],
   powerSpectrogram: [0.1, 0.3, 1, 3],
 };
 
