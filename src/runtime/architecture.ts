@@ -27,7 +27,7 @@ interface SpecBase {
 }
 export type LayerSpec = SpecBase &
   (
-    | { kind: 'logMel'; nFreq: number; bands: number }
+    | { kind: 'logMel'; nFreq: number; bands: number; normalisation?: Normalisation }
     | { kind: 'conv1d'; kernelSize: number; activation: Activation }
     | { kind: 'dense'; activation: Activation }
     | { kind: 'gru' }
@@ -36,6 +36,9 @@ export type LayerSpec = SpecBase &
     | { kind: 'feedForward'; inner: string; normDivisor: number }
     | { kind: 'rmsNorm'; normDivisor: number }
   );
+
+/** Per-band normalisation of the log-mel features (absent in older exports: 'global'). */
+export type Normalisation = { kind: 'global' } | { kind: 'running'; timeConstantFrames: number };
 
 /** The fixed signal processing in front of the network (what the log-mel layer's filterbank was made for). */
 export interface FrontEndSettings {
@@ -103,7 +106,8 @@ function describeLayer(layer: Layer): { spec: LayerSpec; parts: Record<string, t
   const normParts = (norm: RmsNorm) => ({ normGain: norm.gain, normWeights: norm.statisticWeights ?? tf.ones([norm.features]) });
   if (layer instanceof LogMel) {
     const { filterbank, mean, invStd } = layer.tensors;
-    return { spec: { ...base, kind: 'logMel', nFreq: filterbank.shape[0], bands: filterbank.shape[1] }, parts: { filterbank, mean, invStd } };
+    const normalisation = (layer as { normalisation?: Normalisation }).normalisation ?? { kind: 'global' };
+    return { spec: { ...base, kind: 'logMel', nFreq: filterbank.shape[0], bands: filterbank.shape[1], normalisation }, parts: { filterbank, mean, invStd } };
   }
   if (layer instanceof CausalConv1d) {
     return { spec: { ...base, kind: 'conv1d', kernelSize: layer.kernelSize, activation: layer.activation }, parts: { kernel: layer.kernel, bias: layer.bias } };
@@ -172,7 +176,13 @@ export function checkArchitecture(value: unknown, source: string): ModelArchitec
   if (!fe || fe.sampleRate !== SAMPLE_RATE || fe.frameHop !== FRAME_HOP || fe.frameLength !== FRAME_LENGTH || fe.nFft !== N_FFT) {
     throw new Error(`${source}: front end ${JSON.stringify(fe)} differs from this runtime's (16 kHz, 400-sample window, 160-sample hop)`);
   }
-  for (const spec of a.layers) expectedTensors(spec, a.widths);
+  for (const spec of a.layers) {
+    expectedTensors(spec, a.widths);
+    const n = spec.kind === 'logMel' ? spec.normalisation : undefined;
+    if (n && !(n.kind === 'global' || (n.kind === 'running' && n.timeConstantFrames >= 1))) {
+      throw new Error(`${source}: layer ${spec.name} has an unknown normalisation ${JSON.stringify(n)}`);
+    }
+  }
   return a;
 }
 

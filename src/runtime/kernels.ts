@@ -114,17 +114,27 @@ class FrameHistory {
 
 type Tensors = (key: string) => Float32Array;
 
+/**
+ * Log-mel with per-band normalisation: fixed constants ('global'), or minus a causal running
+ * mean per band ('running': the average of all frames so far while fewer than τ, then an
+ * exponential average with time constant τ), as LogMel in src/models/logMel.ts.
+ */
 class LogMelKernel implements FrameKernel {
   /** The triangular filters are mostly zeros: per band, the first bin and the weights up to the last nonzero one. */
   private readonly bands: { first: number; weights: Float32Array }[];
   private readonly out: Float32Array;
+  /** Running mean per band and frames seen ('running' only). */
+  private readonly running: Float64Array;
+  private frames = 0;
   constructor(
     filterbank: Float32Array,
     nFreq: number,
     private readonly mean: Float32Array,
     private readonly invStd: Float32Array,
     private readonly floor: number,
+    private readonly timeConstant: number | null,
   ) {
+    this.running = new Float64Array(timeConstant === null ? 0 : mean.length);
     const n = mean.length;
     this.bands = Array.from({ length: n }, (_, m) => {
       let first = nFreq;
@@ -142,15 +152,28 @@ class LogMelKernel implements FrameKernel {
     this.out = new Float32Array(n);
   }
   step(power: Float32Array): Float32Array {
+    const rate = this.timeConstant === null ? 0 : Math.max(1 / (this.frames + 1), 1 / this.timeConstant);
     for (let m = 0; m < this.bands.length; m++) {
       const { first, weights } = this.bands[m];
       let sum = 0;
       for (let k = 0; k < weights.length; k++) sum += power[first + k] * weights[k];
-      this.out[m] = (Math.log(Math.fround(sum) + this.floor) - this.mean[m]) * this.invStd[m];
+      const logMel = Math.log(Math.fround(sum) + this.floor);
+      if (this.timeConstant === null) this.out[m] = (logMel - this.mean[m]) * this.invStd[m];
+      else {
+        this.running[m] = (1 - rate) * this.running[m] + rate * logMel;
+        this.out[m] = (logMel - this.running[m]) * this.invStd[m];
+      }
     }
+    this.frames++;
     return this.out;
   }
-  reset(): void {}
+  reset(): void {
+    this.running.fill(0);
+    this.frames = 0;
+  }
+  stateSize(): number {
+    return this.running.length + 1;
+  }
 }
 
 class DenseKernel implements FrameKernel {
@@ -374,7 +397,7 @@ function layerKernel(spec: LayerSpec, t: Tensors, architecture: ModelArchitectur
   const norm = () => new RmsNormKernel(t('normGain'), t('normWeights'), (spec as { normDivisor: number }).normDivisor);
   switch (spec.kind) {
     case 'logMel':
-      return new LogMelKernel(t('filterbank'), spec.nFreq, t('mean'), t('invStd'), architecture.frontEnd.logFloor);
+      return new LogMelKernel(t('filterbank'), spec.nFreq, t('mean'), t('invStd'), architecture.frontEnd.logFloor, spec.normalisation?.kind === 'running' ? spec.normalisation.timeConstantFrames : null);
     case 'dense':
       return new DenseKernel(t('kernel'), t('bias'), spec.activation);
     case 'conv1d':
