@@ -197,7 +197,7 @@ export interface LongTask {
  * with the accuracy chart's Recharts render count then (`__rendersAtSummary`).
  */
 export async function watchLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+  await page.addInitScript((SUMMARY_MARK) => {
     const tasks: { start: number; duration: number }[] = [];
     const scope = window as unknown as { __longTasks: typeof tasks; __summaryAt: number | null; __rendersAtSummary: number | null };
     scope.__longTasks = tasks;
@@ -209,11 +209,13 @@ export async function watchLongTasks(page: Page): Promise<void> {
     new MutationObserver((_, observer) => {
       if (document.querySelector('[data-testid=run-summary]') === null) return;
       scope.__summaryAt = performance.now();
+      // The same moment in a Chromium trace (traceMainThread).
+      console.timeStamp(SUMMARY_MARK);
       const plot = document.querySelector('[data-testid=chart-accuracy-flops] .accuracy-plot');
       scope.__rendersAtSummary = Number(plot?.getAttribute('data-renders') ?? NaN);
       observer.disconnect();
     }).observe(document, { childList: true, subtree: true });
-  });
+  }, SUMMARY_MARK);
 }
 
 export async function longTasksSince(page: Page, since: number): Promise<{ tasks: LongTask[]; summaryAt: number | null; rendersAtSummary: number | null }> {
@@ -221,4 +223,123 @@ export async function longTasksSince(page: Page, since: number): Promise<{ tasks
     const scope = window as unknown as { __longTasks: LongTask[]; __summaryAt: number | null; __rendersAtSummary: number | null };
     return { tasks: scope.__longTasks.filter((t) => t.start >= from), summaryAt: scope.__summaryAt, rendersAtSummary: scope.__rendersAtSummary };
   }, since);
+}
+
+/** Trace markers (console.timeStamp): the test's own start mark, and the run summary's first appearance (watchLongTasks). */
+export const START_MARK = 'wte-start';
+const SUMMARY_MARK = 'wte-summary';
+
+/** One task of the page's main thread, from a Chromium trace. Times in ms. */
+export interface MainThreadTask {
+  /** Trace clock, ms. */
+  start: number;
+  /** Wall-clock length: includes the time the OS gave the thread's core to other processes. */
+  wall: number;
+  /** Thread CPU time: the work the task itself did, whatever else the machine ran meanwhile. */
+  cpu: number;
+  /** CPU time of V8/Blink garbage collection inside the task (the engine's, not the app's code). */
+  gc: number;
+  /** cpu − gc: the app's own work in the task (its scripts, and the style, layout and paint its DOM costs). */
+  own: number;
+  /** The scripts (URLs) and functions that ran in the task, for the failure message. */
+  scripts: string[];
+}
+
+export interface MainThreadTrace {
+  /** Stops tracing; the page's main-thread tasks between START_MARK and the summary, and after the summary. */
+  stop(): Promise<{ beforeSummary: MainThreadTask[]; afterSummary: MainThreadTask[]; summarySeen: boolean }>;
+}
+
+/** Chromium trace categories: main-thread tasks with thread CPU time, the scripts they call, GC, timeStamp marks. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'];
+const GC_EVENT = /^(MinorGC|MajorGC|V8\.GC|BlinkGC)/;
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { data?: { message?: string; url?: string; functionName?: string } };
+}
+
+/**
+ * Records the page's main thread with Chromium's tracing (CDP) from now on, to judge its tasks
+ * by what they themselves cost. A long-task observer sees wall-clock time: on a loaded 2-core
+ * machine a 5 ms task that waits 100 ms for a core reads as a 105 ms long task (measured: tasks
+ * of 100–265 ms wall held 1–5 ms of CPU). The trace gives each task's thread CPU time, and the
+ * GC inside it, so a test can bound the app's own work deterministically while a task that
+ * does 50 ms of work still counts as 50 ms. Call `mark(START_MARK)` where the window starts;
+ * watchLongTasks marks the run summary.
+ */
+export async function traceMainThread(page: Page): Promise<MainThreadTrace> {
+  const client = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  client.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
+  await client.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES, recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
+  return {
+    async stop() {
+      const complete = new Promise<void>((done) => client.once('Tracing.tracingComplete', () => done()));
+      await client.send('Tracing.end');
+      await complete;
+      await client.detach();
+      return mainThreadTasks(events);
+    },
+  };
+}
+
+/** console.timeStamp(label) in the page: a mark in the trace. */
+export async function mark(page: Page, label: string): Promise<void> {
+  await page.evaluate((l) => console.timeStamp(l), label);
+}
+
+function mainThreadTasks(events: TraceEvent[]): Awaited<ReturnType<MainThreadTrace['stop']>> {
+  const markAt = (label: string) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === label);
+  const start = markAt(START_MARK);
+  if (start === undefined) throw new Error(`the trace holds no ${START_MARK} mark: call mark(page, START_MARK) after traceMainThread`);
+  const summary = markAt(SUMMARY_MARK);
+  // The page's main thread is the one that ran the marks.
+  const thread = events.filter((e) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const outermost = (matches: (e: TraceEvent) => boolean) => {
+    const kept: TraceEvent[] = [];
+    for (const e of thread) if (matches(e) && !(kept.length > 0 && e.ts < kept.at(-1)!.ts + kept.at(-1)!.dur!)) kept.push(e);
+    return kept;
+  };
+  const gcEvents = outermost((e) => GC_EVENT.test(e.name));
+  const within = (outer: TraceEvent, inner: TraceEvent) => inner.ts >= outer.ts && inner.ts + inner.dur! <= outer.ts + outer.dur!;
+  const tasks = outermost((e) => e.name === 'RunTask' && e.ts >= start.ts).map((task): MainThreadTask => {
+    const cpu = (task.tdur ?? task.dur!) / 1000;
+    const gc = gcEvents.filter((g) => within(task, g)).reduce((sum, g) => sum + (g.tdur ?? g.dur!) / 1000, 0);
+    const scripts = [
+      ...new Set(
+        thread
+          .filter((e) => e.name === 'FunctionCall' && within(task, e))
+          .map((e) => `${e.args?.data?.url ?? '?'} ${e.args?.data?.functionName ?? ''}`.trim()),
+      ),
+    ];
+    return { start: task.ts / 1000, wall: task.dur! / 1000, cpu, gc, own: cpu - gc, scripts };
+  });
+  const summaryAt = summary === undefined ? Infinity : summary.ts / 1000;
+  return {
+    beforeSummary: tasks.filter((t) => t.start < summaryAt),
+    afterSummary: tasks.filter((t) => t.start >= summaryAt),
+    summarySeen: summary !== undefined,
+  };
+}
+
+/** The tasks whose own work (thread CPU time less GC) exceeds `limitMs`, described for a failure message. */
+export function tasksOver(tasks: MainThreadTask[], limitMs: number): string[] {
+  return tasks
+    .filter((t) => t.own > limitMs)
+    .map((t) => `own ${t.own.toFixed(0)} ms (CPU ${t.cpu.toFixed(0)}, GC ${t.gc.toFixed(0)}, wall ${t.wall.toFixed(0)}): ${t.scripts.join(', ') || 'no script'}`);
+}
+
+/** A one-line digest of the tasks: how many, the longest by wall clock and by own work. */
+export function describeTasks(tasks: MainThreadTask[]): string {
+  const longestWall = tasks.reduce((m, t) => Math.max(m, t.wall), 0);
+  const longestOwn = tasks.reduce((m, t) => Math.max(m, t.own), 0);
+  const overWall = tasks.filter((t) => t.wall > 50).length;
+  return `${tasks.length} tasks; longest wall ${longestWall.toFixed(0)} ms (${overWall} over 50 ms), longest own work ${longestOwn.toFixed(0)} ms`;
 }
