@@ -121,7 +121,8 @@ describe('streaming state', () => {
     }
     // 1 s and 60 s into the stream: the same state; and it holds no more than the model's windows need.
     expect(sizes[1]).toBe(sizes[0]);
-    expect(sizes[0]).toBeLessThan(2 * 16 * 80 * 2 + 3 * 80 + 4 * 400 + 1);
+    // 2 attention blocks × keys and values of 16 frames × 80, 3 frames × 80 of causal mix, the sample buffer, a frame counter.
+    expect(sizes[0]).toBeLessThanOrEqual(2 * 2 * 16 * 80 + 3 * 80 + 4 * 400 + 1);
     model.dispose();
   });
 });
