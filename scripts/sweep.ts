@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
+import { slicePlan } from '../src/dcl/network';
+import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
@@ -73,7 +75,8 @@ interface VadRunSpec {
 }
 
 interface VadRunResult extends VadRunSpec {
-  widths: WidthState[];
+  /** Each width's K at the end and the units its consolidated model kept. */
+  widths: (WidthState & { kept: number })[];
   mflopsPerSecond: number;
   parameters: number;
   validation: Evaluation;
@@ -181,11 +184,14 @@ async function vadSweep(): Promise<void> {
       for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
         if (e.type === 'progress') process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
         if (e.type !== 'finished') continue;
-        const small = await task.network.consolidateAsync();
+        const learnable = task.network.learnableWidths();
+        const units = await readUnits(learnable);
+        const small = task.network.consolidate(units);
         const counted = countNetwork(small);
+        const kept = new Map(learnable.map((w, i) => [w.name, slicePlan(w, units[i]).keep]));
         const result: VadRunResult = {
           ...spec,
-          widths: e.summary.widths.length ? e.summary.widths : fixedWidths(family, config.uniformFraction),
+          widths: e.summary.widths.length ? e.summary.widths.map((w) => ({ ...w, kept: kept.get(w.name) ?? w.full })) : fixedWidths(family, config.uniformFraction),
           mflopsPerSecond: counted.flopsPerSecond / 1e6,
           parameters: counted.parameters,
           validation: await task.evaluate(small, 'validation'),
@@ -251,7 +257,7 @@ function printMergedTable(results: VadRunResult[]): void {
   console.log(`|${' --- |'.repeat(8 + SNR_BINS.length)}`);
   for (const label of labels) {
     const rows = results.filter((r) => r.label === label);
-    const widths = rows[0].widths.map((w) => `${w.name} ${Math.ceil(w.units - 1e-6)}/${w.full}`).join(', ');
+    const widths = rows[0].widths.map((w) => `${w.name} ${w.kept}/${w.full}`).join(', ');
     const bins = SNR_BINS.map((_, b) => stat(rows.map((r) => r.test.eerBySnr?.[b] ?? NaN), 2, 100));
     console.log(
       `| ${label} | ${rows.length} | ${widths} | ${stat(rows.map((r) => r.mflopsPerSecond), 3)} | ${stat(rows.map((r) => r.parameters), 0)} | ${stat(rows.map((r) => r.test.value), 2, 100)} | ${bins.join(' | ')} | ${stat(rows.map((r) => r.test.auc ?? NaN), 3)} | ${stat(rows.map((r) => r.validation.value), 2, 100)} |`,
@@ -260,9 +266,12 @@ function printMergedTable(results: VadRunResult[]): void {
 }
 
 /** The widths a uniform-width run was built with (it has no learnable ones to report). */
-function fixedWidths(family: ModelId, fraction: number): WidthState[] {
+function fixedWidths(family: ModelId, fraction: number): VadRunResult['widths'] {
   const { widthNames, fullSizes } = MODEL_FAMILIES[family];
-  return widthNames.map((name) => ({ name, units: Math.max(1, Math.round(fullSizes[name] * fraction)), full: fullSizes[name], kappaMin: 1 }));
+  return widthNames.map((name) => {
+    const units = Math.max(1, Math.round(fullSizes[name] * fraction));
+    return { name, units, kept: units, full: fullSizes[name], kappaMin: 1 };
+  });
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
@@ -272,7 +281,7 @@ function printVadHeader(): void {
 }
 
 function printVadRow(r: VadRunResult): void {
-  const widths = r.widths.map((w) => `${w.name} ${Math.ceil(w.units - 1e-6)}/${w.full}`).join(', ');
+  const widths = r.widths.map((w) => `${w.name} ${w.kept}/${w.full}`).join(', ');
   console.log(
     [r.label, r.seed, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
   );
