@@ -1,6 +1,6 @@
 /** UI state: everything the page shows, fed by messages from the trainer worker. Plain numbers only. */
 import { create } from 'zustand';
-import type { BackendMeasurement, BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
+import type { BackendCheckResult, BackendMeasurement, BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
 import { appendBounded } from './history';
 import type { PretrainedAvailability } from './pretrained';
 import { DEFAULT_SETUP } from './urlState';
@@ -43,6 +43,8 @@ export interface AppState {
   backendMeasurements: BackendMeasurement[] | null;
   /** The worker's note on what a loading run is doing (e.g. timing the backends), '' when none. */
   runDetail: string;
+  /** The last backend check (the same computation on each backend), null before one ran. */
+  backendCheck: { modelId: ModelId; results: BackendCheckResult[] } | null;
   /** Errors reported by the worker or by its crash, newest last. */
   errors: string[];
   /** The setup in the controls (and the URL); the next Train uses it. */
@@ -118,6 +120,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   backendReason: '',
   backendMeasurements: null,
   runDetail: '',
+  backendCheck: null,
   errors: [],
   setup: DEFAULT_SETUP,
   runState: 'idle',
@@ -134,6 +137,9 @@ export const useAppStore = create<AppState>()((set, get) => ({
     switch (message.type) {
       case 'ready':
         set({ workerStatus: 'ready', backend: message.backend, backendReason: message.reason, backendMeasurements: message.measurements ?? null });
+        return;
+      case 'backendCheck':
+        set({ backendCheck: { modelId: message.modelId, results: message.results } });
         return;
       case 'fullFlops':
         set((state) => ({ fullFlops: { ...state.fullFlops, ...message.flopsPerSecond } }));

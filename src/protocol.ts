@@ -13,6 +13,21 @@ export function isBackendName(value: string): value is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(value);
 }
 
+/** One backend's result of the same training computation (src/backendCheck.ts). */
+export interface BackendCheckResult {
+  backend: BackendName;
+  loss: number;
+  /** α·C(K)/C(K_max) at the check's α. */
+  complexityTerm: number;
+  /** C(K) at the check's fractional widths. */
+  flopsPerSecond: number;
+  fullFlopsPerSecond: number;
+  /** dL/dκ of every learnable width, in network order. */
+  kappaGradients: number[];
+  /** Set when the backend could not run the check (the other fields are then NaN). */
+  error?: string;
+}
+
 /** One backend's measured training speed for a model family (src/backendMeasure.ts). */
 export interface BackendMeasurement {
   backend: BackendName;
@@ -167,6 +182,8 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'setAlpha'; alpha: number }
   | { type: 'setBudget'; flopsPerSecond: number | null }
+  /** Run src/backendCheck.ts for the family on each backend (between runs) and report the results. */
+  | { type: 'checkBackends'; modelId: ModelId; backends: BackendName[] }
   /** Run a trade-off sweep (src/train/sweepPlan.ts), skipping the runs in `done` (a resumed sweep). */
   | { type: 'startSweep'; sweepId: string; spec: SweepSpec; done: SweepResult[] }
   /** Stop the sweep and its current run; finished runs stay. */
@@ -186,6 +203,8 @@ export type FromWorker =
   | { type: 'state'; state: RunState; runId: string | null; detail?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'runFinished'; summary: RunSummary }
+  /** Answer to 'checkBackends'. */
+  | { type: 'backendCheck'; modelId: ModelId; results: BackendCheckResult[] }
   /** A sweep started, made a run or ended. */
   | { type: 'sweep'; status: SweepStatus }
   | { type: 'error'; message: string };

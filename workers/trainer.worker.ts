@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, describeWebgpuAdapter, trySetBackend } from '../src/backend';
 import { chooseBackendByMeasurement, type MeasuredChoice } from '../src/backendMeasure';
+import { backendCheck } from '../src/backendCheck';
+import type { BackendCheckResult, ModelId } from '../src/protocol';
 import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type RunSummary, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
@@ -130,6 +132,35 @@ async function measuredBackend(config: RunConfig, runId: string, current: Backen
   backendReason = choice.reason;
   post({ type: 'ready', backend: choice.backend, reason: choice.reason, measurements: choice.measurements });
   return choice.backend;
+}
+
+/**
+ * The same training computation on each requested backend (src/backendCheck.ts), then back to
+ * the backend in use. Refused during a run: switching backends under it would move its tensors.
+ */
+async function checkBackends(modelId: ModelId, backends: BackendName[]): Promise<void> {
+  if (active !== null) {
+    post({ type: 'error', message: 'Stop the run before checking the backends.' });
+    return;
+  }
+  const current = await (initialised ??= initialise(undefined));
+  const results: BackendCheckResult[] = [];
+  for (const backend of backends) {
+    const failure = await trySetBackend(backend, { wasmPath: wasmDirectory() });
+    const failed = (error: string) => ({ backend, loss: NaN, complexityTerm: NaN, flopsPerSecond: NaN, fullFlopsPerSecond: NaN, kappaGradients: [], error });
+    if (failure !== '') {
+      results.push(failed(failure));
+      continue;
+    }
+    try {
+      results.push({ backend, ...(await backendCheck(modelId)) });
+    } catch (error) {
+      results.push(failed(firstLine(error)));
+    }
+  }
+  const back = await trySetBackend(current, { wasmPath: wasmDirectory() });
+  if (back !== '') post({ type: 'error', message: `Could not switch back to ${current} after the backend check: ${back}` });
+  post({ type: 'backendCheck', modelId, results });
 }
 
 /**
@@ -267,6 +298,9 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'setBudget':
       if (active !== null) active.control.budgetFlopsPerSecond = message.flopsPerSecond;
+      return;
+    case 'checkBackends':
+      await checkBackends(message.modelId, message.backends);
       return;
     default: {
       const unknown: never = message;

@@ -6,7 +6,9 @@
  */
 import { formatRate } from '../../src/formatRate';
 import { BACKEND_NAMES, isBackendName } from '../../src/protocol';
+import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
+import { sendToWorker } from '../worker';
 
 /** The single backend the URL names, or 'auto'. */
 function urlBackend(): string {
@@ -54,6 +56,62 @@ export function BackendChoice() {
             </li>
           ))}
         </ul>
+      )}
+      <BackendCheck />
+    </div>
+  );
+}
+
+/**
+ * Runs the same training computation (src/backendCheck.ts) for the setup's family on every
+ * backend and shows the loss, complexity term, FLOP/s and dL/dκ side by side: they should agree
+ * to float precision; a backend that disagrees computes something else than the others.
+ */
+export function BackendCheck() {
+  const check = useAppStore((s) => s.backendCheck);
+  const modelId = useAppStore((s) => s.setup.modelId);
+  const runState = useAppStore((s) => s.runState);
+  const [pending, setPending] = useState(false);
+  useEffect(() => setPending(false), [check]);
+  const run = () => {
+    setPending(true);
+    sendToWorker({ type: 'checkBackends', modelId, backends: [...BACKEND_NAMES] });
+  };
+  const number = (v: number) => (Number.isFinite(v) ? v.toPrecision(6) : '–');
+  return (
+    <div className="backend-check">
+      <button type="button" data-testid="check-backends" disabled={runState !== 'idle' || pending} onClick={run}>
+        {pending ? 'Checking the backends…' : 'Check that the backends agree'}
+      </button>
+      {check !== null && (
+        <table className="hint" data-testid="backend-check" data-model={check.modelId}>
+          <thead>
+            <tr>
+              <th>{check.modelId}</th>
+              <th>loss</th>
+              <th>complexity term</th>
+              <th>FLOP/s</th>
+              <th>dL/dκ</th>
+            </tr>
+          </thead>
+          <tbody>
+            {check.results.map((r) => (
+              <tr key={r.backend} data-backend={r.backend}>
+                <td>{r.backend}</td>
+                {r.error !== undefined ? (
+                  <td colSpan={4}>not run: {r.error}</td>
+                ) : (
+                  <>
+                    <td>{number(r.loss)}</td>
+                    <td>{number(r.complexityTerm)}</td>
+                    <td>{number(r.flopsPerSecond)}</td>
+                    <td>{r.kappaGradients.map(number).join(', ')}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </div>
   );

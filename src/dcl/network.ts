@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GateOptions, Mode } from './gate';
 import { countNetwork } from './count';
+import { sumAll } from './sum';
 import { continuousWidth, type ApplyContext, type Layer, type SlicePlan, type WidthValue } from './layer';
 import { FixedWidth, isLearnable, readUnits, type LearnableWidth, type Width } from './width';
 
@@ -46,7 +47,7 @@ export class Network {
 
   /** FLOP/s as a differentiable function of the widths. */
   flopsPerSecond(k: WidthValue = continuousWidth): tf.Scalar {
-    return tf.tidy(() => tf.mul(tf.addN(this.layers.map((l) => l.flops(k))), this.callsPerSecond));
+    return tf.tidy(() => tf.mul(sumAll(this.layers.map((l) => l.flops(k))), this.callsPerSecond));
   }
 
   /** FLOP/s at full width, C(K_max), counted from the full-size weights this network holds. */
@@ -55,7 +56,7 @@ export class Network {
   }
 
   parameterCount(k: WidthValue = continuousWidth): number {
-    return tf.tidy(() => tf.addN(this.layers.map((l) => l.parameters(k))).dataSync()[0]);
+    return tf.tidy(() => sumAll(this.layers.map((l) => l.parameters(k))).dataSync()[0]);
   }
 
   /**

@@ -17,6 +17,7 @@ import {
 import type { Width } from '../dcl/width';
 import { causalTaps } from '../dcl/causalTaps';
 import { matMul2d } from '../dcl/matMul';
+import { sumAll } from '../dcl/sum';
 
 /*
  * Layers of a transformer whose residual stream width is a learnable width (tied to the mel
@@ -108,7 +109,7 @@ export class CausalMix implements Layer {
     return tf.tidy(() => {
       const taps = causalTaps(x, this.kernelSize);
       const weights = tf.unstack(this.kernel);
-      const mixed = tf.add(tf.addN(taps.map((tap, j) => tf.mul(tap, weights[j]))), this.bias);
+      const mixed = tf.add(sumAll(taps.map((tap, j) => tf.mul(tap, weights[j]))), this.bias);
       return tf.add(x, gateOutput(tf.reshape(mixed, x.shape), this.inWidth, ctx));
     });
   }
