@@ -25,6 +25,9 @@ export function makeWeightsHint(modelId: ModelId): string {
 async function weightsServed(modelId: ModelId): Promise<boolean> {
   try {
     const response = await fetch(pretrainedUrl(modelId), { method: 'HEAD', cache: 'no-store' });
+    // Reading the (empty) body finishes the request: left unread, Chromium cancels it and logs
+    // it as aborted (net::ERR_ABORTED) on every page load.
+    await response.arrayBuffer();
     return response.ok && !(response.headers.get('content-type') ?? '').includes('text/html');
   } catch {
     return false;

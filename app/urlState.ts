@@ -3,7 +3,8 @@
  * `?model=synthetic&method=dcl&alpha=0.1&kmin=input:0.25,hidden:0.125&seed=1&steps=500&lr=0.01`.
  * Every value is checked by the same rules as the form (train/setupRules.ts): a URL with bad
  * or unknown parameters loads the good ones and lists each rejected one, and a valid setup
- * round-trips exactly. Parameters other modules own (e.g. `backend`) are left untouched.
+ * round-trips exactly. Parameters other modules own (FOREIGN_KEYS, e.g. `backend`) are left
+ * untouched; unknown ones are reported once and dropped from the URL.
  */
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { MODEL_IDS, WIDTH_METHODS, type ModelId, type RunConfig, type WidthMethod } from '../src/protocol';
@@ -109,10 +110,10 @@ export function readSetup(search: string, base: RunConfig = DEFAULT_SETUP): UrlS
   return { setup, rejected };
 }
 
-/** The query string for `setup`, keeping the foreign parameters of `current`. */
+/** The query string for `setup`, keeping the foreign parameters of `current` (and no unknown ones). */
 export function serializeSetup(setup: RunConfig, current = ''): string {
-  const params = new URLSearchParams(current);
-  for (const key of KEYS) params.delete(key);
+  const params = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(current)) if (FOREIGN_KEYS.includes(key)) params.append(key, value);
   params.set('model', setup.modelId);
   params.set('method', setup.method);
   // Both, so a link in budget mode also keeps the α the slider returns to.

@@ -36,3 +36,22 @@ describe('log ticks that fit the axis', () => {
     for (let i = 1; i < shown.length; i++) expect(px(shown[i]!) - px(shown[i - 1]!)).toBeGreaterThanOrEqual(48);
   });
 });
+
+describe('the chart in words', () => {
+  it('names the runs, the best point (formatted like the axes) and the axes', async () => {
+    const { accuracySummary } = await import('../app/charts/accuracySummary');
+    const axes = growAxes(DEFAULT_AXES.MSE, { metric: 'MSE', fullFlops: 2144, points: [] });
+    const text = accuracySummary({
+      modelName: 'Synthetic regression (MLP)',
+      yLabel: 'validation MSE',
+      axes,
+      runs: { dcl: [{ x: 609, y: 0.0133333 }, { x: 2000, y: 0.02 }], uniform: [{ x: 560, y: 0.05 }], straightThrough: [] },
+      beyondAxes: 1,
+      paperPoints: 0,
+    });
+    expect(text).toContain('3 finished run(s): 2 DCL, 1 uniform width, 0 straight-through.');
+    expect(text).toContain('Lowest validation MSE: 0.0133 at 609 FLOP/s.');
+    expect(text).toContain('1 run(s) lie beyond the axes');
+    expect(text).toContain('validation MSE from 0.001 to 1 (log)');
+  });
+});

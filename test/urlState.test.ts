@@ -32,8 +32,9 @@ describe('setup in the URL', () => {
     expect(parseSetup(query, setup)).toEqual(budgeted);
   });
 
-  it('keeps foreign parameters and is readable', () => {
-    const query = serializeSetup(setup, '?backend=wasm&alpha=9');
+  it('keeps foreign parameters, drops unknown ones and is readable', () => {
+    const query = serializeSetup(setup, '?backend=wasm&alpha=9&zzz=1');
+    expect(query).not.toContain('zzz');
     expect(query).toContain('backend=wasm');
     expect(query).toContain('kmin=mel:0.25,gru:0.125');
     expect(new URLSearchParams(query).getAll('alpha')).toEqual(['0.25']);
