@@ -4,6 +4,7 @@ import { WidthChart } from './charts/WidthChart';
 import { Controls } from './Controls';
 import { ErrorBanner } from './ErrorBanner';
 import { FinishedRuns } from './FinishedRuns';
+import { ListenSection } from './listen/ListenSection';
 import { Notices } from './Notices';
 import { RunSummaryPanel } from './RunSummaryPanel';
 import { StatsPanel } from './StatsPanel';
@@ -32,6 +33,7 @@ export function App() {
           </div>
           <RunSummaryPanel />
           <FinishedRuns />
+          <ListenSection />
         </div>
       </main>
       <StatusBar />

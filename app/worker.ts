@@ -1,6 +1,7 @@
 /** Starts the trainer worker and wires its messages into the store (progress batched to ≤ 10 Hz). */
 import type { BackendName, ProgressEvent, ToWorker } from '../src/protocol';
 import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '../src/protocol';
+import { receiveRunModel } from './listen/listenActions';
 import { saveRun } from './runStore';
 import { PROGRESS_PARTS, useAppStore } from './store';
 
@@ -66,6 +67,10 @@ function receive(message: FromWorker): void {
 }
 
 function handle(message: FromWorker): void {
+  if (message.type === 'runModel' || message.type === 'noRunModel') {
+    receiveRunModel(message);
+    return;
+  }
   if (message.type !== 'runFinished') {
     useAppStore.getState().receive(message);
     return;

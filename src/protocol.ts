@@ -4,6 +4,7 @@
  * arrays of them, so they structured-clone cheaply and never carry tensors.
  */
 
+import type { ExportedModel } from './runtime/exportModel';
 import type { SweepResult, SweepSpec, SweepStatus } from './train/sweepPlan';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -182,6 +183,8 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'setAlpha'; alpha: number }
   | { type: 'setBudget'; flopsPerSecond: number | null }
+  /** Hand the page the consolidated model of the paused run, or else of the last finished VAD run. */
+  | { type: 'exportModel' }
   /** Run src/backendCheck.ts for the family on each backend (between runs) and report the results. */
   | { type: 'checkBackends'; modelId: ModelId; backends: BackendName[] }
   /** Run a trade-off sweep (src/train/sweepPlan.ts), skipping the runs in `done` (a resumed sweep). */
@@ -205,6 +208,10 @@ export type FromWorker =
   | { type: 'runFinished'; summary: RunSummary }
   /** Answer to 'checkBackends'. */
   | { type: 'backendCheck'; modelId: ModelId; results: BackendCheckResult[] }
+  /** Answer to 'exportModel': the run's consolidated model (C1's export format, plain data). */
+  | { type: 'runModel'; runId: string; paused: boolean; model: ExportedModel }
+  /** Answer to 'exportModel' when there is no VAD run to consolidate. */
+  | { type: 'noRunModel'; reason: string }
   /** A sweep started, made a run or ended. */
   | { type: 'sweep'; status: SweepStatus }
   | { type: 'error'; message: string };
@@ -215,3 +222,120 @@ export const MAX_PROGRESS_HZ = 10;
 export function isFromWorker(value: unknown): value is FromWorker {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
+
+/*
+ * Listening (app/listen/, workers/listen.worker.ts): the page, the listen worker and the
+ * capture worklet. The listen worker is separate from the trainer, so listening is never
+ * blocked by training. Audio moves worklet → listen worker over a MessagePort; the page
+ * gets frames' levels and probabilities, batched.
+ */
+
+/** The lanes of the listening panels: the full-width model, the consolidated one, Silero VAD. */
+export const LANE_IDS = ['full', 'consolidated', 'silero'] as const;
+export type LaneId = (typeof LANE_IDS)[number];
+export type ModelLaneId = Exclude<LaneId, 'silero'>;
+
+/** What a lane runs: shown beside it. */
+export interface LaneInfo {
+  lane: LaneId;
+  name: string;
+  /** Units per width name; null for Silero. */
+  widths: Record<string, number> | null;
+  flopsPerSecond: number | null;
+  parameters: number | null;
+}
+
+/** A lane's measured speed while streaming: compute time per 10 ms frame and its real-time factor. */
+export interface LaneTiming {
+  msPerFrame: number;
+  /** Compute time / audio time (< 1 keeps up with the microphone). */
+  realTimeFactor: number;
+}
+
+/** Capture worklet ← page: where to send the 16 kHz samples, or stop. */
+export type ToCapture = { type: 'connect'; port: MessagePort } | { type: 'stop' };
+
+/** Capture worklet → listen worker: resampled 16 kHz mono samples. */
+export interface CaptureChunk {
+  type: 'samples';
+  samples: Float32Array;
+  /** Index of samples[0] in the stream (a gap means audio was lost). */
+  firstSample: number;
+  /** The AudioContext's time when the chunk was complete, in seconds. */
+  capturedAt: number;
+}
+
+/** Per-frame latency of one model, streamed on the listen worker's backend, repeated until stable. */
+export interface LatencyMeasurement {
+  /** Median over rounds of a round's mean time per 10 ms frame. */
+  medianMs: number;
+  /** Lower and upper quartile of the round means (the spread). */
+  lowMs: number;
+  highMs: number;
+  rounds: number;
+}
+
+export interface ModelMeasurement {
+  name: string;
+  widths: Record<string, number>;
+  flopsPerSecond: number;
+  parameters: number;
+  latency: LatencyMeasurement;
+  /** Frame EER and AUC on the trainer's held-out validation scenes, streamed by the runtime's kernels. */
+  validation: Evaluation;
+}
+
+export type ToListener =
+  | { type: 'init' }
+  | { type: 'setModel'; lane: ModelLaneId; model: ExportedModel }
+  /** An exported model's files (a dropped folder's files, or one .zip) for the consolidated lane; `source` names them in errors. */
+  | { type: 'importModel'; source: string; files: { name: string; data: Uint8Array }[] }
+  /** The consolidated lane's model as a zip (model.json, weights.bin, flops.json, setup.json). */
+  | { type: 'exportZip' }
+  /** `session` numbers the stream, so the page can drop a stopped stream's last batches. */
+  | { type: 'micStart'; port: MessagePort; session: number }
+  | { type: 'micStop' }
+  /** A WAV file's bytes (decoded in the worker) or audio the browser decoded. */
+  | { type: 'analyseFile'; fileId: number; name: string; source: { wav: ArrayBuffer } | { sampleRate: number; channels: Float32Array[] } }
+  /** Measure the full and the consolidated lane's models side by side. */
+  | { type: 'compare' }
+  /** The microphone audio captured so far (16 kHz, the last RECORDING_SECONDS at most). */
+  | { type: 'recording' };
+
+/** Seconds of microphone audio the listen worker keeps for "save recording". */
+export const RECORDING_SECONDS = 120;
+
+export type FromListener =
+  | { type: 'lanes'; lanes: LaneInfo[] }
+  | {
+      type: 'micFrames';
+      session: number;
+      /** Absolute frame number (since the stream started) of the first frame here. */
+      firstFrame: number;
+      /** Peak |sample| per frame hop. */
+      level: Float32Array;
+      probabilities: Partial<Record<LaneId, Float32Array>>;
+      timing: Partial<Record<LaneId, LaneTiming>>;
+      /** capturedAt of the newest chunk in this batch (AudioContext seconds). */
+      capturedAt: number;
+      /** tf.memory().numTensors in the listen worker. */
+      numTensors: number;
+    }
+  | { type: 'micStopped' }
+  | { type: 'fileProgress'; fileId: number; fraction: number }
+  | {
+      type: 'fileResult';
+      fileId: number;
+      name: string;
+      /** Length of the decoded audio. */
+      seconds: number;
+      level: Float32Array;
+      probabilities: Partial<Record<LaneId, Float32Array>>;
+      timing: Partial<Record<LaneId, LaneTiming>>;
+    }
+  | { type: 'comparison'; full: ModelMeasurement; consolidated: ModelMeasurement }
+  | { type: 'recording'; wav: ArrayBuffer; seconds: number }
+  | { type: 'modelZip'; name: string; zip: Uint8Array }
+  /** The consolidated lane's model changed (from a run or an import): its description. */
+  | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown> }
+  | { type: 'error'; scope: 'mic' | 'file' | 'model' | 'silero' | 'compare' | 'worker'; message: string };

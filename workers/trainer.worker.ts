@@ -18,6 +18,9 @@ import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, type TaskSources } from '../src/train/tasks';
 import { runSweep, SweepControl } from '../src/train/sweepRunner';
+import type { Network } from '../src/dcl/network';
+import { MODEL_CATALOG } from '../src/models/catalog';
+import { exportModel, type ExportedModel } from '../src/runtime/exportModel';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -182,9 +185,32 @@ async function fallBackFrom(failed: BackendName, why: string): Promise<BackendNa
 interface ActiveRun {
   runId: string;
   control: RunControl;
+  config: RunConfig;
+  stepsDone: number;
+  /** The run's network while its task lives (the listening page consolidates a paused run from it). */
+  network?: Network;
 }
 
 let active: ActiveRun | null = null;
+/** The last finished VAD run's consolidated model, kept as plain data for the listening page. */
+let lastRunModel: { runId: string; model: ExportedModel } | null = null;
+
+function exportRunModel(runId: string, config: RunConfig, network: Network, steps: number): Promise<ExportedModel> {
+  return exportModel(network, { name: `${config.modelId} ${config.method} ${runId}`, trainingSetup: { runId, steps, config } });
+}
+
+/** 'exportModel': the paused run's consolidated model now, else the last finished one's. */
+async function postRunModel(): Promise<void> {
+  if (active?.network !== undefined && active.control.isPaused) {
+    const { runId, network } = active;
+    post({ type: 'runModel', runId, paused: true, model: await exportRunModel(runId, active.config, network, active.stepsDone) });
+  } else if (lastRunModel !== null) {
+    post({ type: 'runModel', runId: lastRunModel.runId, paused: false, model: lastRunModel.model });
+  } else {
+    post({ type: 'noRunModel', reason: 'No paused VAD run, and no VAD run has finished since the page was opened: train a CRNN or transformer VAD first (or pause one).' });
+  }
+}
+
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
@@ -193,17 +219,23 @@ function firstLine(error: unknown): string {
 async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
   const task = await createTask(config, browserSources);
+  const isVad = MODEL_CATALOG[config.modelId].output === 'speechProbability';
+  if (active !== null && isVad) active.network = task.network;
   try {
     post({ type: 'state', state: 'running', runId });
     for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost, evaluateAtStart: true })) {
-      if (event.type === 'progress') post({ type: 'progress', event: event.event });
-      else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
+      if (event.type === 'progress') {
+        if (active !== null) active.stepsDone = event.event.step;
+        post({ type: 'progress', event: event.event });
+      } else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
       else {
         summary = event.summary;
         post({ type: 'runFinished', summary: event.summary });
+        if (isVad) lastRunModel = { runId, model: await exportRunModel(runId, config, task.network, event.summary.steps) };
       }
     }
   } finally {
+    if (active !== null) delete active.network;
     task.dispose();
   }
   return summary;
@@ -216,7 +248,7 @@ async function runTraining(runId: string, config: RunConfig): Promise<RunSummary
     return null;
   }
   const control = new RunControl(config);
-  active = { runId, control };
+  active = { runId, control, config, stepsDone: 0 };
   post({ type: 'state', state: 'loading', runId });
   try {
     let backend = await (initialised ??= initialise(undefined));
@@ -298,6 +330,9 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'setBudget':
       if (active !== null) active.control.budgetFlopsPerSecond = message.flopsPerSecond;
+      return;
+    case 'exportModel':
+      await postRunModel();
       return;
     case 'checkBackends':
       await checkBackends(message.modelId, message.backends);
