@@ -32,6 +32,11 @@ export function StatsPanel() {
           {runDetail !== '' ? runDetail : vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
         </p>
       )}
+      {runState !== 'loading' && runDetail !== '' && (
+        <p className="loading-note" role="status" data-testid="run-detail">
+          {runDetail}
+        </p>
+      )}
       <dl>
         <Stat label="Step" value={latest === null ? '–' : `${latest.step} / ${latest.totalSteps}`} testId="stat-step" />
         <Stat label="Speed" value={latest === null ? '–' : formatSpeed(latest.stepsPerSecond)} testId="stat-steps-per-second" />

@@ -144,8 +144,10 @@ export interface RunSummary {
   fullFlopsPerSecond: number;
   parameters: number;
   fullParameters: number;
-  /** Validation accuracy of the final model. */
+  /** Validation accuracy of the final model (of the model at evaluationStep when that is set). */
   evaluation: Evaluation;
+  /** Set when Stop ended the run: the step of the last completed validation pass, which stands in for the final model's. */
+  evaluationStep?: number;
   /** Wall time of the consolidated model's inference per second of input, in ms, on this backend. */
   latencyMsPerSecond: number;
   /** The same for the full-width model before consolidation. */

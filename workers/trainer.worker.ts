@@ -223,7 +223,8 @@ async function trainOnce(runId: string, config: RunConfig, control: RunControl, 
   if (active !== null && isVad) active.network = task.network;
   try {
     post({ type: 'state', state: 'running', runId });
-    for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost, evaluateAtStart: true })) {
+    const onStatus = ({ state, detail }: { state: 'running' | 'paused'; detail: string }) => post({ type: 'state', state, runId, detail });
+    for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost, evaluateAtStart: true, onStatus })) {
       if (event.type === 'progress') {
         if (active !== null) active.stepsDone = event.event.step;
         post({ type: 'progress', event: event.event });

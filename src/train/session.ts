@@ -6,7 +6,7 @@ import type { BudgetChange, Evaluation, ProgressEvent, RunConfig, RunSummary, Wi
 import { MAX_PROGRESS_HZ } from '../protocol';
 import { MODEL_FAMILIES } from '../models/registry';
 import { DivergenceWatch, WeightSnapshot, type Divergence } from './divergence';
-import type { TrainingTask } from './task';
+import { EvaluationStopped, type EvaluationProgress, type TrainingTask } from './task';
 import { WidthTrainer, type TrainerConfig } from './trainer';
 
 /** Live controls of a running session; the worker writes them, the loop reads them every step. */
@@ -93,6 +93,43 @@ export interface SessionOptions {
   budgetInterval?: TrainerConfig['budgetInterval'];
   /** Score the model before its first step, so the trajectory starts where the run starts (the page does). */
   evaluateAtStart?: boolean;
+  /**
+   * What a long validation pass is doing ("validating… 3/20"; '' when it is done), and when
+   * it pauses in the middle: the host shows it (the generator cannot yield from inside a pass).
+   */
+  onStatus?: (status: { state: 'running' | 'paused'; detail: string }) => void;
+}
+
+/**
+ * Between chunks of a validation pass: report how far it is, let the host's messages in,
+ * wait while paused, and abandon the pass on Stop (EvaluationStopped), so Stop and Pause act
+ * within a chunk's time instead of the whole pass's.
+ */
+function validationProgress(options: SessionOptions): EvaluationProgress {
+  const { control } = options;
+  const yieldToHost = options.yieldToHost ?? (() => Promise.resolve());
+  return async (done, total) => {
+    options.onStatus?.({ state: 'running', detail: done < total ? `validating… ${done}/${total}` : '' });
+    await yieldToHost();
+    if (control.isPaused && !control.stopped) {
+      options.onStatus?.({ state: 'paused', detail: `paused while validating (${done}/${total})` });
+      await control.waitWhilePaused();
+      if (!control.stopped) options.onStatus?.({ state: 'running', detail: `validating… ${done}/${total}` });
+    }
+    if (control.stopped) throw new EvaluationStopped();
+  };
+}
+
+/** The pass's evaluation, or null when Stop abandoned it. */
+async function validate(options: SessionOptions, network: Network): Promise<Evaluation | null> {
+  try {
+    return await options.task.evaluate(network, 'validation', validationProgress(options));
+  } catch (error) {
+    if (error instanceof EvaluationStopped) return null;
+    throw error;
+  } finally {
+    options.onStatus?.({ state: 'running', detail: '' });
+  }
 }
 
 /** Train a task, yielding progress at most MAX_PROGRESS_HZ times a second plus every evaluation. */
@@ -124,9 +161,14 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
   let skipped = 0;
   let step = 0;
   let evaluation: Evaluation | null = null;
+  let lastEvaluation: RunOutcome['lastEvaluation'] = null;
   let budget: BudgetController | null = null;
   try {
-    if (options.evaluateAtStart === true) yield { type: 'progress', event: await startingPoint(options, fullFlopsPerSecond) };
+    if (options.evaluateAtStart === true) {
+      const start = await startingPoint(options, fullFlopsPerSecond);
+      if (start.evaluation !== null) lastEvaluation = { evaluation: start.evaluation, step: 0 };
+      yield { type: 'progress', event: start };
+    }
     while (step < config.steps && !control.stopped) {
       if (control.isPaused) {
         const pausedAt = now();
@@ -163,7 +205,8 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
         budget = null;
       }
       const evaluated = diverged === null && (step % config.evalEvery === 0 || step === config.steps);
-      evaluation = evaluated ? await task.evaluate(task.network, 'validation') : null;
+      evaluation = evaluated ? await validate(options, task.network) : null;
+      if (evaluation !== null) lastEvaluation = { evaluation, step };
       activeMs += now() - t0;
       const due = options.progressEvery ? step % options.progressEvery === 0 : now() - lastEmit >= 1000 / MAX_PROGRESS_HZ;
       if (evaluated || due) {
@@ -201,7 +244,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       }
       await yieldToHost();
     }
-    const run: RunOutcome = { steps: step, wallSeconds: elapsedSeconds(), diverged, budgetHistory };
+    const run: RunOutcome = { steps: step, wallSeconds: elapsedSeconds(), diverged, budgetHistory, lastEvaluation };
     yield { type: 'finished', summary: await summarize(options, run, reference, now) };
   } finally {
     lastGood?.dispose();
@@ -223,6 +266,8 @@ interface RunOutcome {
   wallSeconds: number;
   diverged: Divergence | null;
   budgetHistory: BudgetChange[];
+  /** The last completed validation pass of the training network and its step. */
+  lastEvaluation: { evaluation: Evaluation; step: number } | null;
 }
 
 /** Cosine decay from 1 to 10 %: late in a run the widths settle instead of wandering with the noisy task gradient. */
@@ -243,8 +288,14 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
   try {
     const counted = countNetwork(small);
     const full = countNetwork(fullNetwork);
-    const latency = await latencyMs(small, task, now);
-    const fullLatency = await latencyMs(fullNetwork, task, now);
+    // A stopped run is kept at once: its last completed validation pass stands for the
+    // consolidated model (whose inference output equals the training network's at the same
+    // weights, tested to 1e-5), labelled with its step, instead of a new pass Stop would wait
+    // for; its latency gets one timing round instead of five.
+    const quick = control.stopped && run.lastEvaluation !== null;
+    const rounds = quick ? 1 : 5;
+    const latency = await latencyMs(small, task, now, rounds);
+    const fullLatency = await latencyMs(fullNetwork, task, now, rounds);
     return {
       runId,
       // The α and budget in force at the end (both can change while a run trains).
@@ -256,7 +307,8 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
       fullFlopsPerSecond: fullNetwork.fullFlopsPerSecond(),
       parameters: counted.parameters,
       fullParameters: full.parameters,
-      evaluation: await task.evaluate(small, 'validation'),
+      evaluation: quick ? run.lastEvaluation!.evaluation : await task.evaluate(small, 'validation'),
+      evaluationStep: quick && run.lastEvaluation!.step !== steps ? run.lastEvaluation!.step : undefined,
       latencyMsPerSecond: latency.median,
       fullLatencyMsPerSecond: fullLatency.median,
       latencyRangeMsPerSecond: [latency.low, latency.high],
@@ -336,7 +388,7 @@ async function startingPoint(options: SessionOptions, fullFlopsPerSecond: number
     flopsPerSecond,
     fullFlopsPerSecond,
     widths: widthStates(widths, units),
-    evaluation: await task.evaluate(task.network, 'validation'),
+    evaluation: await validate(options, task.network),
     stepsPerSecond: 0,
     elapsedSeconds: 0,
     etaSeconds: NaN,

@@ -11,7 +11,22 @@ export interface TrainingTask {
   readonly latencyInput: () => tf.Tensor;
   readonly latencyInputSeconds: number;
   nextBatch(): { input: tf.Tensor; target: tf.Tensor };
-  /** Score any network with this task's input/output shapes on the validation (or test) split. */
-  evaluate(network: Network, split: 'validation' | 'test'): Promise<Evaluation>;
+  /**
+   * Score any network with this task's input/output shapes on the validation (or test) split.
+   * `progress` is awaited between chunks of the pass (chunks short enough that Stop and Pause
+   * act within about a second); it may wait (pause) or throw EvaluationStopped (stop).
+   */
+  evaluate(network: Network, split: 'validation' | 'test', progress?: EvaluationProgress): Promise<Evaluation>;
   dispose(): void;
+}
+
+/** Called after each chunk of a validation pass with the chunks done and their total. */
+export type EvaluationProgress = (done: number, total: number) => Promise<void>;
+
+/** Thrown by an EvaluationProgress to abandon the pass (the user pressed Stop). */
+export class EvaluationStopped extends Error {
+  constructor() {
+    super('validation stopped');
+    this.name = 'EvaluationStopped';
+  }
 }
