@@ -2,10 +2,13 @@ import { AccuracyFlopsChart } from './charts/AccuracyFlopsChart';
 import { LossChart } from './charts/LossChart';
 import { WidthChart } from './charts/WidthChart';
 import { Controls } from './Controls';
+import { CurvePanel } from './curve/CurvePanel';
+import { HowItWorks } from './help/HowItWorks';
 import { ErrorBanner } from './ErrorBanner';
 import { FinishedRuns } from './FinishedRuns';
 import { ListenSection } from './listen/ListenSection';
 import { Notices } from './Notices';
+import { RunDetails } from './runs/RunDetails';
 import { RunSummaryPanel } from './RunSummaryPanel';
 import { StatsPanel } from './StatsPanel';
 import { StatusBar } from './StatusBar';
@@ -19,6 +22,7 @@ export function App() {
           Learned layer widths (feature-noise injection, arXiv 2601.13704) trained live in your browser: drag α and watch the
           compute cost fall.
         </p>
+        <HowItWorks />
       </header>
       <ErrorBanner />
       <Notices />
@@ -32,7 +36,9 @@ export function App() {
             <LossChart />
           </div>
           <RunSummaryPanel />
+          <CurvePanel />
           <FinishedRuns />
+          <RunDetails />
           <ListenSection />
         </div>
       </main>

@@ -5,6 +5,9 @@ import { formatFlops } from './format';
 import { NumberField } from './NumberField';
 import { useAppStore } from './store';
 import { SETUP_RULES } from './train/setupRules';
+import { AlphaZeroNote } from './help/AlphaZeroNote';
+import { Help } from './help/Help';
+import { budgetUnit, inUnit } from './train/budgetUnit';
 
 export function ComplexityControl() {
   const alpha = useAppStore((s) => s.setup.alpha);
@@ -16,10 +19,13 @@ export function ComplexityControl() {
   const budgetMode = budget !== null;
   // Until the worker has counted the full width, a round placeholder the user overwrites.
   const defaultBudget = fullFlops === null ? 1e6 : Math.round(0.5 * fullFlops);
+  const unit = budgetUnit(modelId);
 
   return (
     <fieldset className="complexity" data-testid="complexity">
-      <legend>Complexity</legend>
+      <legend>
+        Complexity <Help topic="alpha" />
+      </legend>
       <div className="mode-switch" role="radiogroup" aria-label="Steer by">
         <label>
           <input
@@ -41,6 +47,7 @@ export function ComplexityControl() {
           />
           FLOP/s budget
         </label>
+        <Help topic="budget" />
       </div>
       <label className="alpha-slider">
         <span>
@@ -66,12 +73,12 @@ export function ComplexityControl() {
       </label>
       {budgetMode && (
         <NumberField
-          label="Budget (FLOP/s)"
-          value={budget}
-          rule={SETUP_RULES.budgetFlopsPerSecond}
+          label={`Budget (${unit.label})`}
+          value={inUnit(budget, unit)}
+          rule={{ ...SETUP_RULES.budgetFlopsPerSecond, min: SETUP_RULES.budgetFlopsPerSecond.min / unit.scale, max: SETUP_RULES.budgetFlopsPerSecond.max / unit.scale }}
           testId="budget-input"
           title={fullFlops === null ? 'full width: counted once the worker is ready' : `full width: ${formatFlops(fullFlops)}`}
-          onCommit={(value) => editSetup({ budgetFlopsPerSecond: value })}
+          onCommit={(value) => editSetup({ budgetFlopsPerSecond: Number((value * unit.scale).toPrecision(12)) })}
         />
       )}
       <p className="hint" data-testid="alpha-in-use">
@@ -79,6 +86,7 @@ export function ComplexityControl() {
           ? 'L = L_task + α · C(K) / C(K_max)'
           : `α the training uses: ${formatAlpha(liveAlpha)}${budgetMode ? ' (set by the budget controller)' : ''}`}
       </p>
+      <AlphaZeroNote />
     </fieldset>
   );
 }

@@ -8,6 +8,7 @@ import { catalogWidths, METHOD_LABELS } from './models';
 import { NumberField } from './NumberField';
 import { checkPretrained, initProblem, makeWeightsHint } from './pretrained';
 import { useAppStore } from './store';
+import { Help } from './help/Help';
 import { kappaMinRule, SETUP_RULES, setupProblems } from './train/setupRules';
 
 function RunButtons() {
@@ -62,7 +63,9 @@ function KappaMinFields({ disabled }: { disabled: boolean }) {
   const defaultKappaMin = MODEL_CATALOG[modelId].defaultKappaMin;
   return (
     <div className="kappa-min">
-      <span className="group-label">κ_min per width (K ≥ κ_min · N)</span>
+      <span className="group-label">
+        κ_min per width (K ≥ κ_min · N) <Help topic="kappaMin" />
+      </span>
       {widths.map((width) => (
         <NumberField
           key={width.name}
@@ -130,7 +133,9 @@ export function Controls() {
       <RunButtons />
       <ComplexityControl />
       <fieldset disabled={locked}>
-        <legend>Model</legend>
+        <legend>
+          Model <Help topic="family" />
+        </legend>
         <label className="field">
           <span>Family</span>
           <select
@@ -161,6 +166,7 @@ export function Controls() {
             ))}
           </select>
         </label>
+        <Help topic="method" />
         {setup.method === 'uniform' && (
           <NumberField
             label="Fraction of every width kept"
@@ -174,7 +180,9 @@ export function Controls() {
         <KappaMinFields disabled={locked} />
       </fieldset>
       <fieldset disabled={locked}>
-        <legend>Training</legend>
+        <legend>
+          Training <Help topic="training" />
+        </legend>
         <NumberField label="Steps" value={setup.steps} rule={SETUP_RULES.steps} testId="steps-input" onCommit={(steps) => editSetup({ steps })} />
         <NumberField label="Batch size" value={setup.batchSize} rule={SETUP_RULES.batchSize} testId="batch-input" onCommit={(batchSize) => editSetup({ batchSize })} />
         <NumberField label="Learning rate" value={setup.learningRate} rule={SETUP_RULES.learningRate} testId="lr-input" onCommit={(learningRate) => editSetup({ learningRate })} />

@@ -5,6 +5,7 @@ import { clearFinishedRuns, deleteFinishedRun } from './actions';
 import { formatAlpha } from './alphaScale';
 import { formatFlops, formatMetric } from './format';
 import { useAppStore } from './store';
+import { showRun } from './runs/runSelection';
 
 const reportFailure = (what: string) => (error: unknown) => useAppStore.getState().reportError(`Could not ${what}: ${String(error)}`);
 
@@ -73,7 +74,11 @@ const FinishedRunRow = memo(function FinishedRunRow({ run }: { run: RunSummary }
   const diverged = run.diverged != null;
   return (
     <tr data-testid="finished-run" data-run-id={run.runId} className={diverged ? 'diverged' : undefined}>
-      <td>{run.config.modelId}</td>
+      <td>
+        <button type="button" className="link-button" data-testid="show-run" aria-label={`Show run ${run.runId}`} onClick={() => showRun(run.runId)}>
+          {run.config.modelId}
+        </button>
+      </td>
       <td>{run.config.method}</td>
       <td>{run.config.budgetFlopsPerSecond === null ? formatAlpha(run.config.alpha) : formatFlops(run.config.budgetFlopsPerSecond)}</td>
       <td>{run.config.seed}</td>

@@ -5,6 +5,7 @@ import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percen
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { METHOD_LABELS } from './models';
 import { useAppStore } from './store';
+import { Help } from './help/Help';
 
 export function RunSummaryPanel() {
   const summary = useAppStore((s) => s.lastSummary);
@@ -18,7 +19,9 @@ export function RunSummaryPanel() {
       data-flops={summary.flopsPerSecond}
       data-full-flops={summary.fullFlopsPerSecond}
     >
-      <h2>Last finished run</h2>
+      <h2>
+        Last finished run <Help topic="summary" />
+      </h2>
       <p className="hint">
         {MODEL_CATALOG[config.modelId].displayName} · {METHOD_LABELS[config.method]} ·{' '}
         {steering(summary)} · seed{' '}
@@ -63,7 +66,6 @@ export function RunSummaryPanel() {
             <td colSpan={3} data-testid="summary-metric">
               {formatMetric(summary.evaluation.metric, summary.evaluation.value)}
               {summary.evaluation.auc !== null && ` · AUC ${summary.evaluation.auc.toFixed(3)}`}
-              {summary.evaluationStep !== undefined && ` (validated at step ${summary.evaluationStep}, the last pass before Stop)`}
             </td>
           </tr>
         </tbody>

@@ -3,6 +3,7 @@ import { formatAlpha } from './alphaScale';
 import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { useAppStore } from './store';
+import { Help } from './help/Help';
 import { BackendChoice } from './train/BackendChoice';
 
 function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
@@ -25,16 +26,11 @@ export function StatsPanel() {
   return (
     <section className="panel stats" data-testid="stats" data-run-state={runState}>
       <h2>
-        Training <span className={`badge ${runState}`}>{runState}</span>
+        Training <span className={`badge ${runState}`}>{runState}</span> <Help topic="stats" />
       </h2>
       {runState === 'loading' && (
         <p className="loading-note" role="status" data-testid="loading-note">
           {runDetail !== '' ? runDetail : vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
-        </p>
-      )}
-      {runState !== 'loading' && runDetail !== '' && (
-        <p className="loading-note" role="status" data-testid="run-detail">
-          {runDetail}
         </p>
       )}
       <dl>

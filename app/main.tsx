@@ -6,6 +6,7 @@ import { checkPretrained } from './pretrained';
 import { loadRuns } from './runStore';
 import { useAppStore, type AppState } from './store';
 import { readSetup, serializeSetup } from './urlState';
+import { setupBase } from './train/firstVisit';
 import { startWorker } from './worker';
 import './styles.css';
 
@@ -19,7 +20,7 @@ declare global {
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');
 
-const fromUrl = readSetup(window.location.search);
+const fromUrl = readSetup(window.location.search, setupBase(window.location.search));
 useAppStore.getState().setSetup(fromUrl.setup);
 if (fromUrl.rejected.length > 0) {
   useAppStore.getState().addNotice(`The link's setup was loaded without these parameters: ${fromUrl.rejected.join('; ')}.`);

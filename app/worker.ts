@@ -2,6 +2,7 @@
 import type { BackendName, ProgressEvent, ToWorker } from '../src/protocol';
 import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '../src/protocol';
 import { receiveRunModel } from './listen/listenActions';
+import { receiveSweepMessage } from './curve/sweepClient';
 import { saveRun } from './runStore';
 import { PROGRESS_PARTS, useAppStore } from './store';
 
@@ -67,6 +68,7 @@ function receive(message: FromWorker): void {
 }
 
 function handle(message: FromWorker): void {
+  if (receiveSweepMessage(message)) return;
   if (message.type === 'runModel' || message.type === 'noRunModel') {
     receiveRunModel(message);
     return;

@@ -23,10 +23,12 @@ import { paperFamily } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
+import { useSweepStore } from '../curve/sweepClient';
 import { clampToAxes, DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
 import { placeInPlot, type Placement } from './placeInPlot';
 import { spacedLogTicks } from './ticks';
 import { useWidth } from './useWidth';
+import { Help } from '../help/Help';
 
 interface RunPoint {
   x: number;
@@ -126,7 +128,9 @@ export function AccuracyFlopsChart() {
   const plottedRuns = useIdleValue(finishedRuns);
   const metric = accuracyMetric(MODEL_CATALOG[modelId]);
   const paper = usePaperPoints(paperFamily(modelId));
-  const training = useAppStore((s) => s.runState === 'running');
+  // A sweep's runs follow one another: the axes hold from its first run to its end.
+  const sweeping = useSweepStore((s) => s.status?.state === 'running' && !s.interrupted);
+  const training = useAppStore((s) => s.runState === 'running') || sweeping;
 
   const series = useMemo<FinishedSeries>(() => {
     const runs = plottedRuns.filter((run) => run.config.modelId === modelId);
@@ -147,7 +151,9 @@ export function AccuracyFlopsChart() {
 
   return (
     <section className="panel chart" data-testid="chart-accuracy-flops">
-      <h2>Accuracy vs FLOP/s</h2>
+      <h2>
+        Accuracy vs FLOP/s <Help topic="accuracy" />
+      </h2>
       <ul className="legend">
         <li style={{ color: COLOURS.live }}>● this run (validation, live)</li>
         <li style={{ color: COLOURS.dcl }}>◆ finished runs: DCL</li>

@@ -3,6 +3,7 @@ import { memo, useMemo } from 'react';
 import { useAppStore, type LossRow } from '../store';
 import { LineChart, type LineSeries } from './LineChart';
 import { robustDomain, ROBUST_QUANTILE, WARM_UP_FRACTION } from './robustDomain';
+import { Help } from '../help/Help';
 
 const SERIES: LineSeries[] = [
   { key: 'taskLoss', label: 'task loss', colour: '#1f77b4' },
@@ -22,7 +23,9 @@ const LossPlot = memo(function LossPlot({ history }: { history: LossRow[] }) {
   const robust = useMemo(() => robustDomain([history.map((row) => row.taskLoss), history.map((row) => row.complexityTerm)]), [history]);
   return (
     <section className="panel chart" data-testid="chart-loss" data-clipped={robust !== null}>
-      <h2>Loss</h2>
+      <h2>
+        Loss <Help topic="loss" />
+      </h2>
       <LineChart
         rows={history}
         x={stepOf}

@@ -2,6 +2,7 @@
 import { memo, useMemo } from 'react';
 import { useAppStore, type WidthLegendEntry, type WidthRow } from '../store';
 import { LineChart, type LineSeries } from './LineChart';
+import { Help } from '../help/Help';
 
 export const WIDTH_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
@@ -34,7 +35,9 @@ const WidthPlot = memo(function WidthPlot({ history, legend }: { history: WidthR
 
   return (
     <section className="panel chart" data-testid="chart-widths">
-      <h2>Per-layer width K/N</h2>
+      <h2>
+        Per-layer width K/N <Help topic="widths" />
+      </h2>
       {legend.length === 0 && <p className="hint">No learnable widths in this run yet.</p>}
       <LineChart
         rows={history}

@@ -81,7 +81,7 @@ describe('trade-off explorer', () => {
     const { page, errors } = session;
     await page.setViewportSize(VIEWPORT);
     await watchLongTasks(page);
-    await openExplorer(page, '?backend=wasm');
+    await openExplorer(page, '?backend=wasm&model=synthetic');
     const started = await page.evaluate(() => performance.now());
     const trace = await traceMainThread(page);
     await mark(page, START_MARK);
@@ -151,7 +151,7 @@ describe('trade-off explorer', () => {
     session = await launchBrowser();
     const { page, errors } = session;
     // By hand: the automatic choice measures the backends and does not time a software adapter.
-    await openExplorer(page, '?backend=webgpu');
+    await openExplorer(page, '?backend=webgpu&model=synthetic');
     const state = await trainViaUi(page, { steps: 200, evalEvery: 50, seed: 2 });
     const reason = (await page.locator('.status-reason').count()) > 0 ? await page.locator('.status-reason').innerText() : '';
     const fit = state.lastSummary?.evaluation.value;
@@ -171,7 +171,7 @@ describe('trade-off explorer', () => {
   it('α raised mid-run with the slider ends with fewer FLOP/s; runs survive a reload; a copied URL restores the setup', async () => {
     session = await launchBrowser();
     const { page, context, errors } = session;
-    await openExplorer(page, '?backend=wasm');
+    await openExplorer(page, '?backend=wasm&model=synthetic');
 
     const plain = await trainViaUi(page, { steps: 300, evalEvery: 100, seed: 3 });
     expect(plain.errors).toEqual([]);
@@ -216,7 +216,7 @@ describe('trade-off explorer', () => {
   it('budget mode steers α until the FLOP/s sit within 75–105 % of the budget', async () => {
     session = await launchBrowser();
     const { page, errors } = session;
-    await openExplorer(page, '?backend=wasm');
+    await openExplorer(page, '?backend=wasm&model=synthetic');
     const budget = Math.round(0.4 * FULL_FLOPS);
     const state = await trainViaUi(page, { steps: 500, learningRate: 1e-2, kappaLearningRate: 3e-2, batchSize: 64, seed: 1, evalEvery: 100, budget });
     expect(state.errors).toEqual([]);

@@ -119,7 +119,7 @@ export interface TrainViaUiOptions {
   kappaLearningRate?: number;
   evalEvery?: number;
   seed?: number;
-  /** FLOP/s budget: switches the complexity control to budget mode. */
+  /** FLOP/s budget (typed into the field in its unit): switches the complexity control to budget mode. */
   budget?: number;
   /** Wait until the run has finished and return its summary (default true). */
   waitForFinish?: boolean;
@@ -169,7 +169,9 @@ export async function trainViaUi(page: Page, options: TrainViaUiOptions = {}): P
   }
   if (options.budget !== undefined) {
     await page.getByTestId('mode-budget').check();
-    await page.getByTestId('budget-input').fill(String(options.budget));
+    // The field takes kFLOP/s for the synthetic MLP and MFLOP/s for the VADs (its label says which).
+    const scale = (await page.getByTestId('model-select').inputValue()) === 'synthetic' ? 1e3 : 1e6;
+    await page.getByTestId('budget-input').fill(String(options.budget / scale));
   }
   const before = (await explorerState(page)).finishedRuns.length;
   await page.getByTestId('train').click();

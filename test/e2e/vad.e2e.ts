@@ -77,7 +77,7 @@ describe('VAD in the browser', () => {
     const { page, errors } = session;
     await page.setViewportSize({ width: 1280, height: 1000 });
     await watchLongTasks(page);
-    await openExplorer(page, '?backend=wasm');
+    await openExplorer(page, '?backend=wasm&model=synthetic');
 
     await page.getByTestId('model-select').selectOption('crnn');
     // Pretrained init is offered exactly when the built app serves the sweep's weights.
@@ -180,7 +180,7 @@ describe('VAD in the browser', () => {
     async () => {
       session = await launchBrowser();
       const { page, errors } = session;
-      await openExplorer(page, '?backend=wasm');
+      await openExplorer(page, '?backend=wasm&model=synthetic');
       await page.getByTestId('model-select').selectOption('crnn');
       await page.getByTestId('init-pretrained').and(page.locator(':not([disabled])')).waitFor({ state: 'attached', timeout: 30_000 });
       await page.getByTestId('init-select').selectOption('pretrained');

@@ -1,0 +1,177 @@
+/** "Draw the curve": the α grid, the button, the sweep's progress and ETA, and its chart with the fronts. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { MODEL_CATALOG } from '../../src/models/catalog';
+import { CURVE_ALPHAS, parseAlphaGrid, sweepEtaSeconds, sweepSpecProblem, type SweepStatus } from '../../src/train/sweepPlan';
+import { formatSeconds } from '../format';
+import { Help } from '../help/Help';
+import { useAppStore } from '../store';
+import { setupProblems } from '../train/setupRules';
+import { CurveChart, METHOD_COLOURS, METHOD_NAMES } from './CurveChart';
+import { downloadText, svgText } from './download';
+import { SWEEP_METHODS } from './curveGeometry';
+import { cancelSweep, discardSweep, loadStoredSweep, resumeSweep, startSweep, useSweepStore } from './sweepClient';
+import './curve.css';
+
+const defaultGrid = (modelId: keyof typeof MODEL_CATALOG): string => CURVE_ALPHAS[MODEL_CATALOG[modelId].input].join(', ');
+
+let storedSweepLoaded = false;
+
+export function CurvePanel() {
+  useEffect(() => {
+    if (storedSweepLoaded) return;
+    storedSweepLoaded = true;
+    loadStoredSweep();
+  }, []);
+  const status = useSweepStore((s) => s.status);
+  const interrupted = useSweepStore((s) => s.interrupted);
+  const running = status?.state === 'running' && !interrupted;
+  return (
+    <section className="panel curve" data-testid="curve-panel" data-sweep-state={status === null ? 'none' : interrupted ? 'interrupted' : status.state}>
+      <h2>
+        Trade-off curve <Help topic="curve" />
+      </h2>
+      {!running && <SweepForm />}
+      {status !== null && <SweepProgress status={status} interrupted={interrupted} />}
+      {status !== null && <SweepChart status={status} />}
+    </section>
+  );
+}
+
+function SweepForm() {
+  const setup = useAppStore((s) => s.setup);
+  const ready = useAppStore((s) => s.workerStatus === 'ready');
+  const idle = useAppStore((s) => s.runState === 'idle');
+  const [grid, setGrid] = useState({ modelId: setup.modelId, text: defaultGrid(setup.modelId) });
+  // Another family has another useful α range: its own default grid.
+  const text = grid.modelId === setup.modelId ? grid.text : defaultGrid(setup.modelId);
+  let alphas: number[] = [];
+  let problem: string | null = null;
+  try {
+    alphas = parseAlphaGrid(text);
+    problem = sweepSpecProblem({ base: setup, alphas });
+  } catch (error) {
+    problem = `α grid: ${(error as Error).message}`;
+  }
+  problem ??= setupProblems(setup)[0] ?? null;
+  const runs = 3 * alphas.length;
+  return (
+    <div className="sweep-form">
+      <label className="field">
+        <span>α grid (one DCL run each)</span>
+        <input
+          type="text"
+          value={text}
+          data-testid="sweep-alphas"
+          aria-invalid={problem !== null}
+          onChange={(event) => setGrid({ modelId: setup.modelId, text: event.target.value })}
+        />
+      </label>
+      <p className="hint">
+        {runs} runs of {MODEL_CATALOG[setup.modelId].displayName}: DCL at each α, then uniform widths and straight-through matched to the FLOP/s
+        each reached; all {setup.steps} steps, batch {setup.batchSize}, seed {setup.seed}
+        {setup.init === 'pretrained' ? ' (DCL and straight-through from the pretrained weights, uniform from scratch)' : ''}.
+      </p>
+      {problem !== null && (
+        <p className="warning" data-testid="sweep-problem">
+          {problem}
+        </p>
+      )}
+      <button type="button" className="primary" data-testid="draw-curve" disabled={!ready || !idle || problem !== null} onClick={() => startSweep({ base: setup, alphas })}>
+        Draw the curve
+      </button>
+    </div>
+  );
+}
+
+/** Seconds left: subscribes to the live progress, so only this line re-renders with it. */
+function SweepEta({ status }: { status: SweepStatus }) {
+  const currentEta = useAppStore((s) => (s.latest !== null && s.latest.runId === status.current?.runId ? s.latest.etaSeconds : null));
+  const eta = sweepEtaSeconds(status.total, status.done, currentEta);
+  return <span data-testid="sweep-eta">{eta === null ? 'ETA after the first run' : `about ${formatSeconds(eta)} left`}</span>;
+}
+
+function SweepProgress({ status, interrupted }: { status: SweepStatus; interrupted: boolean }) {
+  const finished = status.done.length + status.failed.length;
+  const left = status.total - finished;
+  const resumable = (interrupted || status.state === 'cancelled') && left > 0;
+  return (
+    <div className="sweep-progress" data-testid="sweep-progress" data-done={status.done.length} data-total={status.total}>
+      <progress value={finished} max={status.total} aria-label="sweep progress" />
+      {status.state === 'running' && !interrupted && (
+        <p>
+          Run {Math.min(finished + 1, status.total)} of {status.total}
+          {status.current !== null && <>: {status.current.label}</>} · <SweepEta status={status} />{' '}
+          <button type="button" data-testid="cancel-sweep" onClick={cancelSweep}>
+            Cancel
+          </button>
+        </p>
+      )}
+      {interrupted && (
+        <p className="warning" data-testid="sweep-interrupted">
+          The page was reloaded while the sweep ran: {status.done.length} of {status.total} runs finished and are kept; the run in progress was
+          lost. {left} run{left === 1 ? '' : 's'} left.
+        </p>
+      )}
+      {status.state === 'cancelled' && !interrupted && (
+        <p data-testid="sweep-cancelled">
+          Cancelled: {status.done.length} of {status.total} runs finished and are kept; {left} left.
+        </p>
+      )}
+      {status.state === 'finished' && <p data-testid="sweep-finished">Finished: {status.done.length} runs.</p>}
+      {status.failed.map((failure) => (
+        <p key={failure.key} className="warning" data-testid="sweep-failed">
+          {failure.label} failed: {failure.message}
+        </p>
+      ))}
+      {status.state !== 'running' || interrupted ? (
+        <p>
+          {resumable && (
+            <button type="button" className="primary" data-testid="resume-sweep" onClick={resumeSweep}>
+              Resume ({left} left)
+            </button>
+          )}{' '}
+          <button type="button" data-testid="discard-sweep" onClick={discardSweep}>
+            Close the curve
+          </button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function resultsCsv(status: SweepStatus): string {
+  const header = 'key,method,alpha,runId,flopsPerSecond,fullFlopsPerSecond,metric,value,wallSeconds';
+  const rows = status.done.map((r) => [r.key, r.method, r.alpha, r.runId, r.flopsPerSecond, r.fullFlopsPerSecond, r.metric, r.value, r.wallSeconds].join(','));
+  return `${[header, ...rows].join('\n')}\n`;
+}
+
+function SweepChart({ status }: { status: SweepStatus }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const counts = useMemo(() => Object.fromEntries(SWEEP_METHODS.map((m) => [m, status.done.filter((r) => r.method === m).length])), [status.done]);
+  const name = `curve-${status.spec.base.modelId}-${status.sweepId}`;
+  return (
+    <div className="sweep-chart">
+      <ul className="legend">
+        {SWEEP_METHODS.map((method) => (
+          <li key={method} style={{ color: METHOD_COLOURS[method] }}>
+            {method === 'dcl' ? '◆' : method === 'uniform' ? '■' : '▲'} {METHOD_NAMES[method]} ({counts[method]}){method === 'dcl' ? ' — front solid' : ' — front dashed'}
+          </li>
+        ))}
+      </ul>
+      <CurveChart ref={svg} results={status.done} />
+      {status.done.length > 0 && (
+        <p className="export-buttons">
+          <button type="button" data-testid="export-curve-svg" onClick={() => svg.current !== null && downloadText(`${name}.svg`, 'image/svg+xml', svgText(svg.current))}>
+            Save chart (SVG)
+          </button>{' '}
+          <button type="button" data-testid="export-curve-csv" onClick={() => downloadText(`${name}.csv`, 'text/csv', resultsCsv(status))}>
+            Save points (CSV)
+          </button>{' '}
+          <button type="button" data-testid="export-curve-json" onClick={() => downloadText(`${name}.json`, 'application/json', JSON.stringify(status, null, 2))}>
+            Save sweep (JSON)
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
