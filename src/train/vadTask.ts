@@ -28,8 +28,16 @@ export const VAD_TASK_DEFAULTS: VadTaskOptions = { segmentSeconds: 1, heldOutSce
 
 /** Seeds of the held-out scenes: fixed, so every run is scored on the same audio. */
 export const HELD_OUT_SEED = { validation: 20_251_125, test: 19_700_101 } as const;
-/** Scenes scored per inference call (bounds memory). */
-const EVAL_CHUNK = 8;
+/**
+ * Scenes scored per inference call (bounds memory, and how long Stop waits during validation).
+ * On cpu and wasm a call's time grows with the scenes in it, so 2 (about 0.3 s of the CRNN on
+ * wasm); on a GPU backend it is set by the recurrence's sequential kernels, whatever the batch,
+ * so 8 there.
+ */
+function evalChunk(): number {
+  const backend = tf.getBackend();
+  return backend === 'cpu' || backend === 'wasm' ? 2 : 8;
+}
 
 interface HeldOut {
   inputs: tf.Tensor3D[];
@@ -64,8 +72,9 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     if (!set) {
       const batch = stackScenes(fixedScenes(corpus.splits[split], options.heldOutScenes, options.heldOutSeconds, HELD_OUT_SEED[split]));
       const inputs: tf.Tensor3D[] = [];
-      for (let start = 0; start < batch.batchSize; start += EVAL_CHUNK) {
-        const count = Math.min(EVAL_CHUNK, batch.batchSize - start);
+      const chunk = evalChunk();
+      for (let start = 0; start < batch.batchSize; start += chunk) {
+        const count = Math.min(chunk, batch.batchSize - start);
         const audio = batch.audio.subarray(start * batch.samples, (start + count) * batch.samples);
         inputs.push(powerSpectrogramOf(audio, count));
       }
@@ -83,16 +92,18 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     nextBatch() {
       return batchTensors(sampleBatch(corpus, 'train', config.batchSize, options.segmentSeconds, rng));
     },
-    async evaluate(model: Network, split): Promise<Evaluation> {
+    async evaluate(model: Network, split, progress): Promise<Evaluation> {
       const set = heldOutSet(split);
       const scores = new Float32Array(set.labels.length);
       let offset = 0;
+      let done = 0;
       for (const input of set.inputs) {
         const output = model.infer(input);
         const chunk = await output.data();
         output.dispose();
         scores.set(chunk, offset);
         offset += chunk.length;
+        await progress?.(++done, set.inputs.length);
       }
       const m = detectionMetrics(scores, set.labels, set.snrDb);
       return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr };
