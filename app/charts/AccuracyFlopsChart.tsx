@@ -24,6 +24,7 @@ import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
 import { useSweepStore } from '../curve/sweepClient';
+import { accuracySummary } from './accuracySummary';
 import { clampToAxes, DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
 import { placeInPlot, type Placement } from './placeInPlot';
 import { spacedLogTicks } from './ticks';
@@ -196,11 +197,27 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, plo
     const beyond = [...series.dcl, ...series.uniform, ...series.straightThrough].flatMap((point) => plotted(axes, [point]).filter((p) => p.offChart));
     return { dcl: inside(series.dcl), uniform: inside(series.uniform), straightThrough: inside(series.straightThrough), front: plotted(axes, series.front), beyond };
   }, [axes, series]);
+  const summary = useMemo(
+    () =>
+      accuracySummary({
+        modelName: MODEL_CATALOG[modelId].displayName,
+        yLabel,
+        axes,
+        runs: { dcl: series.dcl, uniform: series.uniform, straightThrough: series.straightThrough },
+        beyondAxes: drawn.beyond.length,
+        paperPoints: paper.length,
+      }),
+    [modelId, yLabel, axes, series, drawn, paper],
+  );
   const xTicks = spacedLogTicks(axes.xTicks, axes.xDomain, width - MARGIN.left - MARGIN.right - Y_AXIS_WIDTH, X_TICK_GAP);
   const yTicks = axes.yScale === 'log' ? spacedLogTicks(axes.yTicks, axes.yDomain, HEIGHT - MARGIN.top - MARGIN.bottom - 30, Y_TICK_GAP) : axes.yTicks;
   return (
     <div ref={ref} className="accuracy-plot" data-plotted-runs={plottedCount} data-x-ticks={xTicks.join(' ')} data-y-ticks={yTicks.join(' ')} data-x-domain={axes.xDomain.join(' ')} data-y-domain={axes.yDomain.join(' ')}>
-      <ScatterChart width={width} height={HEIGHT} margin={MARGIN}>
+      {/* The chart is one tab stop (Recharts' keyboard layer on the SVG); this is what it shows, in words. */}
+      <p className="visually-hidden" data-testid="accuracy-summary">
+        {summary}
+      </p>
+      <ScatterChart width={width} height={HEIGHT} margin={MARGIN} title="Accuracy vs FLOP/s" desc={summary}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis
           type="number"
