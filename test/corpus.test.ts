@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAME_HOP, SAMPLE_RATE } from '../src/audio/frames';
 import { speechLabels } from '../src/audio/labels';
-import { decodeWav } from '../src/audio/wav';
 import { loadCorpus, loadEntryAudio } from '../src/data/corpus';
-import type { Manifest } from '../src/data/manifest';
+import { streamInfoTotalSamples } from '../src/data/flac';
+import { noiseRole, type Manifest, type NoiseEntry, type SpeechEntry } from '../src/data/manifest';
 import { DEFAULT_PUBLIC_DIR, diskLoader, readManifestFromDisk } from '../src/data/nodeCorpus';
 
 let manifest: Manifest;
@@ -13,56 +13,80 @@ beforeAll(async () => {
   manifest = await readManifestFromDisk();
 });
 
+/** Every file under a directory, recursively. */
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
 describe('corpus manifest', () => {
-  it('lists files that exist with the stated length, rate and format', () => {
-    expect(manifest.files.length).toBeGreaterThan(50);
+  it('lists FLAC files that exist with the stated length, rate and channel count (from their STREAMINFO)', () => {
+    expect(manifest.version).toBe(2);
+    expect(manifest.files.length).toBeGreaterThan(1000);
     for (const entry of manifest.files) {
       const full = join(DEFAULT_PUBLIC_DIR, entry.path);
       expect(existsSync(full), entry.path).toBe(true);
-      const audio = decodeWav(readFileSync(full), entry.path);
-      expect(audio.sampleRate, entry.path).toBe(SAMPLE_RATE);
-      expect(audio.channels.length, entry.path).toBe(1);
-      expect(audio.channels[0].length, entry.path).toBe(entry.samples);
+      const bytes = new Uint8Array(readFileSync(full));
+      expect(streamInfoTotalSamples(bytes, entry.path), entry.path).toBe(entry.samples);
+      const sampleRate = (bytes[18] << 12) | (bytes[19] << 4) | (bytes[20] >> 4);
+      const channels = ((bytes[20] >> 1) & 0x07) + 1;
+      expect([sampleRate, channels], entry.path).toEqual([SAMPLE_RATE, 1]);
       expect(entry.durationSec, entry.path).toBeCloseTo(entry.samples / SAMPLE_RATE, 6);
     }
   });
 
-  it('has unique ids and paths, and no GPL audio', () => {
+  it('has unique ids and paths, known licences, and every file in ATTRIBUTION.md', () => {
     expect(new Set(manifest.files.map((e) => e.id)).size).toBe(manifest.files.length);
     expect(new Set(manifest.files.map((e) => e.path)).size).toBe(manifest.files.length);
-    for (const entry of manifest.files) expect(entry.licence).toMatch(/^(CC0-1\.0|CC-BY-3\.0|CC-BY-SA-3\.0)$/);
+    const attribution = readFileSync(join(DEFAULT_PUBLIC_DIR, 'corpus/ATTRIBUTION.md'), 'utf8');
+    for (const entry of manifest.files) {
+      expect(entry.licence, entry.path).toMatch(/^(CC0-1\.0|CC-BY-3\.0|CC-BY-SA-3\.0)$/);
+      expect(attribution, entry.path).toContain(`| ${entry.path.replace(/^corpus\//, '')} | ${entry.licence} |`);
+    }
   });
 
-  it('splits share no speaker and no noise file', () => {
-    const speakers = (split: string): Set<string> =>
-      new Set(manifest.files.flatMap((e) => (e.kind === 'speech' && e.split === split ? [e.speaker] : [])));
-    const test = speakers('test');
-    expect(test.size).toBeGreaterThan(0);
-    for (const s of test) {
-      expect(speakers('train').has(s)).toBe(false);
-      expect(speakers('validation').has(s)).toBe(false);
+  it('never uses the audio reserved for judging (asterisk-prompt-* voices, colobot sounds)', () => {
+    for (const entry of manifest.files) expect(`${entry.source.package} ${entry.source.file}`, entry.path).not.toMatch(/asterisk-prompt|colobot/i);
+  });
+
+  it('keeps test speakers, the test language and test noise out of training and validation; synthetic voices only in training', () => {
+    const speech = manifest.files.filter((e): e is SpeechEntry => e.kind === 'speech');
+    const of = (split: string) => speech.filter((e) => e.split === split);
+    const testSpeakers = new Set(of('test').map((e) => e.speaker));
+    const testLanguages = new Set(of('test').map((e) => e.language.split('-')[0]));
+    expect(testSpeakers.size).toBeGreaterThan(0);
+    for (const e of [...of('train'), ...of('validation')]) {
+      expect(testSpeakers.has(e.speaker), e.path).toBe(false);
+      expect(testLanguages.has(e.language.split('-')[0]), e.path).toBe(false);
     }
+    for (const e of speech) if (e.synthetic) expect(e.split, e.path).toBe('train');
+    expect(of('test').every((e) => !e.synthetic)).toBe(true);
+    // Many synthetic voices, several real speakers.
+    expect(new Set(of('train').filter((e) => e.synthetic).map((e) => e.speaker)).size).toBeGreaterThan(100);
+    expect(new Set(of('train').filter((e) => !e.synthetic).map((e) => e.speaker)).size).toBeGreaterThanOrEqual(3);
     // Validation holds other utterances of the training speakers, never the same file.
-    const speechFiles = (split: string): string[] =>
-      manifest.files.filter((e) => e.kind === 'speech' && e.split === split).map((e) => e.source.file);
-    const trainSpeech = new Set(speechFiles('train'));
-    for (const file of speechFiles('validation')) expect(trainSpeech.has(file)).toBe(false);
+    const trainFiles = new Set(of('train').map((e) => e.source.file));
+    for (const e of of('validation')) expect(trainFiles.has(e.source.file), e.path).toBe(false);
     const noiseSources = (split: string): string[] =>
       manifest.files.filter((e) => e.kind === 'noise' && e.split === split).map((e) => `${e.source.package}:${e.source.file}`);
     const [train, validation, testNoise] = ['train', 'validation', 'test'].map(noiseSources);
-    for (const list of [train, validation, testNoise]) expect(list.length).toBeGreaterThan(0);
+    for (const list of [train, validation, testNoise]) expect(list.length).toBeGreaterThan(10);
     expect(new Set([...train, ...validation, ...testNoise]).size).toBe(train.length + validation.length + testNoise.length);
+    // Every split has both noise beds and short events.
+    for (const split of ['train', 'validation', 'test']) {
+      const roles = new Set(manifest.files.filter((e): e is NoiseEntry => e.kind === 'noise' && e.split === split).map(noiseRole));
+      expect([...roles].sort(), split).toEqual(['bed', 'event']);
+    }
   });
 
-  it('fits the size budget', () => {
-    const bytes = manifest.files.reduce((sum, e) => sum + 44 + 2 * e.samples, 0);
-    expect(bytes).toBeLessThan(26e6);
+  it('keeps public/ within 80 MB', () => {
+    const bytes = walk(DEFAULT_PUBLIC_DIR).reduce((sum, file) => sum + statSync(file).size, 0);
+    expect(bytes).toBeLessThan(80e6);
   });
 });
 
 describe('corpus loading', () => {
   it('labels a known prompt: leading and trailing silence non-speech, middle speech', async () => {
-    const entry = manifest.files.find((e) => e.path === 'corpus/speech/allison/en-US_vm-next.wav');
+    const entry = manifest.files.find((e) => e.path === 'corpus/speech/allison/en-US_vm-next.flac');
     if (!entry) throw new Error('known utterance missing from the manifest');
     const audio = await loadEntryAudio(entry, diskLoader());
     const labels = speechLabels(audio);
@@ -83,6 +107,23 @@ describe('corpus loading', () => {
     const entry = manifest.files[0];
     const corrupt = async (): Promise<Uint8Array> => new Uint8Array(64);
     await expect(loadEntryAudio(entry, corrupt)).rejects.toThrow(new RegExp(entry.path.replace(/[.]/g, '\\.')));
+  });
+
+  it('names a truncated FLAC file and decodes an intact one to its full length', async () => {
+    const entry = manifest.files.find((e) => e.kind === 'speech' && e.samples % 4096 !== 0)!;
+    const bytes = await diskLoader()(entry.path);
+    expect((await loadEntryAudio(entry, async () => bytes)).length).toBe(entry.samples);
+    const truncated = bytes.subarray(0, Math.floor(bytes.length * 0.6));
+    await expect(loadEntryAudio(entry, async () => truncated)).rejects.toThrow(new RegExp(`${entry.path.replace(/[.]/g, '\\.')}.*(samples|FLAC)`));
+  });
+
+  it('reports progress and can leave synthetic speech out', async () => {
+    const seen: number[] = [];
+    const corpus = await loadCorpus(manifest, diskLoader(), { splits: ['train'], skipSynthetic: true, onProgress: (p) => seen.push(p.files / p.totalFiles) });
+    expect(corpus.splits.train.speech.every((c) => !c.entry.synthetic)).toBe(true);
+    expect(corpus.splits.train.speech.length).toBeGreaterThan(100);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.every((x, i) => i === 0 || x > seen[i - 1])).toBe(true);
   });
 
   it('loads the validation split with labels', async () => {

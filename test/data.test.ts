@@ -5,6 +5,7 @@ import type { Corpus } from '../src/data/corpus';
 import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
 import { createRng } from '../src/data/random';
 import { fixedScenes, makeScene } from '../src/data/scenes';
+import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -63,6 +64,55 @@ describe('scenes', () => {
       for (const u of scene.utterances) expect(testIds.has(u.id)).toBe(true);
       expect(corpus.splits.test.noise.some((n) => n.entry.id === scene.noiseId)).toBe(true);
     }
+  });
+});
+
+describe('training scenes (channel augmentation, events, noise-only)', () => {
+  it('keep labels and SNRs, stay within full scale, and record the channel they went through', () => {
+    const rng = createRng(21);
+    let speech = 0;
+    let frames = 0;
+    const steps = new Set<string>();
+    let noiseOnly = 0;
+    for (let i = 0; i < 40; i++) {
+      const scene = makeScene(corpus.splits.train, 4, rng, TRAINING_SCENE_OPTIONS);
+      expect(scene.labels.length).toBe(frameCount(scene.audio.length));
+      let peak = 0;
+      for (const x of scene.audio) peak = Math.max(peak, Math.abs(x));
+      expect(peak).toBeLessThanOrEqual(1.05); // clipping caps at 1; the DC offset adds ≤ 1 %, a band filter may ring a little
+      expect(Math.max(...scene.snrDb)).toBeLessThanOrEqual(35);
+      for (const step of scene.channel) steps.add(step.split(' ')[0]);
+      if (scene.utterances.length === 0) noiseOnly++;
+      speech += scene.labels.reduce((a, l) => a + l, 0);
+      frames += scene.labels.length;
+    }
+    expect(steps).toContain('level');
+    expect(steps).toContain('telephone');
+    expect(noiseOnly).toBeLessThan(10);
+    expect(speech / frames).toBeGreaterThan(0.35);
+    expect(speech / frames).toBeLessThan(0.6);
+  });
+
+  it('noise-only scenes have no speech frames; events stand out of a steady bed', () => {
+    const noiseRng = createRng(8);
+    const bed = Float32Array.from({ length: 16000 }, () => 0.1 * noiseRng.normal());
+    const burst = Float32Array.from({ length: 800 }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE));
+    const split = {
+      ...corpus.splits.train,
+      noise: [{ entry: corpus.splits.train.noise[0].entry, audio: bed }],
+      events: [{ entry: corpus.splits.train.events[0].entry, audio: burst }],
+    };
+    // Loudest 50 ms window over the median one, in dB.
+    const spread = (audio: Float32Array) => {
+      const windows = Array.from({ length: Math.floor(audio.length / 800) }, (_, w) => audio.subarray(w * 800, (w + 1) * 800).reduce((a, x) => a + x * x, 0)).sort((a, b) => a - b);
+      return 10 * Math.log10(windows[windows.length - 1] / windows[Math.floor(windows.length / 2)]);
+    };
+    const withEvents = makeScene(split, 3, createRng(4), { noiseOnlyProbability: 1, eventProbability: 1, eventsPerSecond: 2, eventLevelDb: [10, 10] });
+    expect(withEvents.utterances).toHaveLength(0);
+    expect(withEvents.labels.every((l) => l === 0)).toBe(true);
+    expect(spread(withEvents.audio)).toBeGreaterThan(12);
+    const without = makeScene(split, 3, createRng(4), { noiseOnlyProbability: 1, eventProbability: 0 });
+    expect(spread(without.audio)).toBeLessThan(3);
   });
 });
 

@@ -12,7 +12,7 @@ import type { BackendCheckResult, ModelId } from '../src/protocol';
 import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type RunSummary, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
-import type { Corpus } from '../src/data/corpus';
+import type { Corpus, LoadProgress } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
@@ -47,11 +47,18 @@ export function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, self.location.origin).href;
 }
 
+/** Decoding the corpus takes seconds on a slow machine: the page shows how far it is (every 50 files). */
+function reportCorpusProgress({ files, totalFiles }: LoadProgress): void {
+  if (active !== null && (files % 50 === 0 || files === totalFiles)) {
+    post({ type: 'state', state: 'loading', runId: active.runId, detail: `loading the speech/noise corpus: ${files} of ${totalFiles} files` });
+  }
+}
+
 /** The bundled corpus is fetched once per worker (from the app's own origin) and kept. */
 let corpus: Promise<Corpus> | null = null;
 const browserSources: TaskSources = {
   loadCorpus() {
-    corpus ??= fetchCorpus(appBaseUrl()).catch((error: unknown) => {
+    corpus ??= fetchCorpus(appBaseUrl(), { onProgress: reportCorpusProgress }).catch((error: unknown) => {
       corpus = null;
       throw error;
     });

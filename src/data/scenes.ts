@@ -5,6 +5,7 @@
  * non-speech frames are roughly balanced. Everything is drawn from the given Rng, so a scene
  * is a pure function of (split, seconds, rng state).
  */
+import { applyChannel, randomReverb, type ChannelAugmentation } from '../audio/channel';
 import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from '../audio/frames';
 import { activeSpeechPower, dbToAmplitude, meanSquare, speechGainForSnr } from '../audio/mix';
 import type { CorpusSplit, NoiseClip, SpeechClip } from './corpus';
@@ -14,12 +15,22 @@ import type { Rng } from './random';
 export interface SceneOptions {
   /** Per-utterance SNR is uniform in [min, max] dB. */
   snrRangeDb: [number, number];
-  /** Scene RMS level is uniform in [min, max] dBFS (lowered if the peak would clip). */
+  /** Scene RMS level is uniform in [min, max] dBFS (lowered if the peak would clip); unused when `channel` is set (it has its own). */
   levelRangeDb: [number, number];
   /** Shortest gap between utterances, seconds. */
   minGapSec: number;
   /** Longer utterances are cut to a random excerpt of this length, seconds. */
   maxUtteranceSec: number;
+  /** Microphone/level/channel augmentation (audio/channel.ts), or null for none (held-out scenes). */
+  channel: ChannelAugmentation | null;
+  /** Probability that a scene gets sound events (short noises of its split) dropped in. */
+  eventProbability: number;
+  /** Events per second in such a scene (mean; the count varies ×0.5–1.5). */
+  eventsPerSecond: number;
+  /** Event power relative to the scene's mean speech power (or its bed's, without speech), dB. */
+  eventLevelDb: [number, number];
+  /** Probability of a scene with no speech at all (noise and events only: false alarms cost). */
+  noiseOnlyProbability: number;
 }
 
 export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
@@ -27,6 +38,11 @@ export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   levelRangeDb: [-40, -15],
   minGapSec: 0.2,
   maxUtteranceSec: 6,
+  channel: null,
+  eventProbability: 0,
+  eventsPerSecond: 0,
+  eventLevelDb: [-15, 5],
+  noiseOnlyProbability: 0,
 };
 
 export interface PlacedUtterance {
@@ -45,6 +61,10 @@ export interface Scene {
   snrDb: Float32Array;
   noiseId: string;
   utterances: PlacedUtterance[];
+  /** The channel augmentation steps applied (empty without augmentation). */
+  channel: string[];
+  /** Whether the speech was reverberated. */
+  reverberant: boolean;
 }
 
 /** Local noise power used for an utterance's SNR is at least this fraction (−20 dB) of the file's mean power. */
@@ -121,7 +141,7 @@ function gapFor(segment: Segment, minGapSec: number, rng: Rng): number {
 }
 
 export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options: Partial<SceneOptions> = {}): Scene {
-  const { snrRangeDb, levelRangeDb, minGapSec, maxUtteranceSec } = { ...DEFAULT_SCENE_OPTIONS, ...options };
+  const { snrRangeDb, levelRangeDb, minGapSec, maxUtteranceSec, channel, noiseOnlyProbability } = { ...DEFAULT_SCENE_OPTIONS, ...options };
   if (split.speech.length === 0 || split.noise.length === 0) {
     throw new Error(`makeScene: split ${split.name} has no speech or no noise loaded`);
   }
@@ -132,13 +152,16 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
   const bedPower = meanSquare(noiseClip.audio);
   const labels = new Uint8Array(frames);
   const snrDb = new Float32Array(frames);
-  const utterances: PlacedUtterance[] = [];
+  const utterances: (PlacedUtterance & { power: number })[] = [];
+  // Speech goes on its own track (so a room can reverberate it) and onto the bed at the end.
+  const speechTrack = new Float32Array(length);
+  const noiseOnly = noiseOnlyProbability > 0 && rng.next() < noiseOnlyProbability;
 
   // The scene is a window on an endless gap, utterance, gap, utterance… sequence, opening at
   // a random point of the first cycle so that neither class is favoured at its start or end.
   let cursor = 0;
   let first = true;
-  for (;;) {
+  for (; !noiseOnly; ) {
     const segment = excerpt(rng.pick(split.speech), Math.round(maxUtteranceSec * SAMPLE_RATE), rng);
     let start = alignUp(cursor + gapFor(segment, minGapSec, rng));
     if (first) {
@@ -160,10 +183,14 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
     // Floor the local noise power so a faded-out stretch of a bed cannot make speech vanish.
     const noisePower = Math.max(meanSquare(audio, at, at + visible), NOISE_FLOOR * bedPower);
     const gain = speechGainForSnr(power, noisePower, snr);
-    for (let i = 0; i < visible; i++) audio[at + i] += gain * speech[i];
+    for (let i = 0; i < visible; i++) speechTrack[at + i] = gain * speech[i];
     labels.set(uLabels, at / FRAME_HOP);
-    utterances.push({ id: segment.id, start: at, length: visible, snrDb: snr });
+    utterances.push({ id: segment.id, start: at, length: visible, snrDb: snr, power: gain * gain * power });
   }
+  const reverberant = channel !== null && utterances.length > 0 && rng.next() < channel.reverb;
+  const speechAudio = reverberant ? randomReverb(speechTrack, rng) : speechTrack;
+  for (let i = 0; i < length; i++) audio[i] += speechAudio[i];
+  addEvents(audio, split, utterances, bedPower, rng, { ...DEFAULT_SCENE_OPTIONS, ...options });
 
   // An utterance's segment is its preceding gap plus itself; the tail after the last one
   // belongs to the last segment.
@@ -175,6 +202,10 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
   });
   if (utterances.length === 0) snrDb.fill(rng.uniform(snrRangeDb[0], snrRangeDb[1]));
 
+  if (channel) {
+    const result = applyChannel(audio, rng, channel);
+    return { audio: result.audio, labels, snrDb, noiseId: noiseClip.entry.id, utterances: utterances.map(({ power: _power, ...u }) => u), channel: result.applied, reverberant };
+  }
   // Random overall level, lowered when it would clip (clipping would change the SNRs).
   const rms = Math.sqrt(meanSquare(audio));
   let peak = 0;
@@ -183,7 +214,28 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
     const gain = Math.min(dbToAmplitude(rng.uniform(levelRangeDb[0], levelRangeDb[1])) / rms, 0.99 / peak);
     for (let i = 0; i < length; i++) audio[i] *= gain;
   }
-  return { audio, labels, snrDb, noiseId: noiseClip.entry.id, utterances };
+  return { audio, labels, snrDb, noiseId: noiseClip.entry.id, utterances: utterances.map(({ power: _power, ...u }) => u), channel: [], reverberant };
+}
+
+/**
+ * Drops short sound events of the split (door slams, drum hits, clicks, footsteps) at random
+ * times: non-stationary noise that a bed alone does not give. Their level is relative to the
+ * scene's speech, so they are as loud as a talker nearby or fainter. The SNR labels stay
+ * speech against bed.
+ */
+function addEvents(audio: Float32Array, split: CorpusSplit, utterances: readonly { power: number }[], bedPower: number, rng: Rng, options: SceneOptions): void {
+  if (split.events.length === 0 || options.eventProbability <= 0 || rng.next() >= options.eventProbability) return;
+  const seconds = audio.length / SAMPLE_RATE;
+  const count = Math.max(1, Math.round(options.eventsPerSecond * seconds * rng.uniform(0.5, 1.5)));
+  const reference = utterances.length > 0 ? utterances.reduce((s, u) => s + u.power, 0) / utterances.length : 10 * bedPower;
+  for (let e = 0; e < count; e++) {
+    const clip = rng.pick(split.events);
+    const power = meanSquare(clip.audio);
+    if (power <= 0) continue;
+    const gain = Math.sqrt((reference * Math.pow(10, rng.uniform(options.eventLevelDb[0], options.eventLevelDb[1]) / 10)) / power);
+    const start = rng.int(audio.length + clip.audio.length) - clip.audio.length;
+    for (let i = Math.max(0, -start); i < clip.audio.length && start + i < audio.length; i++) audio[start + i] += gain * clip.audio[i];
+  }
 }
 
 /** Scenes drawn once from a fixed seed (validation/test sets that stay the same across runs). */

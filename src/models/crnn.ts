@@ -3,7 +3,7 @@ import { CausalConv1d, Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
 import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
-import { LogMel } from './logMel';
+import { LogMel, type FeatureNormalisation } from './logMel';
 import { VAD_FRAMES_PER_SECOND } from './vad';
 
 export const CRNN_WIDTH_NAMES = ['mel', 'conv', 'gru'] as const;
@@ -17,6 +17,8 @@ export interface CrnnOptions {
   /** Causal convolution kernel in frames (default 3). */
   kernelSize?: number;
   statistics?: BandStatistics;
+  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION). */
+  features?: FeatureNormalisation;
 }
 
 /**
@@ -24,12 +26,12 @@ export interface CrnnOptions {
  * LogMel (80 bands) → causal conv (32 channels, ReLU) → GRU (32) → dense → sigmoid.
  * Every hidden width may be learned (DCL) or fixed; the reader of each follows it (ACL).
  */
-export function crnnNetwork({ seed, widths = {}, kernelSize = 3, statistics }: CrnnOptions): Network {
+export function crnnNetwork({ seed, widths = {}, kernelSize = 3, statistics, features }: CrnnOptions): Network {
   const [mel, conv, gru] = CRNN_WIDTH_NAMES.map((n) => makeWidth(n, CRNN_FULL_SIZES[n], widths[n]));
   return new Network(
     'crnn',
     [
-      new LogMel('log-mel', mel, { statistics }),
+      new LogMel('log-mel', mel, { statistics }, features),
       new CausalConv1d('conv', mel, conv, kernelSize, 'relu', { seed }),
       new GRU('gru', conv, gru, { seed: seed + 1 }),
       new Dense('output', gru, new FixedWidth('output', 1), 'sigmoid', { seed: seed + 3 }),

@@ -25,6 +25,49 @@ export interface LogMelTensors {
   invStd: tf.Tensor1D;
 }
 
+/**
+ * How log-mel features are normalised per band:
+ * - 'global': (log-mel − mean_b) / std_b with constants fixed from training data (the first
+ *   front end). Depends on the absolute level and on each band's typical energy, so a quiet
+ *   input or an empty 4–8 kHz band looks like nothing the model was trained on.
+ * - 'running': log-mel minus its causal running mean per band (an average over all frames so far
+ *   while fewer than `timeConstantFrames`, then an exponential average with that time constant),
+ *   divided by std_b. A gain or a fixed EQ adds a constant per band to log-mel, so after the
+ *   first frame it cancels exactly; an empty band stays at 0 instead of far below the mean.
+ *   Frame t depends on frames ≤ t only (streamable with one running mean per band).
+ */
+export type FeatureNormalisation = { kind: 'global' } | { kind: 'running'; timeConstantFrames: number };
+
+export const GLOBAL_NORMALISATION: FeatureNormalisation = { kind: 'global' };
+/** 3 s at 100 frames/s: longer than an utterance's pauses, short enough to follow a new room or call. */
+export const RUNNING_NORMALISATION: FeatureNormalisation = { kind: 'running', timeConstantFrames: 300 };
+
+/**
+ * Weights of the running mean as a [T, T] lower-triangular matrix: mean_t = Σ_s W[t, s]·x_s with
+ * mean_t = (1 − w_t)·mean_{t−1} + w_t·x_t, w_t = max(1/(t + 1), 1/τ).
+ */
+export function runningMeanWeights(frames: number, timeConstantFrames: number): Float32Array {
+  const w = new Float32Array(frames * frames);
+  for (let t = 0; t < frames; t++) {
+    const rate = Math.max(1 / (t + 1), 1 / timeConstantFrames);
+    for (let s = 0; s < t; s++) w[t * frames + s] = (1 - rate) * w[(t - 1) * frames + s];
+    w[t * frames + t] = rate;
+  }
+  return w;
+}
+
+/** Cached per backend and frame count: the transposed weights [T, T] (a tensor belongs to its backend). */
+const runningMeanCache = new Map<string, tf.Tensor2D>();
+function runningMeanMatrixT(frames: number, timeConstantFrames: number): tf.Tensor2D {
+  const key = `${tf.getBackend()}|${frames}|${timeConstantFrames}`;
+  let m = runningMeanCache.get(key);
+  if (!m) {
+    m = tf.keep(tf.tidy(() => tf.transpose(tf.tensor2d(runningMeanWeights(frames, timeConstantFrames), [frames, frames])) as tf.Tensor2D));
+    runningMeanCache.set(key, m);
+  }
+  return m;
+}
+
 export interface LogMelOptions {
   /** Full number of mel bands of the filterbank the width cuts (default 80). */
   fullBands?: number;
@@ -33,6 +76,9 @@ export interface LogMelOptions {
   /** Per-band statistics over the full filterbank (length fullBands). */
   statistics?: BandStatistics;
 }
+
+/** The default for new models. */
+export const DEFAULT_FEATURE_NORMALISATION: FeatureNormalisation = GLOBAL_NORMALISATION;
 
 /**
  * Log-mel front end as a layer: power spectrogram [B, T, nFreq] → normalised log-mel
@@ -52,7 +98,11 @@ export class LogMel implements Layer {
     readonly name: string,
     readonly outWidth: Width,
     init: LogMelOptions | { tensors: LogMelTensors } = {},
+    readonly normalisation: FeatureNormalisation = DEFAULT_FEATURE_NORMALISATION,
   ) {
+    if (normalisation.kind === 'running' && !(normalisation.timeConstantFrames >= 1)) {
+      throw new Error(`${name}: running normalisation needs a time constant ≥ 1 frame, got ${normalisation.timeConstantFrames}`);
+    }
     this.tensors = 'tensors' in init ? init.tensors : LogMel.fullTensors(outWidth.full, init);
     const [nFreq, bands] = this.tensors.filterbank.shape;
     if (bands !== outWidth.full) throw new Error(`${name}: filterbank has ${bands} bands, width ${outWidth.name} has ${outWidth.full}`);
@@ -83,8 +133,10 @@ export class LogMel implements Layer {
       const { filterbank, mean, invStd } = this.tensors;
       const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
       const logMel = tf.log(tf.add(tf.matMul(flat, filterbank), LOG_MEL_FLOOR));
-      const normalised = tf.mul(tf.sub(logMel, mean), invStd);
-      return gateOutput(tf.reshape(normalised, [...x.shape.slice(0, -1), this.outWidth.full]), this.outWidth, ctx);
+      const shape = [...x.shape.slice(0, -1), this.outWidth.full];
+      const centred = this.normalisation.kind === 'running' ? subtractRunningMean(tf.reshape(logMel, shape), this.normalisation.timeConstantFrames) : tf.sub(logMel, mean);
+      const normalised = tf.mul(centred, invStd);
+      return gateOutput(tf.reshape(normalised, shape), this.outWidth, ctx);
     });
   }
 
@@ -117,10 +169,19 @@ export class LogMel implements Layer {
       mean: sliceAxis(this.tensors.mean, 0, 0, keep) as tf.Tensor1D,
       invStd: sliceAxis(this.tensors.invStd, 0, 0, keep) as tf.Tensor1D,
     }));
-    return new LogMel(this.name, width, { tensors });
+    return new LogMel(this.name, width, { tensors }, this.normalisation);
   }
 
   dispose(): void {
     tf.dispose([this.tensors.filterbank, this.tensors.mean, this.tensors.invStd]);
   }
+}
+
+/** x [B, T, F] minus its causal running mean over T, per batch row and band. */
+function subtractRunningMean(x: tf.Tensor, timeConstantFrames: number): tf.Tensor {
+  if (x.rank !== 3) throw new Error(`running normalisation needs [batch, frames, bands], got rank ${x.rank}`);
+  const [batch, frames, bands] = x.shape;
+  const byBand = tf.reshape(tf.transpose(x, [0, 2, 1]), [batch * bands, frames]);
+  const mean = tf.matMul(byBand, runningMeanMatrixT(frames, timeConstantFrames));
+  return tf.sub(x, tf.transpose(tf.reshape(mean, [batch, bands, frames]), [0, 2, 1]));
 }

@@ -2,6 +2,7 @@ import type { Network } from '../dcl/network';
 import type { WidthSpec } from '../dcl/widthSpec';
 import { MODEL_IDS, type ModelId } from '../protocol';
 import { MODEL_CATALOG, type ModelCatalogEntry } from './catalog';
+import type { FeatureNormalisation } from './logMel';
 import { CRNN_FULL_SIZES, CRNN_WIDTH_NAMES, crnnNetwork } from './crnn';
 import { SYNTHETIC_WIDTHS, syntheticNetwork } from './synthetic';
 import { TRANSFORMER_FULL_SIZES, TRANSFORMER_WIDTH_NAMES, transformerNetwork } from './transformer';
@@ -10,6 +11,8 @@ export interface ModelBuildOptions {
   seed: number;
   /** Per width name; a missing name is learned with κ_min = 1/N. */
   widths?: Record<string, WidthSpec>;
+  /** VAD models: log-mel normalisation (logMel.ts); ignored by the synthetic model. */
+  features?: FeatureNormalisation;
 }
 
 /** A catalog entry (src/models/catalog.ts, plain data the UI reads too) with its build function. */

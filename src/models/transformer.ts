@@ -4,7 +4,7 @@ import type { Layer } from '../dcl/layer';
 import { Network } from '../dcl/network';
 import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
-import { LogMel } from './logMel';
+import { LogMel, type FeatureNormalisation } from './logMel';
 import { VAD_FRAMES_PER_SECOND } from './vad';
 import { CausalMix, FeedForwardBlock, RmsNormLayer, WindowedAttentionBlock } from './transformerLayers';
 
@@ -24,6 +24,8 @@ export interface TransformerOptions {
   /** Attention context in frames (default 16). */
   context?: number;
   statistics?: BandStatistics;
+  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION). */
+  features?: FeatureNormalisation;
 }
 
 /**
@@ -32,10 +34,10 @@ export interface TransformerOptions {
  * (pre-RMS-norm, residual) → RMS norm → dense → sigmoid. The residual stream width is the
  * mel width, so learning fewer bands narrows the whole model.
  */
-export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics }: TransformerOptions): Network {
+export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics, features }: TransformerOptions): Network {
   const [mel, ff1, ff2] = TRANSFORMER_WIDTH_NAMES.map((n) => makeWidth(n, TRANSFORMER_FULL_SIZES[n], widths[n]));
   const layers: Layer[] = [
-    new LogMel('log-mel', mel, { statistics }),
+    new LogMel('log-mel', mel, { statistics }, features),
     new CausalMix('causal mix', mel, TRANSFORMER_MIX_KERNEL, { seed }),
     new WindowedAttentionBlock('attention 1', mel, context, { seed: seed + 10 }),
     new FeedForwardBlock('feed-forward 1', mel, ff1, { seed: seed + 20 }),
