@@ -1,8 +1,9 @@
 /** Starts the trainer worker and wires its messages into the store (progress batched to ≤ 10 Hz). */
 import type { BackendName, ProgressEvent, ToWorker } from '../src/protocol';
 import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '../src/protocol';
-import { receiveRunModel } from './listen/listenActions';
 import { receiveSweepMessage } from './curve/sweepClient';
+import { saveRunCurves } from './runs/runCurves';
+import { receiveRunModel } from './listen/listenActions';
 import { saveRun } from './runStore';
 import { PROGRESS_PARTS, useAppStore } from './store';
 
@@ -68,6 +69,8 @@ function receive(message: FromWorker): void {
 }
 
 function handle(message: FromWorker): void {
+  // Before anything moves the live charts on: they hold this run's curves.
+  if (message.type === 'runFinished') saveRunCurves(message.summary.runId);
   if (receiveSweepMessage(message)) return;
   if (message.type === 'runModel' || message.type === 'noRunModel') {
     receiveRunModel(message);

@@ -82,6 +82,13 @@ export const HELP = {
     title: 'training numbers',
     paragraphs: ['Step, speed and time left of the running training, its FLOP/s now (continuous widths, before consolidation), the α in use, and the worker’s backend and memory.'],
   },
+  runs: {
+    title: 'finished runs',
+    paragraphs: [
+      'Every finished run is kept in this browser. “show” opens its details: setup, consolidated FLOP/s and parameters, its widths against κ_min and, for a VAD, the EER in each SNR bin. “Restore this setup” puts its exact settings back into the controls; “Compare with” shows a second run beside it.',
+      'Export writes all runs as CSV (one column per field, for a spreadsheet) or JSON; either file imports back into the table.',
+    ],
+  },
   curve: {
     title: 'draw the curve',
     paragraphs: [

@@ -10,9 +10,13 @@ import { SNR_BINS } from '../../src/train/metrics';
 import { formatAlpha } from '../alphaScale';
 import { downloadText, svgText } from '../curve/download';
 import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from '../format';
+import { Help } from '../help/Help';
 import { METHOD_LABELS } from '../models';
 import { saveRun } from '../runStore';
-import { useAppStore } from '../store';
+import { LineChart, type LineSeries } from '../charts/LineChart';
+import { WIDTH_COLOURS } from '../charts/WidthChart';
+import { useAppStore, type LossRow, type WidthRow } from '../store';
+import { useRunCurves } from './runCurves';
 import { runsFromCsv, runsFromJson, runsToCsv } from './runCsv';
 import { closeRuns, compareWith, useRunSelection } from './runSelection';
 import './runs.css';
@@ -23,7 +27,9 @@ export function RunDetails() {
   const shown = selected.flatMap((id) => runs.filter((run) => run.runId === id));
   return (
     <section className="panel run-details" data-testid="run-details" data-shown={shown.length}>
-      <h2>Runs: details, compare, export</h2>
+      <h2>
+        Runs: details, compare, export <Help topic="runs" />
+      </h2>
       <RunFiles runs={runs} />
       {shown.length === 0 ? (
         <p className="hint">Choose “show” on a finished run to see its details here, restore its setup, or compare it with another.</p>
@@ -100,6 +106,7 @@ function RunCard({ run }: { run: RunSummary }) {
       </dl>
       <WidthBars run={run} />
       {run.evaluation.eerBySnr !== null && <SnrChart eerBySnr={run.evaluation.eerBySnr} />}
+      <RunCurvesView runId={run.runId} />
     </article>
   );
 }
@@ -203,6 +210,35 @@ function RunFiles({ runs }: { runs: RunSummary[] }) {
           {message}
         </p>
       )}
+    </div>
+  );
+}
+
+const stepOf = (row: { step: number }): number => row.step;
+const LOSS_SERIES: LineSeries[] = [
+  { key: 'taskLoss', label: 'task loss', colour: '#1f77b4' },
+  { key: 'complexityTerm', label: 'complexity term', colour: '#d62728' },
+];
+
+/** The run's kept training curves: widths κ = K/N and the losses over the steps. */
+function RunCurvesView({ runId }: { runId: string }) {
+  const curves = useRunCurves(runId);
+  if (curves === 'loading') return null;
+  if (curves === null) return <p className="hint">No training curves kept for this run (trained before they were kept, or imported).</p>;
+  const widthSeries: LineSeries[] = curves.widthLegend.map((w, i) => ({ key: w.name, label: w.name, colour: WIDTH_COLOURS[i % WIDTH_COLOURS.length]! }));
+  return (
+    <div className="run-curves" data-testid="run-curves">
+      {widthSeries.length > 0 && (
+        <LineChart rows={curves.widthHistory} x={stepOf} y={(row: WidthRow, key) => row[key]} series={widthSeries} yDomain={[0, 1]} height={140} xLabel="step" />
+      )}
+      <LineChart
+        rows={curves.lossHistory}
+        x={stepOf}
+        y={(row: LossRow, key) => (key === 'taskLoss' ? row.taskLoss : row.complexityTerm)}
+        series={LOSS_SERIES}
+        height={140}
+        xLabel="step"
+      />
     </div>
   );
 }
