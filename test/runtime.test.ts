@@ -69,9 +69,13 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+const RUNNING = { kind: 'running', timeConstantFrames: 50 } as const;
 const FAMILIES: { name: string; build: () => Network; fractional: number[] }[] = [
   { name: 'crnn', build: () => crnnNetwork({ seed: 3 }), fractional: [41.3, 17.6, 9.45] },
   { name: 'transformer', build: () => transformerNetwork({ seed: 3 }), fractional: [37.4, 50.7, 21.2] },
+  // Running normalisation: a causal running mean per band, carried across pushes (τ below the clip length, so both regimes run).
+  { name: 'crnn with running normalisation', build: () => crnnNetwork({ seed: 3, features: RUNNING }), fractional: [41.3, 17.6, 9.45] },
+  { name: 'transformer with running normalisation', build: () => transformerNetwork({ seed: 3, features: RUNNING }), fractional: [37.4, 50.7, 21.2] },
 ];
 
 for (const family of FAMILIES) {
@@ -89,7 +93,7 @@ for (const family of FAMILIES) {
       network.dispose();
     });
 
-    it('consolidated at fractional widths (against the masked DCL network)', async () => {
+    it('consolidated at fractional widths (against the masked DCL network), also after export and import', async () => {
       const network = family.build();
       network.learnableWidths().forEach((w, i) => w.setKappa(family.fractional[i] / w.full));
       const reference = await inferClip(network, audio);
@@ -101,6 +105,9 @@ for (const family of FAMILIES) {
       // reset(): the next stream starts from scratch and gives the same frames.
       vad.reset();
       expect(maxDifference(await streamInChunks(vad, audio, 5), reference)).toBeLessThan(1e-4);
+      const copy = await loadModel(fromFiles(toFiles(model.exported)));
+      expect(maxDifference(await copy.inferClip(audio), reference)).toBeLessThan(1e-4);
+      copy.dispose();
       model.dispose();
       network.dispose();
     });
@@ -108,8 +115,8 @@ for (const family of FAMILIES) {
 }
 
 describe('streaming state', () => {
-  it('does not grow with the length of the stream (transformer: conv taps, attention window, spectrum overlap)', async () => {
-    const network = transformerNetwork({ seed: 1 });
+  it('does not grow with the length of the stream (transformer: running means, conv taps, attention window, spectrum overlap)', async () => {
+    const network = transformerNetwork({ seed: 1, features: { kind: 'running', timeConstantFrames: 300 } });
     const model = await modelFromNetwork(network, { name: 't' });
     network.dispose();
     const vad = createStreamingVad(model);
@@ -121,8 +128,8 @@ describe('streaming state', () => {
     }
     // 1 s and 60 s into the stream: the same state; and it holds no more than the model's windows need.
     expect(sizes[1]).toBe(sizes[0]);
-    // 2 attention blocks × keys and values of 16 frames × 80, 3 frames × 80 of causal mix, the sample buffer, a frame counter.
-    expect(sizes[0]).toBeLessThanOrEqual(2 * 2 * 16 * 80 + 3 * 80 + 4 * 400 + 1);
+    // 2 attention blocks × keys and values of 16 frames × 80, 3 frames × 80 of causal mix, the sample buffer, 80 running means and a frame counter.
+    expect(sizes[0]).toBeLessThanOrEqual(2 * 2 * 16 * 80 + 3 * 80 + 4 * 400 + 80 + 1);
     model.dispose();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- peer`: our VADs beside Silero on the same audio, measured in one run.
- *  1. Accuracy on the repo's test split (the held-out scenes src/train/vadTask.ts scores):
- *     frame EER/AUC of the bundled full-width models and of Silero v5, with FLOP/s and parameters.
+ *  1. Accuracy on the repo's test split (the held-out scenes src/train/vadTask.ts scores, and its
+ *     channel variants): frame EER/AUC of the bundled full-width models and of Silero v5, with
+ *     FLOP/s and parameters.
  *  2. Streaming real-time factor of each lane (audio pushed 10 ms at a time): full CRNN,
  *     consolidated CRNN at 25 % width, full transformer, Silero; plus tfjs-wasm whole-clip
  *     inference of the same models, the reference the plain-TypeScript kernels replace.
@@ -21,12 +22,13 @@ import {
   createStreamingVad,
   inferClip,
   modelFromNetwork,
+  StreamingSpectrum,
   type StreamingVad,
   type VadFamily,
   type VadModel,
 } from '../../src/runtime';
 import { detectionMetrics } from '../../src/train/metrics';
-import { HELD_OUT_SEED, VAD_TASK_DEFAULTS } from '../../src/train/vadTask';
+import { HELD_OUT_SEED, HELD_OUT_VARIANTS, heldOutVariantAudio, VAD_TASK_DEFAULTS } from '../../src/train/vadTask';
 import { diskSources } from './node';
 
 const SILERO_ONNX = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
@@ -102,21 +104,23 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   const transformerFull = await bundledAt('transformer', 1);
 
   if (score) {
-    console.log(`Test split: ${test.batchSize} scenes × ${heldOutSeconds} s (seed ${HELD_OUT_SEED.test}), ${test.labels.length} frames; each scene streamed from a fresh state\n`);
+    const variants = HELD_OUT_VARIANTS.test;
+    console.log(`Test split: ${test.batchSize} scenes × ${heldOutSeconds} s (seed ${HELD_OUT_SEED.test}), ${test.labels.length} frames per variant (${variants.join(', ')}: src/train/vadTask.ts); each scene streamed from a fresh state\n`);
     const rows: string[][] = [];
-    for (const [name, vad, flops, params] of [
+    for (const variant of variants) for (const [name, vad, flops, params] of [
       ['crnn-full', createStreamingVad(crnnFull), crnnFull.exported.flopsReport.flopsPerSecond, crnnFull.exported.flopsReport.parameters],
       ['transformer-full', createStreamingVad(transformerFull), transformerFull.exported.flopsReport.flopsPerSecond, transformerFull.exported.flopsReport.parameters],
       ['silero v5 (peer)', silero, null, null],
     ] as const) {
       const scores = new Float32Array(test.labels.length);
       for (let b = 0; b < test.batchSize; b++) {
-        const p = await streamAll(vad, scene(b), test.samples);
+        const p = await streamAll(vad, heldOutVariantAudio(scene(b), variant, b), test.samples);
         if (p.length !== test.frames) throw new Error(`${name}: ${p.length} frames for a scene of ${test.frames}`);
         scores.set(p, b * test.frames);
       }
       const m = detectionMetrics(scores, test.labels, test.snr);
       rows.push([
+        variant,
         name,
         `${(100 * m.eer).toFixed(2)} %`,
         m.auc.toFixed(4),
@@ -125,7 +129,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
         params === null ? `ONNX file ${(onnx.length / 1e6).toFixed(2)} MB` : String(params),
       ]);
     }
-    table(['model', 'frame EER', 'AUC', 'EER % by SNR (<5 / 5–15 / 15–25 / ≥25 dB)', 'FLOP/s', 'parameters'], rows);
+    table(['test variant', 'model', 'frame EER', 'AUC', 'EER % by SNR (<5 / 5–15 / 15–25 / ≥25 dB)', 'FLOP/s', 'parameters'], rows);
   }
 
   // Streaming real-time factor: the first scenes of the test split back to back.
@@ -147,30 +151,42 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   for (const [name, vad, model] of lanes) {
     const t = await time(repeats, () => streamAll(vad, audio, PUSH));
     rtf[name] = t.median / 1000 / seconds;
-    let tfjsCell = '–';
+    let [tfjsCell, differenceCell] = ['–', '–'];
     if (model) {
       const w = await time(repeats, () => inferClip(model.network, audio));
       tfjsCell = `${fmt(w.median / 1000 / seconds)} (${spread(w)})`;
+      // The kernels' output against tfjs on this backend, same audio (the unit tests check it on cpu).
+      const [streamed, whole] = [await streamAll(vad, audio, PUSH), await inferClip(model.network, audio)];
+      differenceCell = streamed.reduce((max, p, f) => Math.max(max, Math.abs(p - whole[f])), 0).toExponential(1);
     }
-    laneRows.push([name, `${fmt(rtf[name])} (${spread(t)})`, `${fmt((t.median * 1000) / (seconds * 100))} µs`, tfjsCell]);
+    laneRows.push([name, `${fmt(rtf[name])} (${spread(t)})`, `${fmt((t.median * 1000) / (seconds * 100))} µs`, tfjsCell, differenceCell]);
   }
-  table(['lane', 'streaming RTF', 'per 10 ms frame', `tfjs ${tf.getBackend()} whole-clip RTF`], laneRows);
+  // The floor under every lane of ours: the STFT power spectrum alone (not in the FLOP counts, which start at the mel filterbank).
+  const spectrum = new StreamingSpectrum();
+  const front = await time(repeats, async () => {
+    spectrum.reset();
+    for (let i = 0; i < audio.length; i += PUSH) spectrum.push(audio.subarray(i, i + PUSH));
+  });
+  laneRows.push(['(front end alone: 400-point STFT power)', `${fmt(front.median / 1000 / seconds)} (${spread(front)})`, `${fmt((front.median * 1000) / (seconds * 100))} µs`, '–', '–']);
+  table(['lane', 'streaming RTF', 'per 10 ms frame', `tfjs ${tf.getBackend()} whole-clip RTF`, `max |streamed − tfjs ${tf.getBackend()}|`], laneRows);
   const small = rtf['crnn at 25 % (consolidated)'];
   const peer = rtf['silero v5 (peer)'];
   console.log(`consolidated CRNN at 25 % vs Silero, streaming RTF: ${fmt(small)} vs ${fmt(peer)} → ${fmt(peer / small)}× ${small < peer ? 'faster' : 'SLOWER'} than Silero\n`);
 
   // Consolidated vs full: per-frame latency ratio beside the FLOP ratio.
-  console.log(`Consolidated vs full, same weights, widths at κ: per-frame streaming latency (TS kernels) and tfjs ${tf.getBackend()} whole-clip latency, each a ratio of two measurements of this run\n`);
+  // 8 s suffice for a ratio: the cost per frame does not depend on the stream's length.
+  const clip = audio.subarray(0, 8 * SAMPLE_RATE);
+  console.log(`Consolidated vs full, same weights, widths at κ: latency over an 8 s clip streamed 10 ms at a time (TS kernels) and of tfjs ${tf.getBackend()} whole-clip inference, each a ratio of two measurements of this run (median of ${repeats}, ± half range)\n`);
   const ratioRows: string[][] = [];
   for (const family of ['crnn', 'transformer'] as const) {
     const full = family === 'crnn' ? crnnFull : transformerFull;
     for (const kappa of [0.5, 0.25]) {
       const small = kappa === 0.25 ? (family === 'crnn' ? crnnQuarter : transformerQuarter) : await bundledAt(family, kappa);
       const [fullVad, smallVad] = [createStreamingVad(full), createStreamingVad(small)];
-      const tf0 = await time(repeats, () => streamAll(fullVad, audio, PUSH));
-      const tf1 = await time(repeats, () => streamAll(smallVad, audio, PUSH));
-      const w0 = await time(repeats, () => inferClip(full.network, audio));
-      const w1 = await time(repeats, () => inferClip(small.network, audio));
+      const tf0 = await time(repeats, () => streamAll(fullVad, clip, PUSH));
+      const tf1 = await time(repeats, () => streamAll(smallVad, clip, PUSH));
+      const w0 = await time(repeats, () => inferClip(full.network, clip));
+      const w1 = await time(repeats, () => inferClip(small.network, clip));
       const flopRatio = full.exported.flopsReport.flopsPerSecond / small.exported.flopsReport.flopsPerSecond;
       ratioRows.push([
         family,

@@ -11,7 +11,7 @@ import type { Activation } from '../dcl/flops';
 import type { Layer } from '../dcl/layer';
 import { CausalConv1d, Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
-import { FixedWidth, isLearnable } from '../dcl/width';
+import { FixedWidth } from '../dcl/width';
 import { LogMel } from '../models/logMel';
 import { CausalMix, FeedForwardBlock, RmsNorm, RmsNormLayer, WindowedAttentionBlock } from '../models/transformerLayers';
 
@@ -203,7 +203,12 @@ export function buildNetwork(architecture: ModelArchitecture, arrays: NamedArray
       const norm = () => new RmsNorm(inW.full, (spec as { normDivisor: number }).normDivisor, { gain: t('normGain'), statisticWeights: t('normWeights') as tf.Tensor1D });
       switch (spec.kind) {
         case 'logMel':
-          return new LogMel(spec.name, outW, { tensors: { filterbank: t('filterbank') as tf.Tensor2D, mean: t('mean') as tf.Tensor1D, invStd: t('invStd') as tf.Tensor1D } });
+          return new LogMel(
+            spec.name,
+            outW,
+            { tensors: { filterbank: t('filterbank') as tf.Tensor2D, mean: t('mean') as tf.Tensor1D, invStd: t('invStd') as tf.Tensor1D } },
+            spec.normalisation ?? { kind: 'global' },
+          );
         case 'conv1d':
           return new CausalConv1d(spec.name, inW, outW, spec.kernelSize, spec.activation, { kernel: t('kernel'), bias: t('bias') });
         case 'dense':
@@ -222,9 +227,7 @@ export function buildNetwork(architecture: ModelArchitecture, arrays: NamedArray
           return new RmsNormLayer(spec.name, inW, norm());
       }
     });
-    const network = new Network(architecture.family, layers, architecture.callsPerSecond);
-    if (network.learnableWidths().some(isLearnable)) throw new Error('a rebuilt network has a learnable width');
-    return network;
+    return new Network(architecture.family, layers, architecture.callsPerSecond);
   } catch (error) {
     // Variables took over most tensors; whatever was made before the failure goes.
     tf.dispose(created.filter((t) => !t.isDisposed));
