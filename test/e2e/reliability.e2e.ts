@@ -272,3 +272,45 @@ describe('slider spam', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('soak in the worker', () => {
+  // On wasm to stay within a minute here; on webgl the same run took 87 s and held 563 KiB of GPU
+  // memory from step 100 to 1000 (run it with SOAK_BACKEND=webgl to check the GPU bytes).
+  it('1000 steps in the worker: tensor count constant after warm-up, worker (and GPU) memory bounded', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await openExplorer(page, `?backend=${process.env.SOAK_BACKEND ?? 'wasm'}&model=synthetic&steps=1000&batch=16&eval=250`);
+    const samples: { step: number; numTensors: number; memoryBytes: number; gpuBytes: number | null }[] = [];
+    await page.getByTestId('train').click();
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const state = (await explorerState(page)) as unknown as {
+        runState: string;
+        finishedRuns: unknown[];
+        errors: string[];
+        latest: { step: number; numTensors: number; memoryBytes: number; gpuBytes: number | null } | null;
+      };
+      const latest = state.latest;
+      if (latest !== null && samples.at(-1)?.step !== latest.step) samples.push({ ...latest });
+      if ((state.runState === 'idle' && state.finishedRuns.length > 0) || state.errors.length > 0 || Date.now() > deadline) break;
+      await page.waitForTimeout(250);
+    }
+    const warm = samples.filter((sample) => sample.step >= 100 && sample.step < 1000);
+    const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+    console.log(
+      `soak on ${await page.getByTestId('stat-backend').innerText()}: ${samples.length} samples to step ${samples.at(-1)?.step}; tensors ${[...new Set(warm.map((s) => s.numTensors))].join(', ')}; ` +
+        `worker memory ${kib(Math.min(...warm.map((s) => s.memoryBytes)))}–${kib(Math.max(...warm.map((s) => s.memoryBytes)))} KiB; ` +
+        (warm[0]?.gpuBytes == null ? 'no GPU bytes on this backend' : `GPU ${kib(Math.min(...warm.map((s) => s.gpuBytes!)))}–${kib(Math.max(...warm.map((s) => s.gpuBytes!)))} KiB`),
+    );
+    expect(samples.at(-1)!.step).toBe(1000);
+    expect(warm.length).toBeGreaterThan(5);
+    expect(new Set(warm.map((s) => s.numTensors)).size).toBe(1);
+    expect(new Set(warm.map((s) => s.memoryBytes)).size).toBe(1);
+    if (process.env.SOAK_BACKEND === 'webgl' || process.env.SOAK_BACKEND === 'webgpu') {
+      expect(warm.every((s) => s.gpuBytes !== null)).toBe(true);
+      // The texture pool may vary, but stays within a bound: no growth with the steps.
+      expect(Math.max(...warm.map((s) => s.gpuBytes!))).toBeLessThan(2 * Math.min(...warm.map((s) => s.gpuBytes!)) + 1);
+    }
+    expect(errors).toEqual([]);
+  });
+});
