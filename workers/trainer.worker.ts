@@ -153,7 +153,9 @@ async function checkBackends(modelId: ModelId, backends: BackendName[]): Promise
     post({ type: 'error', message: 'Stop the run before checking the backends.' });
     return;
   }
-  const current = await (initialised ??= initialise(undefined));
+  await (initialised ??= initialise(undefined));
+  // The backend in use now (a measured choice may have moved it since startup).
+  const current = tf.getBackend() as BackendName;
   const results: BackendCheckResult[] = [];
   for (const backend of backends) {
     const failure = await trySetBackend(backend, { wasmPath: wasmDirectory() });
