@@ -2,6 +2,7 @@
  * Command-line sweeps (same src/ code as the browser worker).
  *   npm run sweep -- synthetic [--steps N] [--quick]
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune] [--seeds 1,2,3] [--shard k/n]
+ *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +17,7 @@ import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
 import { SNR_BINS } from '../src/train/metrics';
+import { WeightSnapshot } from '../src/train/divergence';
 import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
 import { pretrainedWeightsPath } from '../src/models/catalog';
@@ -150,7 +152,11 @@ async function vadSweep(): Promise<void> {
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
   const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
   const kappaMins = quick ? [0.25] : VAD_KAPPA_MINS;
-  const specs = vadRunSpecs(family, kappaMins, seeds, fineTune).filter((_, i) => i % shard.count === shard.index - 1);
+  const only = option('only', '');
+  const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
+    .filter((spec) => spec.label.includes(only))
+    .filter((_, i) => i % shard.count === shard.index - 1);
+  const checkpoints = Number(option('checkpoints', '4'));
   console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
   console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
 
@@ -180,10 +186,26 @@ async function vadSweep(): Promise<void> {
     const task = await createTask(config, diskSources, heldOut);
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
+    // A fixed-width model is scored on validation `checkpoints` times and ends on its best
+    // weights; a learned-width run is not (an earlier checkpoint would be a wider model).
+    const fixed = spec.method === 'uniform';
+    const runConfig = fixed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
+    let best: { value: number; step: number; weights: WeightSnapshot } | null = null;
     try {
-      for await (const e of trainSession({ runId: spec.label, config, task, control: new RunControl(config), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
-        if (e.type === 'progress') process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full\n`);
+      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
+        if (e.type === 'progress') {
+          const v = e.event.evaluation?.value;
+          process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);
+          if (fixed && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) {
+            best?.weights.dispose();
+            best = { value: v, step: e.event.step, weights: WeightSnapshot.take(task.network.weightVariables()) };
+          }
+        }
         if (e.type !== 'finished') continue;
+        if (best) {
+          best.weights.restore();
+          process.stderr.write(`  ${spec.label} (seed ${spec.seed}): ends on the step-${best.step} checkpoint (validation EER ${pct(best.value)} %)\n`);
+        }
         const learnable = task.network.learnableWidths();
         const units = await readUnits(learnable);
         const small = task.network.consolidate(units);
@@ -211,6 +233,7 @@ async function vadSweep(): Promise<void> {
       }
       throw new Error(`${spec.label}: no summary`);
     } finally {
+      best?.weights.dispose();
       task.dispose();
     }
   };
@@ -253,14 +276,14 @@ function printMergedTable(results: VadRunResult[]): void {
     const half = (Math.max(...v) - Math.min(...v)) / 2;
     return v.length > 1 ? `${mean.toFixed(digits)} ± ${half.toFixed(digits)}` : mean.toFixed(digits);
   };
-  console.log(`| model | seeds | widths (seed ${results[0]?.seed}) | MFLOP/s | params | EER % | ${SNR_BINS.map((b) => b.label).join(' | ')} | AUC | val EER % |`);
-  console.log(`|${' --- |'.repeat(8 + SNR_BINS.length)}`);
+  console.log(`| model | seeds | widths (seed ${results[0]?.seed}) | MFLOP/s | params | EER % | ${SNR_BINS.map((b) => b.label).join(' | ')} | AUC | telephone EER % | −20 dB EER % | val EER % |`);
+  console.log(`|${' --- |'.repeat(10 + SNR_BINS.length)}`);
   for (const label of labels) {
     const rows = results.filter((r) => r.label === label);
     const widths = rows[0].widths.map((w) => `${w.name} ${w.kept}/${w.full}`).join(', ');
     const bins = SNR_BINS.map((_, b) => stat(rows.map((r) => r.test.eerBySnr?.[b] ?? NaN), 2, 100));
     console.log(
-      `| ${label} | ${rows.length} | ${widths} | ${stat(rows.map((r) => r.mflopsPerSecond), 3)} | ${stat(rows.map((r) => r.parameters), 0)} | ${stat(rows.map((r) => r.test.value), 2, 100)} | ${bins.join(' | ')} | ${stat(rows.map((r) => r.test.auc ?? NaN), 3)} | ${stat(rows.map((r) => r.validation.value), 2, 100)} |`,
+      `| ${label} | ${rows.length} | ${widths} | ${stat(rows.map((r) => r.mflopsPerSecond), 3)} | ${stat(rows.map((r) => r.parameters), 0)} | ${stat(rows.map((r) => r.test.value), 2, 100)} | ${bins.join(' | ')} | ${stat(rows.map((r) => r.test.auc ?? NaN), 3)} | ${stat(rows.map((r) => variantEer(r, 'telephone')), 2, 100)} | ${stat(rows.map((r) => variantEer(r, 'quiet')), 2, 100)} | ${stat(rows.map((r) => r.validation.value), 2, 100)} |`,
     );
   }
 }
@@ -274,16 +297,21 @@ function fixedWidths(family: ModelId, fraction: number): VadRunResult['widths'] 
   });
 }
 
+/** Test EER of one channel variant of the split (NaN where the evaluation has none). */
+function variantEer(r: VadRunResult, variant: 'telephone' | 'quiet'): number {
+  return (r.test as Evaluation & { variants?: Partial<Record<string, { eer: number }>> }).variants?.[variant]?.eer ?? NaN;
+}
+
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 
 function printVadHeader(): void {
-  console.log(['model', 'seed', 'widths', 'MFLOP/s', 'params', 'EER %', ...SNR_BINS.map((b) => `EER ${b.label}`), 'AUC', 'val EER %', 'train s'].join('\t'));
+  console.log(['model', 'seed', 'widths', 'MFLOP/s', 'params', 'EER %', ...SNR_BINS.map((b) => `EER ${b.label}`), 'AUC', 'telephone EER %', '−20 dB EER %', 'val EER %', 'train s'].join('\t'));
 }
 
 function printVadRow(r: VadRunResult): void {
   const widths = r.widths.map((w) => `${w.name} ${w.kept}/${w.full}`).join(', ');
   console.log(
-    [r.label, r.seed, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
+    [r.label, r.seed, widths, r.mflopsPerSecond.toFixed(3), r.parameters, pct(r.test.value), ...(r.test.eerBySnr ?? []).map(pct), r.test.auc?.toFixed(3), pct(variantEer(r, 'telephone')), pct(variantEer(r, 'quiet')), pct(r.validation.value), r.trainingSeconds.toFixed(0)].join('\t'),
   );
 }
 
