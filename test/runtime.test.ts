@@ -19,6 +19,7 @@ import {
   inferClip,
   loadModel,
   modelFromNetwork,
+  savedNormalisation,
   toFiles,
   toZip,
   type StreamingVad,
@@ -187,10 +188,22 @@ describe('bundled models', () => {
     const saved = JSON.parse(await readFile(join(DEFAULT_PUBLIC_DIR, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
     const model = await bundledModel('crnn-full', saved);
     expect(model.architecture.widths).toMatchObject({ mel: 80, conv: 32, gru: 32 });
+    // Trained before running normalisation existed: built with global constants whatever the default.
+    expect(model.architecture.layers[0]).toMatchObject({ kind: 'logMel', normalisation: { kind: 'global' } });
     const audio = testAudio(1.2, 2);
     const streamed = await streamInChunks(createStreamingVad(model), audio, 2);
     expect(maxDifference(streamed, await model.inferClip(audio))).toBeLessThan(1e-4);
     model.dispose();
+  });
+});
+
+describe('savedNormalisation', () => {
+  const saved = (features?: string) => ({ format: 'width-explorer-weights/1', network: 'crnn', provenance: features === undefined ? {} : { features }, tensors: [] }) as SavedWeights;
+  it('reads the normalisation from the provenance, global when absent', () => {
+    expect(savedNormalisation(saved())).toEqual({ kind: 'global' });
+    expect(savedNormalisation(saved('global'))).toEqual({ kind: 'global' });
+    expect(savedNormalisation(saved('running:300'))).toEqual({ kind: 'running', timeConstantFrames: 300 });
+    expect(() => savedNormalisation(saved('layer norm'))).toThrow(/unknown features "layer norm"/);
   });
 });
 

@@ -22,6 +22,7 @@ import {
   createStreamingVad,
   inferClip,
   modelFromNetwork,
+  savedNormalisation,
   StreamingSpectrum,
   type StreamingVad,
   type VadFamily,
@@ -37,9 +38,10 @@ const PUSH = 160;
 
 /** A family's bundled weights with every width at fraction κ of full, consolidated. */
 async function bundledAt(family: VadFamily, kappa: number): Promise<VadModel> {
-  const network = MODEL_FAMILIES[family].build({ seed: 0 });
+  const saved = await diskSources.loadPretrained(family);
+  const network = MODEL_FAMILIES[family].build({ seed: 0, features: savedNormalisation(saved) });
   try {
-    importWeights(network, await diskSources.loadPretrained(family), `${family} weights`);
+    importWeights(network, saved, `${family} weights`);
     for (const w of network.learnableWidths()) w.setKappa(kappa);
     const label = kappa === 1 ? `${family}-full` : `${family} at ${Math.round(kappa * 100)} %`;
     return await modelFromNetwork(network, { name: label });

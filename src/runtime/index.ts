@@ -16,7 +16,8 @@
  * Models (model.ts):
  *   loadModel(exported) → Promise<VadModel>      rebuilt with the repo's own layers (VadModel.network)
  *   modelFromNetwork(network, meta)              = loadModel(await exportModel(network, meta))
- *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the app's pretrained full-width models
+ *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the app's pretrained full-width models,
+ *       with the log-mel normalisation their provenance names (savedNormalisation; none: global)
  *   VadModel.inferClip(samples16k)               whole-clip tfjs inference (the reference)
  *
  * Streaming (streaming.ts, kernels.ts, silero.ts), one shape for every lane:
@@ -36,7 +37,7 @@
  *
  * Audio files: decodeWavTo16k(bytes, name) in src/audio/wav.ts → 16 kHz mono (any WAV; errors name the file).
  */
-export { ARCHITECTURE_FORMAT, VAD_FAMILIES, type LayerSpec, type ModelArchitecture, type VadFamily } from './architecture';
+export { ARCHITECTURE_FORMAT, VAD_FAMILIES, type LayerSpec, type ModelArchitecture, type Normalisation, type VadFamily } from './architecture';
 export {
   exportModel,
   fromFiles,
@@ -53,7 +54,7 @@ export {
   type FlopsReport,
   type ModelFile,
 } from './exportModel';
-export { BUNDLED_MODELS, bundledFamily, bundledModel, createStreamingVad, inferClip, isBundledModelName, loadModel, modelFromNetwork, type BundledModelName, type VadModel } from './model';
+export { BUNDLED_MODELS, bundledFamily, bundledModel, createStreamingVad, savedNormalisation, inferClip, isBundledModelName, loadModel, modelFromNetwork, type BundledModelName, type VadModel } from './model';
 export { FRAME_SECONDS, KernelStreamingVad, StreamingSpectrum, type StreamingVad } from './streaming';
 export { createSileroVad, SILERO_WINDOW, type SileroOptions } from './silero';
 export { detectSegments, framesCsv, framesReport, SEGMENT_DEFAULTS, type FramesReport, type Segment, type SegmentOptions } from './segments';

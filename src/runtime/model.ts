@@ -4,7 +4,7 @@ import { frameCount } from '../audio/frames';
 import { importWeights, type SavedWeights } from '../dcl/weights';
 import type { Network } from '../dcl/network';
 import { MODEL_FAMILIES } from '../models/registry';
-import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type VadFamily } from './architecture';
+import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type Normalisation, type VadFamily } from './architecture';
 import { exportModel, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
 import { FRAME_SECONDS, KernelStreamingVad, type StreamingVad } from './streaming';
 
@@ -58,10 +58,22 @@ export function bundledFamily(name: BundledModelName): VadFamily {
   return family;
 }
 
+/**
+ * The log-mel normalisation saved weights were trained with: provenance.features 'global' or
+ * 'running:<τ frames>'; weights without it predate the option and used global constants.
+ */
+export function savedNormalisation(saved: SavedWeights): Normalisation {
+  const value = saved.provenance?.features;
+  if (value === undefined || value === 'global') return { kind: 'global' };
+  const match = /^running:(\d+(?:\.\d+)?)$/.exec(String(value));
+  if (!match) throw new Error(`saved weights: unknown features "${String(value)}" in their provenance (expected global or running:<frames>)`);
+  return { kind: 'running', timeConstantFrames: Number(match[1]) };
+}
+
 /** A bundled full-width model from its saved weights (public/models/<family>-full.weights.json). */
 export async function bundledModel(name: BundledModelName, saved: SavedWeights): Promise<VadModel> {
   const family = bundledFamily(name);
-  const network = MODEL_FAMILIES[family].build({ seed: 0 });
+  const network = MODEL_FAMILIES[family].build({ seed: 0, features: savedNormalisation(saved) });
   try {
     importWeights(network, saved, `${name} weights`);
     return await modelFromNetwork(network, { name, trainingSetup: { source: `public/models/${family}-full.weights.json`, ...saved.provenance } });
