@@ -9,6 +9,7 @@ import { NumberField } from './NumberField';
 import { checkPretrained, initProblem, makeWeightsHint } from './pretrained';
 import { useAppStore } from './store';
 import { Help } from './help/Help';
+import { useSweepStore } from './curve/sweepClient';
 import { kappaMinRule, SETUP_RULES, setupProblems } from './train/setupRules';
 
 function RunButtons() {
@@ -20,13 +21,15 @@ function RunButtons() {
   // Invalid text never reaches the setup, but Train must not run the last valid value behind it.
   const invalid = [...Object.values(fieldErrors), ...setupProblems(setup)];
   const idle = runState === 'idle';
+  // Between a sweep's runs the worker is idle for a moment: Train waits for the sweep's end.
+  const sweeping = useSweepStore((s) => s.status?.state === 'running' && !s.interrupted);
   return (
     <div className="run-buttons">
       <button
         type="button"
         className="primary"
         data-testid="train"
-        disabled={!ready || !idle || blocked || invalid.length > 0}
+        disabled={!ready || !idle || sweeping || blocked || invalid.length > 0}
         aria-describedby={invalid.length > 0 ? 'train-blocked' : undefined}
         onClick={train}
       >

@@ -333,6 +333,8 @@ async function handle(message: ToWorker): Promise<void> {
       }
       return;
     case 'stop':
+      // Stop during a sweep stops the sweep too (its finished runs stay).
+      if (sweep !== null) sweep.cancelled = true;
       active?.control.stop();
       return;
     case 'setAlpha':
