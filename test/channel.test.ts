@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   aLaw,
   applyChannel,
+  biquad,
   convolve,
   DEFAULT_CHANNEL_AUGMENTATION,
   FIR_TRANSITION_HZ,
@@ -18,7 +19,12 @@ import {
   TELEPHONE_NYQUIST_HZ,
   TELEPHONE_TEST_CHANNEL,
 } from '../src/audio/channel';
+import * as tf from '@tensorflow/tfjs';
+import { powerSpectrogramOf } from '../src/audio/features';
 import { SAMPLE_RATE } from '../src/audio/frames';
+import { seededContext } from '../src/dcl/network';
+import { FixedWidth } from '../src/dcl/width';
+import { LogMel, GLOBAL_NORMALISATION, RUNNING_NORMALISATION, runningMeanWeights } from '../src/models/logMel';
 import { createRng } from '../src/data/random';
 
 const N = 1 << 15; // 2 s at 16 kHz
@@ -211,3 +217,48 @@ describe('room, level and the random chain', () => {
     for (const name of ['eq', 'level', 'clip', 'selfNoise', 'dc', 'telephone muLaw', 'telephone aLaw', 'telephone gsm', 'wideband']) expect(seen, name).toContain(name);
   });
 });
+
+describe('running log-mel normalisation (features that ignore level and fixed EQ)', () => {
+  const features = (audio: Float32Array, normalisation = RUNNING_NORMALISATION) => {
+    const layer = new LogMel('log-mel', new FixedWidth('mel', 80), {}, normalisation);
+    const power = powerSpectrogramOf(audio, 1);
+    const y = layer.apply(power, seededContext('infer', 0));
+    const values = Float32Array.from(y.dataSync());
+    tf.dispose([power, y]);
+    layer.dispose();
+    return values;
+  };
+  const maxDifference = (a: Float32Array, b: Float32Array, from: number) => {
+    let max = 0;
+    for (let i = from; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+    return max;
+  };
+
+  it('weights form a causal average: rows sum to 1, nothing from the future, 1/(t+1) at first', () => {
+    const w = runningMeanWeights(6, 3);
+    for (let t = 0; t < 6; t++) {
+      expect(w.slice(t * 6, t * 6 + 6).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 6);
+      for (let s = t + 1; s < 6; s++) expect(w[t * 6 + s]).toBe(0);
+    }
+    expect(Array.from(w.slice(6, 8))).toEqual([0.5, 0.5]);
+  });
+
+  it('gives the same features at −20 dB and through a fixed EQ (after the first frame); global constants do not', () => {
+    // A −40 dBFS noise floor keeps every band's power far above log-mel's 1e-6 floor even 20 dB down
+    // (the invariance holds where the floor does not bite).
+    const floor = createRng(14);
+    const x = Float32Array.from(voiced(13, 16000), (v) => v + 0.01 * floor.normal());
+    const quiet = x.map((v) => v * 0.1);
+    const tilted = biquadTilt(x);
+    const first = 80; // frame 0's bands equal their own mean: skip it
+    expect(maxDifference(features(x), features(quiet), first)).toBeLessThan(0.06); // the narrowest low bands still feel the floor a little
+    expect(maxDifference(features(x), features(tilted), first)).toBeLessThan(0.3);
+    // With fixed constants the whole input moves by log(100)/3.5 ≈ 1.3.
+    expect(maxDifference(features(x, GLOBAL_NORMALISATION), features(quiet, GLOBAL_NORMALISATION), first)).toBeGreaterThan(1);
+  });
+});
+
+/** A fixed EQ: +6 dB shelf above 2 kHz, −6 dB below 300 Hz. */
+function biquadTilt(x: Float32Array): Float32Array {
+  return biquad(biquad(x, 'highShelf', 2000, 0.7, 6), 'lowShelf', 300, 0.7, -6);
+}

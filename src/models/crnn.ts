@@ -3,7 +3,7 @@ import { CausalConv1d, Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
 import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
-import { LogMel, type FeatureNormalisation } from './logMel';
+import { DEFAULT_FEATURE_NORMALISATION, LogMel, type FeatureNormalisation } from './logMel';
 import { VAD_FRAMES_PER_SECOND } from './vad';
 
 export const CRNN_WIDTH_NAMES = ['mel', 'conv', 'gru'] as const;
@@ -17,7 +17,7 @@ export interface CrnnOptions {
   /** Causal convolution kernel in frames (default 3). */
   kernelSize?: number;
   statistics?: BandStatistics;
-  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION). */
+  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION, running). */
   features?: FeatureNormalisation;
 }
 
@@ -31,7 +31,7 @@ export function crnnNetwork({ seed, widths = {}, kernelSize = 3, statistics, fea
   return new Network(
     'crnn',
     [
-      new LogMel('log-mel', mel, { statistics }, features),
+      new LogMel('log-mel', mel, { statistics }, features ?? DEFAULT_FEATURE_NORMALISATION),
       new CausalConv1d('conv', mel, conv, kernelSize, 'relu', { seed }),
       new GRU('gru', conv, gru, { seed: seed + 1 }),
       new Dense('output', gru, new FixedWidth('output', 1), 'sigmoid', { seed: seed + 3 }),

@@ -4,7 +4,7 @@ import type { Layer } from '../dcl/layer';
 import { Network } from '../dcl/network';
 import { makeWidth, type WidthSpec } from '../dcl/widthSpec';
 import { FixedWidth } from '../dcl/width';
-import { LogMel, type FeatureNormalisation } from './logMel';
+import { DEFAULT_FEATURE_NORMALISATION, LogMel, type FeatureNormalisation } from './logMel';
 import { VAD_FRAMES_PER_SECOND } from './vad';
 import { CausalMix, FeedForwardBlock, RmsNormLayer, WindowedAttentionBlock } from './transformerLayers';
 
@@ -24,7 +24,7 @@ export interface TransformerOptions {
   /** Attention context in frames (default 16). */
   context?: number;
   statistics?: BandStatistics;
-  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION). */
+  /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION, running). */
   features?: FeatureNormalisation;
 }
 
@@ -37,7 +37,7 @@ export interface TransformerOptions {
 export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics, features }: TransformerOptions): Network {
   const [mel, ff1, ff2] = TRANSFORMER_WIDTH_NAMES.map((n) => makeWidth(n, TRANSFORMER_FULL_SIZES[n], widths[n]));
   const layers: Layer[] = [
-    new LogMel('log-mel', mel, { statistics }, features),
+    new LogMel('log-mel', mel, { statistics }, features ?? DEFAULT_FEATURE_NORMALISATION),
     new CausalMix('causal mix', mel, TRANSFORMER_MIX_KERNEL, { seed }),
     new WindowedAttentionBlock('attention 1', mel, context, { seed: seed + 10 }),
     new FeedForwardBlock('feed-forward 1', mel, ff1, { seed: seed + 20 }),
