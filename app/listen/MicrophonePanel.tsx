@@ -3,7 +3,8 @@
  * by with every lane's speech probability and segments over the waveform, each lane's
  * measured real-time factor and the capture-to-screen latency.
  */
-import { useEffect, useMemo } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { LaneChart } from './LaneChart';
 import { laneRows } from './lanes';
 import { download, lanesCsv, lanesJson } from './exportFrames';
@@ -27,8 +28,39 @@ function exportMic(format: 'json' | 'csv'): void {
   download('microphone-frames.json', JSON.stringify(report), 'application/json');
 }
 
+/**
+ * The count of microphone batches, taken in a transition: React renders the lanes in slices
+ * and yields between them, so ten redraws a second never hold the main thread for long.
+ */
+function useMicVersion(): number {
+  const [version, setVersion] = useState(() => useListenStore.getState().micVersion);
+  useEffect(
+    () =>
+      useListenStore.subscribe((state, previous) => {
+        if (state.micVersion !== previous.micVersion) startTransition(() => setVersion(state.micVersion));
+      }),
+    [],
+  );
+  return version;
+}
+
 export function MicrophonePanel() {
-  const { micStatus, micError, devices, deviceId, micVersion, micTiming, micLatencyMs, micTensors, lanes, threshold, hangoverSeconds, set } = useListenStore();
+  const { micStatus, micError, devices, deviceId, micTiming, micLatencyMs, micTensors, lanes, threshold, hangoverSeconds, set } = useListenStore(
+    useShallow((s) => ({
+      micStatus: s.micStatus,
+      micError: s.micError,
+      devices: s.devices,
+      deviceId: s.deviceId,
+      micTiming: s.micTiming,
+      micLatencyMs: s.micLatencyMs,
+      micTensors: s.micTensors,
+      lanes: s.lanes,
+      threshold: s.threshold,
+      hangoverSeconds: s.hangoverSeconds,
+      set: s.set,
+    })),
+  );
+  const micVersion = useMicVersion();
 
   useEffect(() => {
     void refreshDevices();

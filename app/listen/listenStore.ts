@@ -113,16 +113,14 @@ export const useListenStore = create<ListenState>()((set, get) => ({
         const tensors = get().micTensors;
         const clock = micClock.now?.() ?? NaN;
         const timed = Object.keys(message.timing).length > 0;
+        const counted = { first: tensors?.first ?? message.numTensors, latest: message.numTensors, max: Math.max(tensors?.max ?? 0, message.numTensors) };
+        const sameCount = tensors !== null && tensors.first === counted.first && tensors.latest === counted.latest && tensors.max === counted.max;
         set((state) => ({
           micVersion: state.micVersion + 1,
           // Text on the page changes with the timings, once a second.
           micLatencyMs: timed && Number.isFinite(clock) ? 1000 * (clock - message.capturedAt) : state.micLatencyMs,
           micTiming: timed ? { ...state.micTiming, ...message.timing } : state.micTiming,
-          micTensors: {
-            first: tensors?.first ?? message.numTensors,
-            latest: message.numTensors,
-            max: Math.max(tensors?.max ?? 0, message.numTensors),
-          },
+          micTensors: sameCount ? tensors : counted,
         }));
         return;
       }
