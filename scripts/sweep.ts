@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
-import { slicePlan } from '../src/dcl/network';
+import { slicePlan, type Network } from '../src/dcl/network';
+import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights } from '../src/dcl/weights';
@@ -224,6 +225,7 @@ async function vadSweep(): Promise<void> {
           const weights = exportWeights(task.network, {
             command: `npm run sweep -- vad --family ${family}`,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
+            features: featuresOf(task.network),
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));
@@ -246,6 +248,13 @@ async function vadSweep(): Promise<void> {
     write();
   }
   console.log(`\nwritten ${file}${shard.count > 1 ? `; combine the shards with: npm run sweep -- merge ${stem}.shard-*-of-${shard.count}.json` : ''}`);
+}
+
+/** The log-mel normalisation a network was built with, as saved weights name it (runtime/model.ts reads it back). */
+function featuresOf(network: Network): string {
+  const logMel = network.layers.find((layer): layer is LogMel => layer instanceof LogMel);
+  const normalisation = logMel?.normalisation ?? GLOBAL_NORMALISATION;
+  return normalisation.kind === 'global' ? 'global' : `running:${normalisation.timeConstantFrames}`;
 }
 
 /** `npm run sweep -- merge a.json b.json …`: one results file and one table from a sweep's shards. */
