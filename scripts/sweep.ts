@@ -3,6 +3,7 @@
  *   npm run sweep -- synthetic [--steps N] [--quick]
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune] [--seeds 1,2,3] [--shard k/n]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
+ *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json
  */
 import * as tf from '@tensorflow/tfjs';
@@ -165,7 +166,8 @@ async function vadSweep(): Promise<void> {
     modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
     learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: steps, init: 'scratch',
   };
-  const stem = `results/vad-sweep-${family}${fineTune ? '-finetune' : ''}${quick ? '-quick' : ''}`;
+  const tag = option('tag', '');
+  const stem = `results/vad-sweep-${family}${fineTune ? '-finetune' : ''}${quick ? '-quick' : ''}${tag ? `-${tag}` : ''}`;
   const file = shard.count === 1 ? `${stem}.json` : `${stem}.shard-${shard.index}-of-${shard.count}.json`;
   const results: VadRunResult[] = [];
   const write = () => {
