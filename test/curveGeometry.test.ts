@@ -3,7 +3,7 @@ import { layoutCurve } from '../app/curve/curveGeometry';
 import type { SweepResult } from '../src/train/sweepPlan';
 
 const result = (method: SweepResult['method'], alpha: number, flopsPerSecond: number, value: number, metric: 'EER' | 'MSE' = 'EER'): SweepResult => ({
-  key: `${method}:${alpha}`, runId: `r-${method}-${alpha}`, method, alpha, flopsPerSecond, fullFlopsPerSecond: 6e6, metric, value, wallSeconds: 1,
+  key: `${method}:${alpha}`, runId: `r-${method}-${alpha}`, method, point: `α = ${alpha}`, flopsPerSecond, fullFlopsPerSecond: 6e6, metric, value, wallSeconds: 1,
 });
 
 describe('trade-off curve layout', () => {
@@ -20,7 +20,7 @@ describe('trade-off curve layout', () => {
     // DCL at 3 MFLOP/s and 15 % is beaten by 2 MFLOP/s at 12 %: three on the front.
     expect(layout.fronts.dcl).toHaveLength(3);
     expect(layout.fronts.uniform).toHaveLength(2);
-    const [cheap, dear] = [layout.marks.dcl.find((m) => m.point.result.alpha === 3)!, layout.marks.dcl.find((m) => m.point.result.alpha === 0.1)!];
+    const [cheap, dear] = [layout.marks.dcl.find((m) => m.point.result.point === 'α = 3')!, layout.marks.dcl.find((m) => m.point.result.point === 'α = 0.1')!];
     expect(cheap.cx).toBeLessThan(dear.cx);
     // 20 % EER sits above 10 % (SVG y grows downward).
     expect(cheap.cy).toBeLessThan(dear.cy);

@@ -38,7 +38,7 @@ const base: RunConfig = {
 };
 const spec: SweepSpec = { base, alphas: [0.1, 10] };
 const result = (key: string, flopsPerSecond: number): SweepResult => ({
-  key, runId: `r-${key}`, method: 'dcl', alpha: 0, flopsPerSecond, fullFlopsPerSecond: 2000, metric: 'MSE', value: 0.1, wallSeconds: 10,
+  key, runId: `r-${key}`, method: 'dcl', point: 'α = 0', flopsPerSecond, fullFlopsPerSecond: 2000, metric: 'MSE', value: 0.1, wallSeconds: 10,
 });
 
 describe('sweep plan', () => {
@@ -56,6 +56,18 @@ describe('sweep plan', () => {
     expect(plan[1]!.config.budgetInterval).toBeUndefined();
     expect(nextSweepItem(plan, [result('dcl:10', 500)], [])!.key).toBe('dcl:0.1');
     expect(nextSweepItem(plan, [result('dcl:10', 500)], ['dcl:0.1'])!.key).toBe('uniform:10');
+  });
+
+  it('a budget grid makes DCL runs that steer α to each budget, baselines matched the same way', () => {
+    const budgets: SweepSpec = { base, alphas: [], budgets: [1500, 600] };
+    expect(sweepSpecProblem(budgets)).toBeNull();
+    expect(sweepSpecProblem({ base, alphas: [], budgets: [0] })).toContain('budget 0');
+    const plan = planSweep(budgets, [result('dcl:budget:600', 500)], () => 0.5);
+    expect(plan.map((item) => item.key)).toEqual(['dcl:budget:1500', 'dcl:budget:600', 'uniform:budget:600', 'straightThrough:budget:600']);
+    expect(plan[0]!.config).toMatchObject({ method: 'dcl', budgetFlopsPerSecond: 1500 });
+    expect(plan[0]!.label).toBe('DCL budget 1.5 kFLOP/s');
+    expect(plan[2]!.config.budgetFlopsPerSecond).toBeNull();
+    expect(plan[3]!.label).toContain('matches DCL budget 600 FLOP/s');
   });
 
   it('finds the uniform fraction whose FLOP/s come closest to a ratio of full width', () => {
@@ -122,7 +134,7 @@ describe('sweep runner', () => {
       expect(Math.abs(Math.log(uniform.flopsPerSecond / dcl.flopsPerSecond))).toBeLessThan(0.35);
       const straight = configs.find((c) => c.method === 'straightThrough' && c.budgetInterval!.high === dcl.flopsPerSecond / dcl.fullFlopsPerSecond);
       expect(straight).toBeDefined();
-      expect(uniform.alpha).toBe(alpha);
+      expect(uniform.point).toBe(`α = ${alpha}`);
     }
   }, 120_000);
 
@@ -147,6 +159,23 @@ describe('sweep runner', () => {
     expect(last.state).toBe('cancelled');
     expect(last.failed).toEqual([]);
     expect(last.done.map((r) => r.key)).toEqual(['dcl:0.1', 'dcl:10', 'uniform:0.1']);
+  }, 60_000);
+
+  it('runs a budget grid: each DCL run in budget mode, its baselines labelled with its budget', async () => {
+    const configs: RunConfig[] = [];
+    const last = await runSweep('b', { base, alphas: [], budgets: [1000] }, [], {
+      runOne: (runId, config) => {
+        configs.push(config);
+        return train(runId, { ...config, steps: 10 });
+      },
+      report: () => undefined,
+    }, new SweepControl());
+    expect(last.done.map((r) => [r.key, r.point])).toEqual([
+      ['dcl:budget:1000', 'budget 1 kFLOP/s'],
+      ['uniform:budget:1000', 'budget 1 kFLOP/s'],
+      ['straightThrough:budget:1000', 'budget 1 kFLOP/s'],
+    ]);
+    expect(configs.map((c) => c.budgetFlopsPerSecond)).toEqual([1000, null, null]);
   }, 60_000);
 
   it('reports a failed run and skips the baselines of a failed DCL run', async () => {

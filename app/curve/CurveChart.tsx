@@ -23,7 +23,7 @@ function Mark({ method, cx, cy }: { method: SweepMethod; cx: number; cy: number 
 
 function describe(result: SweepResult): string {
   const value = result.metric === 'EER' ? `${(100 * result.value).toFixed(2)} % EER` : `MSE ${result.value.toPrecision(3)}`;
-  const who = result.method === 'dcl' ? `DCL α = ${result.alpha}` : `${METHOD_NAMES[result.method]} (matches DCL α = ${result.alpha})`;
+  const who = result.method === 'dcl' ? `DCL ${result.point}` : `${METHOD_NAMES[result.method]} (matches DCL ${result.point})`;
   return `${who}: ${formatSi(result.flopsPerSecond, 'FLOP/s')}, ${value}`;
 }
 

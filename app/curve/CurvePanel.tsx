@@ -1,7 +1,7 @@
 /** "Draw the curve": the α grid, the button, the sweep's progress and ETA, and its chart with the fronts. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { MODEL_CATALOG } from '../../src/models/catalog';
-import { CURVE_ALPHAS, parseAlphaGrid, sweepEtaSeconds, sweepSpecProblem, type SweepStatus } from '../../src/train/sweepPlan';
+import { CURVE_ALPHAS, parseAlphaGrid, sweepEtaSeconds, sweepSize, sweepSpecProblem, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
 import { formatSeconds } from '../format';
 import { Help } from '../help/Help';
 import { useAppStore } from '../store';
@@ -13,6 +13,8 @@ import { cancelSweep, discardSweep, loadStoredSweep, resumeSweep, startSweep, us
 import './curve.css';
 
 const defaultGrid = (modelId: keyof typeof MODEL_CATALOG): string => CURVE_ALPHAS[MODEL_CATALOG[modelId].input].join(', ');
+/** Budgets in % of the full width's FLOP/s: spread from barely pruned to a sixth. */
+const DEFAULT_BUDGET_GRID = '80, 50, 30, 15';
 
 let storedSweepLoaded = false;
 
@@ -41,33 +43,53 @@ function SweepForm() {
   const setup = useAppStore((s) => s.setup);
   const ready = useAppStore((s) => s.workerStatus === 'ready');
   const idle = useAppStore((s) => s.runState === 'idle');
+  const fullFlops = useAppStore((s) => s.fullFlops[s.setup.modelId] ?? null);
   const [grid, setGrid] = useState({ modelId: setup.modelId, text: defaultGrid(setup.modelId) });
+  const [byBudget, setByBudget] = useState(false);
+  const [budgetText, setBudgetText] = useState(DEFAULT_BUDGET_GRID);
   // Another family has another useful α range: its own default grid.
   const text = grid.modelId === setup.modelId ? grid.text : defaultGrid(setup.modelId);
-  let alphas: number[] = [];
+  let spec: SweepSpec = { base: setup, alphas: [] };
   let problem: string | null = null;
   try {
-    alphas = parseAlphaGrid(text);
-    problem = sweepSpecProblem({ base: setup, alphas });
+    if (!byBudget) spec = { base: setup, alphas: parseAlphaGrid(text) };
+    else if (fullFlops === null) problem = 'Waiting for the worker to count the full width’s FLOP/s.';
+    else spec = { base: setup, alphas: [], budgets: parseAlphaGrid(budgetText).map((percent) => Math.round((percent / 100) * fullFlops)) };
+    problem ??= sweepSpecProblem(spec);
   } catch (error) {
-    problem = `α grid: ${(error as Error).message}`;
+    problem = `${byBudget ? 'budget' : 'α'} grid: ${(error as Error).message}`;
   }
   problem ??= setupProblems(setup)[0] ?? null;
-  const runs = 3 * alphas.length;
+  const runs = sweepSize(spec);
   return (
     <div className="sweep-form">
-      <label className="field">
-        <span>α grid (one DCL run each)</span>
-        <input
-          type="text"
-          value={text}
-          data-testid="sweep-alphas"
-          aria-invalid={problem !== null}
-          onChange={(event) => setGrid({ modelId: setup.modelId, text: event.target.value })}
-        />
-      </label>
+      <div className="mode-switch" role="radiogroup" aria-label="DCL runs over">
+        <label>
+          <input type="radio" name="sweep-grid" checked={!byBudget} data-testid="sweep-by-alpha" onChange={() => setByBudget(false)} /> α grid
+        </label>
+        <label>
+          <input type="radio" name="sweep-grid" checked={byBudget} data-testid="sweep-by-budget" onChange={() => setByBudget(true)} /> budget grid
+        </label>
+      </div>
+      {byBudget ? (
+        <label className="field">
+          <span>Budgets, % of full-width FLOP/s (one DCL run each, α steered to it)</span>
+          <input type="text" value={budgetText} data-testid="sweep-budgets" aria-invalid={problem !== null} onChange={(event) => setBudgetText(event.target.value)} />
+        </label>
+      ) : (
+        <label className="field">
+          <span>α grid (one DCL run each)</span>
+          <input
+            type="text"
+            value={text}
+            data-testid="sweep-alphas"
+            aria-invalid={problem !== null}
+            onChange={(event) => setGrid({ modelId: setup.modelId, text: event.target.value })}
+          />
+        </label>
+      )}
       <p className="hint">
-        {runs} runs of {MODEL_CATALOG[setup.modelId].displayName}: DCL at each α, then uniform widths and straight-through matched to the FLOP/s
+        {runs} runs of {MODEL_CATALOG[setup.modelId].displayName}: DCL at each {byBudget ? 'budget' : 'α'}, then uniform widths and straight-through matched to the FLOP/s
         each reached; all {setup.steps} steps, batch {setup.batchSize}, seed {setup.seed}
         {setup.init === 'pretrained' ? ' (DCL and straight-through from the pretrained weights, uniform from scratch)' : ''}.
       </p>
@@ -76,7 +98,7 @@ function SweepForm() {
           {problem}
         </p>
       )}
-      <button type="button" className="primary" data-testid="draw-curve" disabled={!ready || !idle || problem !== null} onClick={() => startSweep({ base: setup, alphas })}>
+      <button type="button" className="primary" data-testid="draw-curve" disabled={!ready || !idle || problem !== null} onClick={() => startSweep(spec)}>
         Draw the curve
       </button>
     </div>
@@ -140,8 +162,8 @@ function SweepProgress({ status, interrupted }: { status: SweepStatus; interrupt
 }
 
 function resultsCsv(status: SweepStatus): string {
-  const header = 'key,method,alpha,runId,flopsPerSecond,fullFlopsPerSecond,metric,value,wallSeconds';
-  const rows = status.done.map((r) => [r.key, r.method, r.alpha, r.runId, r.flopsPerSecond, r.fullFlopsPerSecond, r.metric, r.value, r.wallSeconds].join(','));
+  const header = 'key,method,point,runId,flopsPerSecond,fullFlopsPerSecond,metric,value,wallSeconds';
+  const rows = status.done.map((r) => [r.key, r.method, `"${r.point}"`, r.runId, r.flopsPerSecond, r.fullFlopsPerSecond, r.metric, r.value, r.wallSeconds].join(','));
   return `${[header, ...rows].join('\n')}\n`;
 }
 

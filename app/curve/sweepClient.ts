@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import type { FromWorker, RunSummary } from '../../src/protocol';
-import type { SweepSpec, SweepStatus } from '../../src/train/sweepPlan';
+import { sweepSize, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
 import { saveRun } from '../runStore';
 import { useAppStore } from '../store';
 import { sendToWorker } from '../worker';
@@ -69,7 +69,7 @@ const sweepRunning = (): boolean => useSweepStore.getState().status?.state === '
 export function startSweep(spec: SweepSpec): void {
   const sweepId = `sweep-${Date.now().toString(36)}`;
   deferred = [];
-  const status: SweepStatus = { sweepId, spec, total: 3 * spec.alphas.length, done: [], failed: [], current: null, state: 'running' };
+  const status: SweepStatus = { sweepId, spec, total: sweepSize(spec), done: [], failed: [], current: null, state: 'running' };
   useSweepStore.setState({ status, interrupted: false });
   persist(status);
   sendToWorker({ type: 'startSweep', sweepId, spec, done: [] });

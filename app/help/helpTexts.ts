@@ -92,7 +92,7 @@ export const HELP = {
   curve: {
     title: 'draw the curve',
     paragraphs: [
-      'One click trains a whole trade-off curve in the worker: a DCL run for each α of the grid, then, for each, a uniform-width model with the FLOP/s that DCL run reached and a straight-through model held just below them. Every run uses the steps, batch, learning rates and seed in the controls, so the methods differ only in how they choose widths (the command-line sweep’s policy).',
+      'One click trains a whole trade-off curve in the worker: a DCL run for each α of the grid (or for each FLOP/s budget, with α steered to it), then, for each, a uniform-width model with the FLOP/s that DCL run reached and a straight-through model held just below them. Every run uses the steps, batch, learning rates and seed in the controls, so the methods differ only in how they choose widths (the command-line sweep’s policy).',
       'Each method’s Pareto front is drawn: a learned-width curve below and left of the uniform one means learning the widths paid off. Finished runs are kept; after a reload an unfinished sweep can be resumed.',
     ],
   },

@@ -38,6 +38,8 @@ export interface SweepSpec {
   base: RunConfig;
   /** α of the DCL runs, in run order. */
   alphas: number[];
+  /** Instead of α, FLOP/s budgets for the DCL runs (each steers its α to its budget), in run order. */
+  budgets?: number[];
 }
 
 /** One run of a sweep. Baselines carry the key of the DCL run they are matched to. */
@@ -54,8 +56,8 @@ export interface SweepResult {
   key: string;
   runId: string;
   method: SweepMethod;
-  /** α of the DCL run (of the one matched to, for a baseline). */
-  alpha: number;
+  /** The DCL run's grid point ("α = 0.3", "budget 1.2 MFLOP/s"); a baseline's is the one it matches. */
+  point: string;
   flopsPerSecond: number;
   fullFlopsPerSecond: number;
   metric: 'EER' | 'MSE';
@@ -63,14 +65,29 @@ export interface SweepResult {
   wallSeconds: number;
 }
 
-const dclKey = (alpha: number): string => `dcl:${alpha}`;
+/** FLOP/s with an SI prefix ("1.2 MFLOP/s"), for labels. */
+function flopsLabel(flops: number): string {
+  const [scale, prefix] = flops >= 1e9 ? [1e9, 'G'] : flops >= 1e6 ? [1e6, 'M'] : flops >= 1e3 ? [1e3, 'k'] : [1, ''];
+  return `${Number((flops / scale).toPrecision(3))} ${prefix}FLOP/s`;
+}
+
+/** The DCL runs' grid: one point per α, or per budget when the spec gives budgets. */
+function gridPoints(spec: SweepSpec): { tag: string; point: string; alpha: number; budget: number | null }[] {
+  if (spec.budgets !== undefined && spec.budgets.length > 0) {
+    return spec.budgets.map((budget) => ({ tag: `budget:${budget}`, point: `budget ${flopsLabel(budget)}`, alpha: spec.base.alpha, budget }));
+  }
+  return spec.alphas.map((alpha) => ({ tag: String(alpha), point: `α = ${alpha}`, alpha, budget: null }));
+}
 
 /** Why a sweep spec cannot run, or null. */
 export function sweepSpecProblem(spec: SweepSpec): string | null {
-  if (spec.alphas.length === 0) return 'The α grid is empty: give at least one value.';
-  const bad = spec.alphas.find((alpha) => !Number.isFinite(alpha) || alpha < 0);
-  if (bad !== undefined) return `α = ${bad} is not a number ≥ 0.`;
-  if (new Set(spec.alphas).size !== spec.alphas.length) return 'The α grid repeats a value.';
+  const budgets = spec.budgets !== undefined && spec.budgets.length > 0;
+  const values = budgets ? spec.budgets! : spec.alphas;
+  const name = budgets ? 'budget' : 'α';
+  if (values.length === 0) return `The ${name} grid is empty: give at least one value.`;
+  const bad = values.find((value) => !Number.isFinite(value) || value < 0 || (budgets && value === 0));
+  if (bad !== undefined) return `${name} ${bad} is not a number ${budgets ? '> 0' : '≥ 0'}.`;
+  if (new Set(values).size !== values.length) return `The ${name} grid repeats a value.`;
   return null;
 }
 
@@ -92,40 +109,47 @@ export function parseAlphaGrid(text: string): number[] {
  */
 export function planSweep(spec: SweepSpec, done: readonly SweepResult[], uniformFractionFor: (ratio: number) => number): SweepItem[] {
   const base: RunConfig = { ...spec.base, budgetFlopsPerSecond: null, budgetInterval: undefined };
-  const dcl: SweepItem[] = spec.alphas.map((alpha) => ({
-    key: dclKey(alpha),
+  const points = gridPoints(spec);
+  const dcl: SweepItem[] = points.map(({ tag, point, alpha, budget }) => ({
+    key: `dcl:${tag}`,
     method: 'dcl',
-    label: `DCL α = ${alpha}`,
-    config: { ...base, method: 'dcl', alpha },
+    label: `DCL ${point}`,
+    config: { ...base, method: 'dcl', alpha, budgetFlopsPerSecond: budget },
     matchedTo: null,
   }));
-  const finishedDcl = dcl.flatMap((item) => {
+  const finishedDcl = dcl.flatMap((item, i) => {
     const result = done.find((r) => r.key === item.key);
-    return result === undefined ? [] : [{ alpha: item.config.alpha, ratio: result.flopsPerSecond / result.fullFlopsPerSecond, key: item.key }];
+    return result === undefined ? [] : [{ ...points[i]!, ratio: result.flopsPerSecond / result.fullFlopsPerSecond, key: item.key }];
   });
-  const uniform: SweepItem[] = finishedDcl.map(({ alpha, ratio, key }) => {
+  const uniform: SweepItem[] = finishedDcl.map(({ tag, point, ratio, key }) => {
     const fraction = uniformFractionFor(ratio);
     return {
-      key: `uniform:${alpha}`,
+      key: `uniform:${tag}`,
       method: 'uniform',
-      label: `uniform × ${Number(fraction.toPrecision(3))} (matches DCL α = ${alpha})`,
+      label: `uniform × ${Number(fraction.toPrecision(3))} (matches DCL ${point})`,
       // Full-width weights cannot start a narrower model: the uniform baseline trains from scratch.
       config: { ...base, method: 'uniform', alpha: 0, uniformFraction: fraction, init: 'scratch' },
       matchedTo: key,
     };
   });
-  const straightThrough: SweepItem[] = finishedDcl.map(({ alpha, ratio, key }) => ({
-    key: `straightThrough:${alpha}`,
+  const straightThrough: SweepItem[] = finishedDcl.map(({ tag, point, ratio, key }) => ({
+    key: `straightThrough:${tag}`,
     method: 'straightThrough',
-    label: `straight-through ≤ ${(100 * ratio).toFixed(0)} % (matches DCL α = ${alpha})`,
+    label: `straight-through ≤ ${(100 * ratio).toFixed(0)} % (matches DCL ${point})`,
     config: { ...base, method: 'straightThrough', alpha: 0, budgetInterval: straightThroughInterval(ratio) },
     matchedTo: key,
   }));
   return [...dcl, ...uniform, ...straightThrough];
 }
 
-/** Runs a sweep of `spec` will make in all (three per α, whatever the DCL runs reach). */
-export const sweepSize = (spec: SweepSpec): number => 3 * spec.alphas.length;
+/** Runs a sweep of `spec` will make in all (three per grid point, whatever the DCL runs reach). */
+export const sweepSize = (spec: SweepSpec): number => 3 * gridPoints(spec).length;
+
+/** The grid point a run of the plan belongs to: its own for a DCL run, the matched DCL run's for a baseline. */
+export function gridPointOf(spec: SweepSpec, item: SweepItem): string {
+  const dclKey = item.matchedTo ?? item.key;
+  return gridPoints(spec).find((p) => `dcl:${p.tag}` === dclKey)?.point ?? dclKey;
+}
 
 /** The next run to make, or null when every planned run has a result (or was given up). */
 export function nextSweepItem(plan: readonly SweepItem[], done: readonly SweepResult[], failed: readonly string[]): SweepItem | null {

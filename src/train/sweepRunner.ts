@@ -7,7 +7,7 @@ import { countNetwork } from '../dcl/count';
 import { widthSpecs } from '../dcl/widthSpec';
 import { MODEL_FAMILIES } from '../models/registry';
 import type { ModelId, RunConfig, RunSummary } from '../protocol';
-import { nextSweepItem, planSweep, sweepSize, uniformFractionFor, type SweepItem, type SweepResult, type SweepSpec, type SweepStatus } from './sweepPlan';
+import { gridPointOf, nextSweepItem, planSweep, sweepSize, uniformFractionFor, type SweepItem, type SweepResult, type SweepSpec, type SweepStatus } from './sweepPlan';
 
 export interface SweepHost {
   /** Trains one run to its end and returns its summary; throws when it fails. */
@@ -34,13 +34,12 @@ export function countUniformFlops(modelId: ModelId, fraction: number): number {
   }
 }
 
-function resultOf(item: SweepItem, plan: readonly SweepItem[], summary: RunSummary): SweepResult {
-  const matched = plan.find((other) => other.key === item.matchedTo);
+function resultOf(spec: SweepSpec, item: SweepItem, summary: RunSummary): SweepResult {
   return {
     key: item.key,
     runId: summary.runId,
     method: item.method,
-    alpha: matched?.config.alpha ?? item.config.alpha,
+    point: gridPointOf(spec, item),
     flopsPerSecond: summary.flopsPerSecond,
     fullFlopsPerSecond: summary.fullFlopsPerSecond,
     metric: summary.evaluation.metric,
@@ -84,7 +83,7 @@ export async function runSweep(sweepId: string, spec: SweepSpec, done: readonly 
         if (control.cancelled) break;
         throw new Error('stopped before its last step');
       }
-      status = { ...status, done: [...status.done, resultOf(item, plan, summary)], current: null };
+      status = { ...status, done: [...status.done, resultOf(spec, item, summary)], current: null };
     } catch (error) {
       // The baselines of a failed DCL run are never planned: the sweep makes fewer runs.
       const lost = item.method === 'dcl' ? 3 : 1;
