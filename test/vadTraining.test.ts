@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
 import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
-import type { RunConfig } from '../src/protocol';
+import type { Evaluation, RunConfig } from '../src/protocol';
+import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
 import { RunControl, trainSession } from '../src/train/session';
 import { createVadTask } from '../src/train/vadTask';
 
@@ -14,28 +16,73 @@ beforeAll(async () => {
   corpus = await loadCorpusFromDisk();
 });
 
+/**
+ * What a short training run must beat: a zero-parameter detector that scores each frame by its
+ * 300–4000 Hz energy, on the same held-out scenes, by at least these margins. Measured with the
+ * settings below on corpus v2 (test split, 16 scenes × 8 s): band energy EER 24.7 %, AUC 0.797;
+ * the CRNN EER 16.5 %, AUC 0.873; the transformer EER 19.1 %, AUC 0.863. A CRNN that does not
+ * train (lr 0) scored EER 48.4 %, AUC 0.516 and fails; on the first corpus one trained too
+ * little (80 steps at lr 3e-3: EER 26.1 %, AUC 0.845 against 27.0 %, 0.807) failed the EER margin.
+ */
+const MARGIN = { eer: 0.03, auc: 0.04 };
+/**
+ * 16 scenes × 8 s per split: on 8 × 4 s the test split happened to suit band energy
+ * (EER 14.5 %, against 27.0 % on these scenes and 27.9 % on the sweep's 24 × 8 s).
+ */
+const HELD_OUT = { heldOutScenes: 16, heldOutSeconds: 8 };
+
+const percent = (e: Evaluation) => `EER ${(100 * e.value).toFixed(1)} %, AUC ${e.auc?.toFixed(3)}`;
+
+describe('band-energy baseline', () => {
+  it('scores each frame by its log energy in 300–4000 Hz, with no parameters', () => {
+    const layer = new BandEnergy();
+    // Bin k is at 40·k Hz: bins 8 … 100 lie in the band.
+    const power = new Float32Array(2 * N_FREQ);
+    power.fill(5);
+    for (let k = 8; k <= 100; k++) power[N_FREQ + k] = 2;
+    power[N_FREQ + 7] = 1000; // 280 Hz: outside the band
+    power[N_FREQ + 101] = 1000; // 4040 Hz: outside the band
+    const frames = tf.tensor3d(power.map((v, i) => (i < N_FREQ ? (i >= 8 && i <= 100 ? 1 : 0) : v)), [1, 2, N_FREQ]);
+    const scores = layer.apply(frames);
+    expect(scores.shape).toEqual([1, 2, 1]);
+    const [first, second] = scores.dataSync();
+    expect(first).toBeCloseTo(Math.log(93 + 1e-6), 4);
+    expect(second).toBeCloseTo(Math.log(2 * 93 + 1e-6), 4);
+    expect(layer.variables()).toEqual([]);
+    expect(() => layer.apply(tf.zeros([1, 2, 80]))).toThrow(/201/);
+    expect(() => new BandEnergy('band', N_FREQ, 16000, { low: 300, high: 9000 })).toThrow(/0–8000 Hz/);
+    tf.dispose([frames, scores]);
+    layer.dispose();
+  });
+});
+
 /** A short run of the real thing: corpus scenes, log-mel model with learned widths, α > 0. */
 for (const modelId of ['crnn', 'transformer'] as const) {
   describe(`${modelId} VAD, quick training on the bundled corpus`, () => {
-    it('reaches test AUC ≥ 0.85 on the unseen speaker and noises, shrinks its widths, and consolidates exactly', async () => {
+    it(`beats a 300–4000 Hz band-energy detector on the unseen speaker and noises by ≥ ${100 * MARGIN.eer} pp EER and ≥ ${MARGIN.auc} AUC, shrinks its widths, and consolidates exactly`, async () => {
       const config: RunConfig = {
-        modelId, method: 'dcl', alpha: 1, budgetFlopsPerSecond: null, steps: 150, batchSize: 16, learningRate: 3e-3,
-        kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 150, init: 'scratch',
+        modelId, method: 'dcl', alpha: 1, budgetFlopsPerSecond: null, steps: 80, batchSize: 16, learningRate: 1e-2,
+        kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 80, init: 'scratch',
       };
-      const task = createVadTask(config, corpus, { segmentSeconds: 1, heldOutScenes: 8, heldOutSeconds: 4 });
+      const task = createVadTask(config, corpus, { segmentSeconds: 1, ...HELD_OUT });
       let finished = false;
-      for await (const e of trainSession({ runId: modelId, config, task, control: new RunControl(config), backend: 'wasm', progressEvery: 50 })) {
+      for await (const e of trainSession({ runId: modelId, config, task, control: new RunControl(config), backend: 'wasm', progressEvery: 40 })) {
         if (e.type === 'finished') finished = true;
       }
       expect(finished).toBe(true);
       const widths = task.network.learnableWidths();
       expect(widths.some((w) => w.value() < 0.9 * w.full)).toBe(true);
 
-      const test = await task.evaluate(task.network, 'test');
-      expect(test.auc).toBeGreaterThanOrEqual(0.85);
+      const trained = await task.evaluate(task.network, 'test');
+      const baseline = bandEnergyNetwork();
+      const band = await task.evaluate(baseline, 'test');
+      baseline.dispose();
+      console.log(`${modelId} test split: trained ${percent(trained)}; band energy ${percent(band)}; widths ${widths.map((w) => `${w.name} ${w.value().toFixed(1)}`).join(', ')}`);
+      expect(trained.value).toBeLessThanOrEqual(band.value - MARGIN.eer);
+      expect(trained.auc!).toBeGreaterThanOrEqual(band.auc! + MARGIN.auc);
 
+      // The consolidated model computes the same scores (so it scores the same EER and AUC).
       const small = task.network.consolidate();
-      expect(await task.evaluate(small, 'test')).toEqual(expect.objectContaining({ metric: 'EER' }));
       const x = tf.randomNormal([2, 50, 201], 1, 0.5, 'float32', 3).abs();
       const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(task.network.infer(x), small.infer(x)))).dataSync()[0]);
       expect(diff).toBeLessThan(1e-5);
