@@ -143,6 +143,7 @@ export function MicrophonePanel() {
         data-tensors-max={micTensors?.max}
       >
         {micStatus === 'starting' && 'Opening the microphone… '}
+        {micStatus === 'on' && micVersion === 0 && 'Loading the lanes’ models (first use: a few seconds)… '}
         {micLatencyMs !== null && `capture → result ${Math.round(micLatencyMs)} ms · `}
         {micTensors !== null && `listen worker tensors ${micTensors.latest} (first ${micTensors.first}, max ${micTensors.max}) · `}
         Echo cancellation, noise suppression and auto gain are off; the audio is resampled to 16 kHz in an AudioWorklet.

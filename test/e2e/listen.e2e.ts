@@ -1,0 +1,349 @@
+/**
+ * Listening in the browser. A WAV built here from the corpus's test split (an unseen speaker
+ * on unseen noise, known frame labels) is the fake microphone. A consolidated CRNN (the
+ * bundled one cut to 60 % widths, exported here) is imported and measured beside the full-width
+ * model; the microphone streams the looping file through the full, consolidated and Silero
+ * lanes. After aligning the saved recording to the file (cross-correlation), the thresholded
+ * probabilities must agree with the labels on ≥ 85 % of frames for both of our models, equal
+ * the runtime's output on the recording, with no main-thread task over 50 ms and a flat tensor
+ * count in the listen worker meanwhile. A second test consolidates a paused run in the
+ * trainer worker; a third denies the microphone, unplugs it mid-stream and feeds files that
+ * cannot be decoded.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE } from '../../src/audio/frames';
+import { decodeWav, encodeWav } from '../../src/audio/wav';
+import { loadCorpusFromDisk } from '../../src/data/nodeCorpus';
+import { createRng } from '../../src/data/random';
+import { makeScene, type Scene } from '../../src/data/scenes';
+import { importWeights, type SavedWeights } from '../../src/dcl/weights';
+import { MODEL_FAMILIES } from '../../src/models/registry';
+import { bundledModel, createStreamingVad, fromZip, modelFromNetwork, savedNormalisation, toZip, type VadModel } from '../../src/runtime';
+import { explorerState, launchBrowser, longTasksSince, openExplorer, watchLongTasks, type BrowserSession } from './helpers';
+
+/** Seconds of the fake microphone's file, and of streaming (more than one loop of it). */
+const FILE_SECONDS = 10;
+const STREAM_SECONDS = 14;
+/** Frames the models need to settle after the stream starts; frames around the loop's seam are skipped too. */
+const WARM_UP_FRAMES = 50;
+const REQUIRED_AGREEMENT = 0.85;
+
+let dir = '';
+let scene: Scene;
+let wavPath = '';
+let consolidatedZipPath = '';
+let fullModel: VadModel;
+let consolidatedModel: VadModel;
+
+/**
+ * The bundled CRNN (built as the listen worker builds it: runtime's bundledModel) cut to a
+ * fraction of every width and consolidated: what a run would hand over, without training one.
+ */
+async function crnnAt(kappa: number): Promise<VadModel> {
+  const saved = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
+  if (kappa === 1) return bundledModel('crnn-full', saved);
+  const network = MODEL_FAMILIES.crnn.build({ seed: 0, features: savedNormalisation(saved) });
+  try {
+    importWeights(network, saved, 'crnn weights');
+    for (const width of network.learnableWidths()) width.setKappa(kappa);
+    return await modelFromNetwork(network, { name: `crnn at ${Math.round(100 * kappa)} %` });
+  } finally {
+    network.dispose();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'listen-e2e-'));
+  const corpus = await loadCorpusFromDisk(undefined, { splits: ['test'] });
+  // Moderate SNRs at a microphone-like level: the test checks the streaming path, not the model's limits.
+  scene = makeScene(corpus.splits.test, FILE_SECONDS, createRng(1), { snrRangeDb: [5, 30], levelRangeDb: [-30, -20] });
+  wavPath = join(dir, 'fake-microphone.wav');
+  writeFileSync(wavPath, encodeWav(scene.audio, SAMPLE_RATE));
+  await tf.setBackend('cpu');
+  fullModel = await crnnAt(1);
+  consolidatedModel = await crnnAt(0.6);
+  consolidatedZipPath = join(dir, 'crnn-60.zip');
+  writeFileSync(consolidatedZipPath, toZip(consolidatedModel.exported));
+});
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Lets the test deny getUserMedia (`__denyMicrophone`) and reach the tracks the page
+ * opened (`__microphoneStreams`), to unplug one by sending it 'ended'.
+ */
+async function controlMicrophone(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const scope = window as unknown as { __denyMicrophone: boolean; __microphoneStreams: MediaStream[] };
+    scope.__denyMicrophone = false;
+    scope.__microphoneStreams = [];
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      if (scope.__denyMicrophone) throw new DOMException('Permission denied', 'NotAllowedError');
+      const stream = await original(constraints);
+      scope.__microphoneStreams.push(stream);
+      return stream;
+    };
+  });
+}
+
+async function downloadBytes(page: Page, testId: string): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return readFileSync(await download.path());
+}
+
+/** Sample offset L maximising the correlation of recording[n] with file[(n + L) mod N], and that correlation. */
+function alignToLoop(recording: Float32Array, file: Float32Array, skip: number): { offset: number; correlation: number } {
+  const n = file.length;
+  // Coarse: per-hop log energies, every hop shift; then every sample shift within a hop either side.
+  const energy = (x: Float32Array, start: number, count: number, wrap: boolean): Float64Array => {
+    const out = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      let sum = 0;
+      for (let i = 0; i < FRAME_HOP; i++) {
+        const index = start + k * FRAME_HOP + i;
+        const v = wrap ? x[index % n]! : x[index]!;
+        sum += v * v;
+      }
+      out[k] = Math.log10(sum + 1e-9);
+    }
+    return out;
+  };
+  const hops = Math.floor((recording.length - skip) / FRAME_HOP) - 1;
+  const er = energy(recording, skip, hops, false);
+  const ex = energy(file, 0, Math.floor(n / FRAME_HOP), false);
+  const pearson = (a: ArrayLike<number>, b: (i: number) => number, length: number): number => {
+    let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    for (let i = 0; i < length; i++) {
+      const x = a[i]!;
+      const y = b(i);
+      sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y;
+    }
+    const cov = sab - (sa * sb) / length;
+    return cov / Math.sqrt((saa - (sa * sa) / length) * (sbb - (sb * sb) / length));
+  };
+  let bestHop = 0;
+  let bestHopScore = -Infinity;
+  for (let s = 0; s < ex.length; s++) {
+    const score = pearson(er, (i) => ex[(i + s) % ex.length]!, er.length);
+    if (score > bestHopScore) {
+      bestHopScore = score;
+      bestHop = s;
+    }
+  }
+  const coarse = bestHop * FRAME_HOP - skip;
+  let best = { offset: 0, correlation: -Infinity };
+  const span = Math.min(recording.length - skip, 4 * SAMPLE_RATE);
+  for (let d = -FRAME_HOP; d <= FRAME_HOP; d++) {
+    const offset = (((coarse + d) % n) + n) % n;
+    const correlation = pearson(recording.subarray(skip, skip + span), (i) => file[(skip + i + offset) % n]!, span);
+    if (correlation > best.correlation) best = { offset, correlation };
+  }
+  return best;
+}
+
+/** Fraction of streamed frames whose thresholded probability matches the file's label at the aligned position. */
+function agreement(probabilities: number[], labels: Uint8Array, offset: number, fileLength: number, threshold: number): { agree: number; frames: number } {
+  let agree = 0;
+  let frames = 0;
+  for (let f = WARM_UP_FRAMES; f < probabilities.length; f++) {
+    const p = probabilities[f]!;
+    if (!Number.isFinite(p)) continue;
+    const position = (f * FRAME_HOP + offset) % fileLength;
+    // The frame's window must lie inside one loop of the file, on the label grid (± half a hop).
+    const labelFrame = Math.round(position / FRAME_HOP);
+    if (position + FRAME_LENGTH > fileLength || labelFrame >= labels.length) continue;
+    frames++;
+    if ((p >= threshold ? 1 : 0) === labels[labelFrame]) agree++;
+  }
+  return { agree: agree / Math.max(1, frames), frames };
+}
+
+interface LanesReport {
+  startSeconds: number;
+  lanes: Record<string, { probability: number[]; segments: { start: number; end: number }[]; segmentOptions: { threshold: number } }>;
+}
+
+describe('listening', () => {
+  let session: BrowserSession | undefined;
+
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('streams the fake microphone through the full, an imported consolidated and the Silero lane; the labels agree', async () => {
+    session = await launchBrowser({ fakeAudioCapture: wavPath });
+    const { page, errors } = session;
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await watchLongTasks(page);
+    await controlMicrophone(page);
+    await openExplorer(page, '?backend=wasm');
+    const began = Date.now();
+    const phases: Record<string, number> = {};
+    const mark = (name: string): void => {
+      phases[name] = Date.now() - began;
+    };
+
+    // Import the consolidated model (the zip export format), then the page measures it beside the full-width one.
+    await page.getByTestId('import-model').setInputFiles(consolidatedZipPath);
+    await page.getByTestId('consolidated-model').filter({ hasText: 'imported from crnn-60.zip' }).waitFor({ timeout: 60_000 });
+    const comparison = page.getByTestId('comparison');
+    await comparison.waitFor({ timeout: 240_000 });
+    mark('compared');
+    const latency = page.getByTestId('comparison-latency');
+    const consolidatedMs = Number(await latency.getAttribute('data-median-ms'));
+    const fullMs = Number(await latency.getAttribute('data-full-median-ms'));
+    const eer = page.getByTestId('comparison-eer');
+    const consolidatedEer = Number(await eer.getAttribute('data-eer'));
+    const fullEer = Number(await eer.getAttribute('data-full-eer'));
+    console.log(`per-frame latency consolidated ${consolidatedMs} ms vs full ${fullMs} ms; validation EER ${consolidatedEer} vs ${fullEer}; ${await page.getByTestId('comparison-widths').innerText()}`);
+    expect(consolidatedMs).toBeGreaterThan(0);
+    expect(fullMs).toBeGreaterThan(0);
+    expect(consolidatedEer).toBeGreaterThan(0);
+    expect(consolidatedEer).toBeLessThan(0.5);
+    expect(fullEer).toBeGreaterThan(0);
+    await expect(page.getByTestId('comparison-widths').innerText()).resolves.toBe('mel 48/80, conv 20/32, gru 20/32');
+
+    // Stream the fake microphone through all three lanes.
+    await page.getByTestId('listen-section').and(page.locator('[data-lanes="full,consolidated,silero"]')).waitFor({ timeout: 120_000 });
+    mark('lanes ready');
+    const streamFrom = await page.evaluate(() => performance.now());
+    await page.getByTestId('mic-start').click();
+    await page.getByTestId('mic-panel').and(page.locator('[data-mic-status="on"]')).waitFor({ timeout: 60_000 });
+    const stats = page.getByTestId('mic-stats');
+    await page.waitForFunction((frames) => Number(document.querySelector('[data-testid=mic-stats]')?.getAttribute('data-frames') ?? 0) >= frames, STREAM_SECONDS * 100, {
+      timeout: 120_000,
+      polling: 250,
+    });
+    const streamTo = await page.evaluate(() => performance.now());
+    mark('streamed');
+    console.log(`phases (ms since open): ${JSON.stringify(phases)}`);
+    const tensors = { first: await stats.getAttribute('data-tensors-first'), latest: await stats.getAttribute('data-tensors-latest'), max: await stats.getAttribute('data-tensors-max') };
+    await page.getByTestId('mic-stop').click();
+    const lanesText = await page.getByTestId('mic-lanes').innerText();
+    console.log(`lane notes while streaming: ${lanesText.replace(/\s+/g, ' ')}; ${await stats.innerText()}`);
+
+    const recording = decodeWav(await downloadBytes(page, 'mic-save-recording'), 'recording').channels[0]!;
+    const report = JSON.parse((await downloadBytes(page, 'mic-export-json')).toString('utf8')) as LanesReport;
+    expect(report.startSeconds).toBe(0);
+    const { offset, correlation } = alignToLoop(recording, scene.audio, WARM_UP_FRAMES * FRAME_HOP);
+    console.log(`recording ${recording.length / SAMPLE_RATE} s aligned at sample ${offset} of the file, correlation ${correlation.toFixed(3)}`);
+    expect(correlation).toBeGreaterThan(0.9);
+
+    const results: Record<string, { agree: number; frames: number }> = {};
+    for (const lane of ['full', 'consolidated', 'silero']) {
+      const probabilities = report.lanes[lane]?.probability ?? [];
+      results[lane] = agreement(probabilities, scene.labels, offset, scene.audio.length, report.lanes[lane]?.segmentOptions.threshold ?? 0.5);
+    }
+    console.log(`frame agreement with the labels: ${JSON.stringify(results)}`);
+    expect(results.full!.frames).toBeGreaterThan(600);
+    expect(results.full!.agree).toBeGreaterThanOrEqual(REQUIRED_AGREEMENT);
+    expect(results.consolidated!.agree).toBeGreaterThanOrEqual(REQUIRED_AGREEMENT);
+    // Silero ran over the same audio (its accuracy on this corpus is for `npm run bench -- peer`).
+    expect(results.silero!.frames).toBeGreaterThan(600);
+    expect(report.lanes.full!.segments.length).toBeGreaterThan(0);
+
+    // The page's lanes are the runtime's output for the audio it captured (the saved recording is 16-bit, hence 0.01).
+    for (const [lane, model] of [['full', fullModel], ['consolidated', consolidatedModel]] as const) {
+      const offline = createStreamingVad(model).process(recording);
+      const streamed = report.lanes[lane]!.probability;
+      let worst = 0;
+      for (let f = 0; f < Math.min(offline.length, streamed.length); f++) worst = Math.max(worst, Math.abs(offline[f]! - streamed[f]!));
+      console.log(`${lane}: largest difference from the runtime on the recording ${worst}`);
+      expect(Math.min(offline.length, streamed.length)).toBeGreaterThan(1200);
+      expect(worst).toBeLessThan(0.01);
+    }
+
+    // The main thread stayed free, and the listen worker's tensor count stayed flat.
+    const { tasks } = await longTasksSince(page, streamFrom);
+    const whileStreaming = tasks.filter((t) => t.start < streamTo);
+    console.log(`long tasks while streaming: ${JSON.stringify(whileStreaming)}; listen worker tensors ${JSON.stringify(tensors)}`);
+    expect(whileStreaming).toEqual([]);
+    expect(tensors.first).not.toBeNull();
+    expect(tensors.latest).toBe(tensors.first);
+    expect(tensors.max).toBe(tensors.first);
+
+    // Export gives back exactly the model that was imported.
+    const exported = fromZip(new Uint8Array(await downloadBytes(page, 'export-model')), 'exported.zip');
+    expect(exported.architecture).toEqual(consolidatedModel.exported.architecture);
+    expect(Buffer.from(exported.weightData).equals(Buffer.from(consolidatedModel.exported.weightData))).toBe(true);
+
+    expect((await explorerState(page)).errors).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('consolidates a paused CRNN run in the trainer worker and measures it', async () => {
+    session = await launchBrowser();
+    const { page, errors } = session;
+    await openExplorer(page, '?backend=wasm&model=crnn&method=dcl&init=pretrained&steps=300&batch=2&eval=300');
+    await page.getByTestId('init-pretrained').and(page.locator(':not([disabled])')).waitFor({ state: 'attached', timeout: 60_000 });
+    await expect(page.getByTestId('consolidate').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('train').click();
+    await page.getByTestId('pause').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
+    await page.getByTestId('pause').click();
+    await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { runState: string } } }).__explorer.state().runState === 'paused', null, { timeout: 240_000 });
+    await page.getByTestId('consolidate').click();
+    await page.getByTestId('consolidated-model').filter({ hasText: 'paused' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('comparison').waitFor({ timeout: 240_000 });
+    const widths = await page.getByTestId('comparison-widths').innerText();
+    console.log(`paused run consolidated: ${widths}; ${(await page.getByTestId('comparison').innerText()).replace(/\s+/g, ' ')}`);
+    expect(widths).toMatch(/^mel \d+\/80, conv \d+\/32, gru \d+\/32$/);
+    expect(Number(await page.getByTestId('comparison-eer').getAttribute('data-eer'))).toBeGreaterThan(0);
+    await page.getByTestId('stop').click();
+    expect(errors).toEqual([]);
+  });
+
+  it('says why when the microphone is denied or unplugged, keeps the rest working, retries; names a file it cannot decode', async () => {
+    session = await launchBrowser({ fakeAudioCapture: wavPath });
+    const { page, errors } = session;
+    await controlMicrophone(page);
+    await openExplorer(page, '?backend=wasm');
+    await page.getByTestId('listen-section').and(page.locator('[data-lanes]')).waitFor();
+
+    // Denied: a message, and the rest of the page still works (an audio file runs through the lanes).
+    await page.evaluate(() => {
+      (window as unknown as { __denyMicrophone: boolean }).__denyMicrophone = true;
+    });
+    await page.getByTestId('mic-start').click();
+    await expect(page.getByTestId('mic-error').innerText()).resolves.toContain('Microphone access was denied');
+    await expect(page.getByTestId('train').isDisabled()).resolves.toBe(false);
+    await page.getByTestId('audio-file').setInputFiles(wavPath);
+    await page.getByTestId('file-panel').and(page.locator('[data-file-status="done"]')).waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('file-summary').innerText()).resolves.toContain(`${FILE_SECONDS.toFixed(2)} s`);
+
+    // Allowed again: the retry streams.
+    await page.evaluate(() => {
+      (window as unknown as { __denyMicrophone: boolean }).__denyMicrophone = false;
+    });
+    await page.getByTestId('mic-start').click();
+    await page.getByTestId('mic-panel').and(page.locator('[data-mic-status="on"]')).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('mic-error').count()).resolves.toBe(0);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=mic-stats]')?.getAttribute('data-frames') ?? 0) > 50, null, { timeout: 60_000 });
+
+    // Unplugged mid-stream: the track ends; a message, the panel stops, Start is offered again.
+    await page.evaluate(() => {
+      const streams = (window as unknown as { __microphoneStreams: MediaStream[] }).__microphoneStreams;
+      streams.at(-1)!.getAudioTracks()[0]!.dispatchEvent(new Event('ended'));
+    });
+    await expect(page.getByTestId('mic-error').innerText()).resolves.toContain('unplugged');
+    await page.getByTestId('mic-panel').and(page.locator('[data-mic-status="off"]')).waitFor();
+    await expect(page.getByTestId('mic-start').isEnabled()).resolves.toBe(true);
+
+    // A file the browser cannot decode: the message names it.
+    await page.getByTestId('audio-file').setInputFiles({ name: 'not-audio.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('this is not audio at all') });
+    await expect(page.getByTestId('file-error').innerText()).resolves.toContain('not-audio.mp3 could not be decoded');
+    const broken = Buffer.from(encodeWav(new Float32Array(16000), SAMPLE_RATE));
+    await page.getByTestId('audio-file').setInputFiles({ name: 'truncated.wav', mimeType: 'audio/wav', buffer: broken.subarray(0, 1000) });
+    await expect(page.getByTestId('file-error').innerText()).resolves.toContain('truncated.wav');
+
+    expect(errors).toEqual([]);
+  });
+});
