@@ -225,7 +225,7 @@ async function vadSweep(): Promise<void> {
         };
         if (spec.label === 'full width' && spec.seed === seeds[0] && !quick) {
           const weights = exportWeights(task.network, {
-            command: `npm run sweep -- vad --family ${family}`,
+            command: `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network),
           });
