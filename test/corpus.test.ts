@@ -6,7 +6,13 @@ import { speechLabels } from '../src/audio/labels';
 import { loadCorpus, loadEntryAudio } from '../src/data/corpus';
 import { streamInfoTotalSamples } from '../src/data/flac';
 import { noiseRole, type Manifest, type NoiseEntry, type SpeechEntry } from '../src/data/manifest';
-import { DEFAULT_PUBLIC_DIR, diskLoader, readManifestFromDisk } from '../src/data/nodeCorpus';
+import { DEFAULT_PUBLIC_DIR, diskLoader, loadCorpusFromDisk, readManifestFromDisk } from '../src/data/nodeCorpus';
+
+/**
+ * Decoding the whole corpus once (then it is cached in the temp directory) takes 5–20 s on an
+ * idle 2-core machine and minutes on a heavily loaded one.
+ */
+const CORPUS_LOAD_TIMEOUT_MS = 600_000;
 
 let manifest: Manifest;
 beforeAll(async () => {
@@ -117,21 +123,32 @@ describe('corpus loading', () => {
     await expect(loadEntryAudio(entry, async () => truncated)).rejects.toThrow(new RegExp(`${entry.path.replace(/[.]/g, '\\.')}.*(samples|FLAC)`));
   });
 
+  it('a whole-corpus load from disk is cached in the temp directory and reloads the same audio', async () => {
+    const first = await loadCorpusFromDisk();
+    const again = await loadCorpusFromDisk(); // from the cache the first load wrote (or found)
+    const clips = (c: typeof first) => Object.values(c.splits).flatMap((s) => [...s.speech, ...s.noise, ...s.events]);
+    expect(clips(again).map((c) => c.entry.id)).toEqual(clips(first).map((c) => c.entry.id));
+    // Spot-check against decoding the files directly.
+    for (const clip of clips(again).filter((_, i) => i % 97 === 0)) {
+      expect(clip.audio, clip.entry.path).toEqual(await loadEntryAudio(clip.entry, diskLoader()));
+    }
+  }, CORPUS_LOAD_TIMEOUT_MS);
+
   it('reports progress and can leave synthetic speech out', async () => {
     const seen: number[] = [];
-    const corpus = await loadCorpus(manifest, diskLoader(), { splits: ['train'], skipSynthetic: true, onProgress: (p) => seen.push(p.files / p.totalFiles) });
+    const corpus = await loadCorpusFromDisk(undefined, { splits: ['train'], skipSynthetic: true, onProgress: (p) => seen.push(p.files / p.totalFiles) });
     expect(corpus.splits.train.speech.every((c) => !c.entry.synthetic)).toBe(true);
     expect(corpus.splits.train.speech.length).toBeGreaterThan(100);
     expect(seen.at(-1)).toBe(1);
     expect(seen.every((x, i) => i === 0 || x > seen[i - 1])).toBe(true);
-  });
+  }, CORPUS_LOAD_TIMEOUT_MS);
 
   it('loads the validation split with labels', async () => {
-    const corpus = await loadCorpus(manifest, diskLoader(), { splits: ['validation'] });
+    const corpus = await loadCorpusFromDisk(undefined, { splits: ['validation'] });
     const split = corpus.splits.validation;
     expect(split.speech.length).toBeGreaterThan(0);
     expect(split.noise.length).toBeGreaterThan(0);
     expect(corpus.splits.train.speech).toHaveLength(0);
     for (const clip of split.speech) expect(clip.labels.some((l) => l === 1)).toBe(true);
-  });
+  }, CORPUS_LOAD_TIMEOUT_MS);
 });

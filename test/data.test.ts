@@ -8,9 +8,10 @@ import { fixedScenes, makeScene } from '../src/data/scenes';
 import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
 
 let corpus: Corpus;
+// Decoding the whole corpus takes 5–20 s on an idle machine (then it is cached in the temp directory), minutes on a loaded one.
 beforeAll(async () => {
   corpus = await loadCorpusFromDisk();
-});
+}, 600_000);
 
 describe('random', () => {
   it('is deterministic and has sane moments', () => {

@@ -47,6 +47,8 @@ export interface LoadOptions {
   skipSynthetic?: boolean;
   /** Called after each decoded file with the files and bytes done so far (for a progress bar). */
   onProgress?: (progress: LoadProgress) => void;
+  /** Audio already decoded elsewhere (Node's on-disk cache); undefined means fetch and decode the file. */
+  decoded?: (entry: ManifestEntry) => Float32Array | undefined;
 }
 
 export interface LoadProgress {
@@ -81,26 +83,31 @@ export async function loadCorpus(manifest: Manifest, load: FileLoader, options: 
   );
   const totalSeconds = entries.reduce((sum, e) => sum + e.durationSec, 0);
   // One decoder for the whole corpus, used by one file at a time; fetches run ahead of it.
-  const flac = entries.some((e) => e.path.endsWith('.flac')) ? await openFlacDecoder() : undefined;
+  const known = entries.map((entry) => options.decoded?.(entry));
+  const toDecode = entries.filter((_, i) => known[i] === undefined);
+  const flac = toDecode.some((e) => e.path.endsWith('.flac')) ? await openFlacDecoder() : undefined;
   try {
     const pending = new Map<number, Promise<Uint8Array>>();
     const fetchAhead = (upTo: number) => {
-      for (let j = 0; j < Math.min(upTo, entries.length); j++) if (!pending.has(j)) pending.set(j, load(entries[j].path));
+      for (let j = 0; j < Math.min(upTo, entries.length); j++) if (known[j] === undefined && !pending.has(j)) pending.set(j, load(entries[j].path));
     };
     let seconds = 0;
     for (let i = 0; i < entries.length; i++) {
       fetchAhead(i + FETCH_AHEAD);
       const entry = entries[i];
-      const bytes = pending.get(i)!;
-      pending.delete(i);
-      // Every fetch after this one is still awaited below or abandoned on error: keep rejections handled.
-      const audio = await loadEntryAudio(entry, () => bytes, flac);
+      let audio = known[i];
+      if (audio === undefined) {
+        const bytes = pending.get(i)!;
+        pending.delete(i);
+        audio = await loadEntryAudio(entry, () => bytes, flac);
+      }
       if (entry.kind === 'speech') splits[entry.split].speech.push({ entry, audio, labels: speechLabels(audio) });
       else if (noiseRole(entry) === 'event') splits[entry.split].events.push({ entry, audio });
       else splits[entry.split].noise.push({ entry, audio });
       seconds += entry.durationSec;
       options.onProgress?.({ files: i + 1, totalFiles: entries.length, seconds, totalSeconds });
     }
+    // Fetches started but not awaited (an error stopped the loop) must not become unhandled rejections.
     for (const p of pending.values()) p.catch(() => undefined);
   } finally {
     flac?.free();
