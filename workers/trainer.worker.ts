@@ -16,7 +16,7 @@ import type { Corpus, LoadProgress } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
-import { createTask, type TaskSources } from '../src/train/tasks';
+import { createTask, PAGE_HELD_OUT, type TaskSources } from '../src/train/tasks';
 import { runSweep, SweepControl } from '../src/train/sweepRunner';
 import type { Network } from '../src/dcl/network';
 import { MODEL_CATALOG } from '../src/models/catalog';
@@ -224,16 +224,9 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
 }
 
-/**
- * The page scores a VAD run on the first 8 of the command-line sweep's 24 held-out scenes per
- * split (same seeds, every channel variant): a third of the audio, so a validation pass (and the
- * score before step 1) takes seconds rather than a minute, at the price of a noisier EER.
- */
-const BROWSER_HELD_OUT = { heldOutScenes: 8 };
-
 async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
-  const task = await createTask(config, browserSources, BROWSER_HELD_OUT);
+  const task = await createTask(config, browserSources, PAGE_HELD_OUT);
   const isVad = MODEL_CATALOG[config.modelId].output === 'speechProbability';
   if (active !== null && isVad) active.network = task.network;
   try {
