@@ -188,8 +188,9 @@ describe('bundled models', () => {
     const saved = JSON.parse(await readFile(join(DEFAULT_PUBLIC_DIR, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
     const model = await bundledModel('crnn-full', saved);
     expect(model.architecture.widths).toMatchObject({ mel: 80, conv: 32, gru: 32 });
-    // Trained before running normalisation existed: built with global constants whatever the default.
-    expect(model.architecture.layers[0]).toMatchObject({ kind: 'logMel', normalisation: { kind: 'global' } });
+    // Built with the log-mel normalisation its provenance names (the sweep writes it).
+    expect(saved.provenance.features).toBe('running:300');
+    expect(model.architecture.layers[0]).toMatchObject({ kind: 'logMel', normalisation: { kind: 'running', timeConstantFrames: 300 } });
     const audio = testAudio(1.2, 2);
     const streamed = await streamInChunks(createStreamingVad(model), audio, 2);
     expect(maxDifference(streamed, await model.inferClip(audio))).toBeLessThan(1e-4);

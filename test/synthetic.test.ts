@@ -37,7 +37,7 @@ describe('the README\'s synthetic table (results/synthetic-sweep.json, from `npm
 
   it('holds the same trend beyond the first α that settles the input width at 8', () => {
     const rows = table.results;
-    const settledAt = rows.findIndex((r) => r.alpha > 0 && Math.ceil(r.inputWidth - 1e-6) === SYNTHETIC_SIGNAL_INPUTS);
+    const settledAt = rows.findIndex((r) => r.alpha > 0 && Math.abs(r.inputWidth - SYNTHETIC_SIGNAL_INPUTS) <= 0.5);
     expect(settledAt, 'no α of the table settles the input width at 8').toBeGreaterThan(0);
     expectTrend(rows.slice(settledAt));
   });
