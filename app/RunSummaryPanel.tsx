@@ -66,6 +66,7 @@ export function RunSummaryPanel() {
             <td colSpan={3} data-testid="summary-metric">
               {formatMetric(summary.evaluation.metric, summary.evaluation.value)}
               {summary.evaluation.auc !== null && ` · AUC ${summary.evaluation.auc.toFixed(3)}`}
+              {summary.evaluationStep !== undefined && ` (validated at step ${summary.evaluationStep}, the last pass before Stop)`}
             </td>
           </tr>
         </tbody>

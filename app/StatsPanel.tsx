@@ -3,8 +3,8 @@ import { formatAlpha } from './alphaScale';
 import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { useAppStore } from './store';
-import { Help } from './help/Help';
 import { BackendChoice } from './train/BackendChoice';
+import { Help } from './help/Help';
 
 function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
   return (
@@ -31,6 +31,11 @@ export function StatsPanel() {
       {runState === 'loading' && (
         <p className="loading-note" role="status" data-testid="loading-note">
           {runDetail !== '' ? runDetail : vad ? 'Loading corpus… (speech and noise, about 25 MB, fetched once per page) and building the model' : 'Preparing the run…'}
+        </p>
+      )}
+      {runState !== 'loading' && runDetail !== '' && (
+        <p className="loading-note" role="status" data-testid="run-detail">
+          {runDetail}
         </p>
       )}
       <dl>

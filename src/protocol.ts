@@ -185,10 +185,10 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'setAlpha'; alpha: number }
   | { type: 'setBudget'; flopsPerSecond: number | null }
-  /** Hand the page the consolidated model of the paused run, or else of the last finished VAD run. */
-  | { type: 'exportModel' }
   /** Run src/backendCheck.ts for the family on each backend (between runs) and report the results. */
   | { type: 'checkBackends'; modelId: ModelId; backends: BackendName[] }
+  /** Hand the page the consolidated model of the paused run, or else of the last finished VAD run. */
+  | { type: 'exportModel' }
   /** Run a trade-off sweep (src/train/sweepPlan.ts), skipping the runs in `done` (a resumed sweep). */
   | { type: 'startSweep'; sweepId: string; spec: SweepSpec; done: SweepResult[] }
   /** Stop the sweep and its current run; finished runs stay. */
