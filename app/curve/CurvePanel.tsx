@@ -7,7 +7,7 @@ import { Help } from '../help/Help';
 import { useAppStore } from '../store';
 import { setupProblems } from '../train/setupRules';
 import { CurveChart, METHOD_COLOURS, METHOD_NAMES } from './CurveChart';
-import { downloadText, svgText } from './download';
+import { download, svgText } from '../download';
 import { SWEEP_METHODS } from './curveGeometry';
 import { cancelSweep, discardSweep, loadStoredSweep, resumeSweep, startSweep, useSweepStore } from './sweepClient';
 import './curve.css';
@@ -183,13 +183,13 @@ function SweepChart({ status }: { status: SweepStatus }) {
       <CurveChart ref={svg} results={status.done} />
       {status.done.length > 0 && (
         <p className="export-buttons">
-          <button type="button" data-testid="export-curve-svg" onClick={() => svg.current !== null && downloadText(`${name}.svg`, 'image/svg+xml', svgText(svg.current))}>
+          <button type="button" data-testid="export-curve-svg" onClick={() => svg.current !== null && download(`${name}.svg`, 'image/svg+xml', svgText(svg.current))}>
             Save chart (SVG)
           </button>{' '}
-          <button type="button" data-testid="export-curve-csv" onClick={() => downloadText(`${name}.csv`, 'text/csv', resultsCsv(status))}>
+          <button type="button" data-testid="export-curve-csv" onClick={() => download(`${name}.csv`, 'text/csv', resultsCsv(status))}>
             Save points (CSV)
           </button>{' '}
-          <button type="button" data-testid="export-curve-json" onClick={() => downloadText(`${name}.json`, 'application/json', JSON.stringify(status, null, 2))}>
+          <button type="button" data-testid="export-curve-json" onClick={() => download(`${name}.json`, 'application/json', JSON.stringify(status, null, 2))}>
             Save sweep (JSON)
           </button>
         </p>

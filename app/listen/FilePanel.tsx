@@ -9,7 +9,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { CursorSource } from './LaneChart';
 import { LaneChart } from './LaneChart';
 import { laneRows } from './lanes';
-import { download, lanesCsv, lanesJson } from './exportFrames';
+import { download } from '../download';
+import { lanesCsv, lanesJson } from './exportFrames';
 import { openAudioFile } from './listenActions';
 import { FRAMES_PER_SECOND, useListenStore } from './listenStore';
 import { SegmentControls } from './SegmentControls';
@@ -85,11 +86,11 @@ export function FilePanel() {
     if (file === null) return;
     const base = file.name.replace(/\.[^.]+$/, '');
     if (format === 'csv') {
-      download(`${base}-frames.csv`, lanesCsv(file.probabilities, FRAME_SECONDS), 'text/csv');
+      download(`${base}-frames.csv`, 'text/csv', lanesCsv(file.probabilities, FRAME_SECONDS));
       return;
     }
     const models = Object.fromEntries(lanes.map((l) => [l.lane, l.name]));
-    download(`${base}-frames.json`, JSON.stringify(lanesJson(file.name, models, file.probabilities, FRAME_SECONDS, { threshold, hangover: hangoverSeconds })), 'application/json');
+    download(`${base}-frames.json`, 'application/json', JSON.stringify(lanesJson(file.name, models, file.probabilities, FRAME_SECONDS, { threshold, hangover: hangoverSeconds })));
   };
 
   const open = (files: FileList | null | undefined): void => {

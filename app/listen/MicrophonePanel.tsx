@@ -7,7 +7,8 @@ import { startTransition, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LaneChart } from './LaneChart';
 import { laneRows } from './lanes';
-import { download, lanesCsv, lanesJson } from './exportFrames';
+import { download } from '../download';
+import { lanesCsv, lanesJson } from './exportFrames';
 import { micFrames, refreshDevices, saveRecording, startMic, stopMic } from './listenActions';
 import { FRAMES_PER_SECOND, MIC_VIEW_SECONDS, micHistory, useListenStore } from './listenStore';
 import { SegmentControls } from './SegmentControls';
@@ -20,12 +21,12 @@ function exportMic(format: 'json' | 'csv'): void {
   const { threshold, hangoverSeconds, lanes } = useListenStore.getState();
   const startSeconds = firstFrame * FRAME_SECONDS;
   if (format === 'csv') {
-    download('microphone-frames.csv', lanesCsv(probabilities, FRAME_SECONDS, startSeconds), 'text/csv');
+    download('microphone-frames.csv', 'text/csv', lanesCsv(probabilities, FRAME_SECONDS, startSeconds));
     return;
   }
   const models = Object.fromEntries(lanes.map((l) => [l.lane, l.name]));
   const report = lanesJson('microphone', models, probabilities, FRAME_SECONDS, { threshold, hangover: hangoverSeconds }, startSeconds);
-  download('microphone-frames.json', JSON.stringify(report), 'application/json');
+  download('microphone-frames.json', 'application/json', JSON.stringify(report));
 }
 
 /**

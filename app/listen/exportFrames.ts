@@ -36,15 +36,3 @@ export function lanesCsv(probabilities: Partial<Record<LaneId, Float32Array>>, f
   }
   return `${lines.join('\n')}\n`;
 }
-
-/** Saves bytes or text under `name` through a temporary link (the browser's download). */
-export function download(name: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

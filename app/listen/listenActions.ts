@@ -1,7 +1,7 @@
 /** What the listening panels do: talk to the listen worker, the trainer worker and the microphone. */
 import type { FromWorker, LaneId } from '../../src/protocol';
 import { sendToWorker } from '../worker';
-import { download } from './exportFrames';
+import { download } from '../download';
 import { micClock, micHistory, newMicSession, setPendingFile, useListenStore } from './listenStore';
 import { requestRecording, sendToListener } from './listenWorker';
 import { microphoneErrorMessage } from './micErrors';
@@ -95,7 +95,7 @@ export function stopMic(): void {
 
 export async function saveRecording(): Promise<void> {
   const { wav } = await requestRecording();
-  download('microphone-16k.wav', wav, 'audio/wav');
+  download('microphone-16k.wav', 'audio/wav', wav);
 }
 
 /** The kept microphone frames: the first one's absolute number and every lane's probabilities from there. */

@@ -1,6 +1,6 @@
 /** Starts the listen worker (on first use) and wires its messages into the listening store. */
 import type { FromListener, ToListener } from '../../src/protocol';
-import { download } from './exportFrames';
+import { download } from '../download';
 import { useListenStore } from './listenStore';
 
 let worker: Worker | null = null;
@@ -16,7 +16,7 @@ function listenWorker(): Worker {
   started.onmessage = (event: MessageEvent<unknown>) => {
     if (!isFromListener(event.data)) return;
     if (event.data.type === 'recording') recordingWaiters.shift()?.(event.data);
-    if (event.data.type === 'modelZip') download(`${event.data.name.replace(/[^\w.-]+/g, '_') || 'model'}.zip`, event.data.zip as BlobPart, 'application/zip');
+    if (event.data.type === 'modelZip') download(`${event.data.name.replace(/[^\w.-]+/g, '_') || 'model'}.zip`, 'application/zip', event.data.zip as BlobPart);
     useListenStore.getState().receive(event.data);
   };
   started.onerror = (event: ErrorEvent) => {

@@ -8,7 +8,7 @@ import type { RunSummary } from '../../src/protocol';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { SNR_BINS } from '../../src/train/metrics';
 import { formatAlpha } from '../alphaScale';
-import { downloadText, svgText } from '../curve/download';
+import { download, svgText } from '../download';
 import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from '../format';
 import { Help } from '../help/Help';
 import { METHOD_LABELS } from '../models';
@@ -160,7 +160,7 @@ function SnrChart({ eerBySnr }: { eerBySnr: number[] }) {
       </svg>
       <figcaption>
         EER by SNR (validation){' '}
-        <button type="button" className="link-button" onClick={() => svg.current !== null && downloadText('eer-by-snr.svg', 'image/svg+xml', svgText(svg.current))}>
+        <button type="button" className="link-button" onClick={() => svg.current !== null && download('eer-by-snr.svg', 'image/svg+xml', svgText(svg.current))}>
           SVG
         </button>
       </figcaption>
@@ -186,10 +186,10 @@ function RunFiles({ runs }: { runs: RunSummary[] }) {
   };
   return (
     <div className="run-files">
-      <button type="button" data-testid="export-runs-csv" disabled={runs.length === 0} onClick={() => downloadText('runs.csv', 'text/csv', runsToCsv(runs))}>
+      <button type="button" data-testid="export-runs-csv" disabled={runs.length === 0} onClick={() => download('runs.csv', 'text/csv', runsToCsv(runs))}>
         Export runs (CSV)
       </button>{' '}
-      <button type="button" data-testid="export-runs-json" disabled={runs.length === 0} onClick={() => downloadText('runs.json', 'application/json', JSON.stringify(runs, null, 2))}>
+      <button type="button" data-testid="export-runs-json" disabled={runs.length === 0} onClick={() => download('runs.json', 'application/json', JSON.stringify(runs, null, 2))}>
         Export runs (JSON)
       </button>{' '}
       <label className="import-runs">

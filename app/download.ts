@@ -1,14 +1,14 @@
-/** Saves text as a file through a temporary link (nothing leaves the browser). */
-export function downloadText(fileName: string, mimeType: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+/** Saves bytes or text under `name` through a temporary link (the browser's download; nothing leaves the browser). */
+export function download(name: string, type: string, data: BlobPart): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = fileName;
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
-  // The click has started the download; the URL is not needed after this task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // The click has started the download; keep the URL a while for slow browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** An <svg> element as a standalone file (namespace declared, current drawing). */
