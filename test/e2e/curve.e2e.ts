@@ -98,6 +98,14 @@ describe('explains itself and draws the curve', () => {
       return JSON.parse(JSON.stringify({ setup: app.setup, stored: app.finishedRuns[0]!.config })) as { setup: Record<string, unknown>; stored: Record<string, unknown> };
     });
     expect(setup).toEqual(stored);
+    // The fields show the restored values once React has rendered them (the store changes first).
+    await page.waitForFunction(
+      ([seed, steps]) =>
+        document.querySelector<HTMLInputElement>('[data-testid=seed-input]')?.value === seed &&
+        document.querySelector<HTMLInputElement>('[data-testid=steps-input]')?.value === steps,
+      [String(stored.seed), String(stored.steps)],
+      { timeout: 10_000, polling: 50 },
+    );
     await expect(page.getByTestId('seed-input').inputValue()).resolves.toBe(String(stored.seed));
     await expect(page.getByTestId('steps-input').inputValue()).resolves.toBe(String(stored.steps));
     expect(errors).toEqual([]);
