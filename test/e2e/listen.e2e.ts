@@ -257,10 +257,12 @@ describe('listening', () => {
     expect(report.startSeconds).toBe(0);
     const blocks = alignBlocks(recording, scene.audio, WARM_UP_FRAMES, BLOCK_FRAMES);
     console.log(`recording ${recording.length / SAMPLE_RATE} s aligned block by block: ${JSON.stringify(blocks.map((b) => [b.offset, Number(b.correlation.toFixed(3))]))}`);
-    // Every block matched the file: the capture path delivered the file's audio.
+    // The blocks matched the file: the capture path delivered the file's audio. Two may not: one
+    // straddling a capture dropout (seen: 83 samples lost on a busy machine) and the last, which
+    // can straddle the end of the capture. Agreement is scored on the matched blocks only.
     const aligned = blocks.filter((b) => b.correlation > 0.9);
     expect(blocks.length).toBeGreaterThanOrEqual(10);
-    expect(aligned.length).toBeGreaterThanOrEqual(blocks.length - 1);
+    expect(aligned.length).toBeGreaterThanOrEqual(blocks.length - 2);
 
     const results: Record<string, { agree: number; frames: number }> = {};
     for (const lane of ['full', 'consolidated', 'silero']) {
