@@ -5,6 +5,7 @@
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json
+ *   npm run sweep -- calibrate --family crnn|transformer   (the bundled weights, on validation)
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { slicePlan, type Network } from '../src/dcl/network';
 import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
-import { exportWeights } from '../src/dcl/weights';
+import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
@@ -24,7 +25,9 @@ import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { createTask } from '../src/train/tasks';
-import { VAD_TASK_DEFAULTS } from '../src/train/vadTask';
+import { VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
+import { calibrationShift, shiftOutputBias } from '../src/train/calibration';
+import type { TrainingTask } from '../src/train/task';
 import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MINS } from '../src/train/sweepPlan';
 import { diskSources, useBackend } from './lib/node';
 
@@ -85,6 +88,8 @@ interface VadRunResult extends VadRunSpec {
   parameters: number;
   validation: Evaluation;
   test: Evaluation;
+  /** The logit shift folded into the output bias on validation (src/train/calibration.ts); validation and test are scored after it. */
+  calibrationShift?: number;
   trainingSeconds: number;
 }
 
@@ -214,6 +219,7 @@ async function vadSweep(): Promise<void> {
         const small = task.network.consolidate(units);
         const counted = countNetwork(small);
         const kept = new Map(learnable.map((w, i) => [w.name, slicePlan(w, units[i]).keep]));
+        const shift = await calibrate(task, small);
         const result: VadRunResult = {
           ...spec,
           widths: e.summary.widths.length ? e.summary.widths.map((w) => ({ ...w, kept: kept.get(w.name) ?? w.full })) : fixedWidths(family, config.uniformFraction),
@@ -221,13 +227,15 @@ async function vadSweep(): Promise<void> {
           parameters: counted.parameters,
           validation: await task.evaluate(small, 'validation'),
           test: await task.evaluate(small, 'test'),
+          calibrationShift: shift,
           trainingSeconds: (Date.now() - t0) / 1000,
         };
-        if (spec.label === 'full width' && spec.seed === seeds[0] && !quick) {
+        // The bundled start is seed 1's full-width model; other seeds never replace it.
+        if (spec.label === 'full width' && spec.seed === 1 && !quick) {
           const weights = exportWeights(task.network, {
             command: `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
-            features: featuresOf(task.network),
+            features: featuresOf(task.network), calibrationShift: shift,
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));
@@ -250,6 +258,53 @@ async function vadSweep(): Promise<void> {
     write();
   }
   console.log(`\nwritten ${file}${shard.count > 1 ? `; combine the shards with: npm run sweep -- merge ${stem}.shard-*-of-${shard.count}.json` : ''}`);
+}
+
+/**
+ * Calibrate a trained VAD on validation: shift the logit of both the trained network and its
+ * consolidated model so that the pooled validation best-F1 threshold sits at 0.5.
+ */
+async function calibrate(task: TrainingTask, small: Network): Promise<number> {
+  const before = (await task.evaluate(small, 'validation')) as VadEvaluation;
+  const shift = calibrationShift(before.pooledBestF1Threshold!);
+  shiftOutputBias(small, shift);
+  shiftOutputBias(task.network, shift);
+  return shift;
+}
+
+/**
+ * `npm run sweep -- calibrate --family crnn|transformer`: calibrate the bundled full-width
+ * weights on validation (a logit shift, src/train/calibration.ts) and write them back; prints
+ * each validation variant's best-F1 threshold before and after, and the test EER (unchanged).
+ */
+async function calibrateBundled(): Promise<void> {
+  const family = option('family', 'crnn') as ModelId;
+  const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
+  const config: RunConfig = {
+    modelId: family, method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 16,
+    learningRate: 0, kappaLearningRate: 0, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 1, init: 'pretrained',
+  };
+  const path = join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family));
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedWeights;
+  const task = await createTask(config, diskSources, {});
+  try {
+    const thresholds = (e: VadEvaluation) =>
+      Object.entries(e.variants).map(([v, r]) => `${v} ${r!.bestF1Threshold.toFixed(2)}`).join(', ');
+    const before = (await task.evaluate(task.network, 'validation')) as VadEvaluation;
+    const shift = calibrationShift(before.pooledBestF1Threshold!);
+    shiftOutputBias(task.network, shift);
+    const after = (await task.evaluate(task.network, 'validation')) as VadEvaluation;
+    const test = await task.evaluate(task.network, 'test');
+    console.log(`${family} on ${backend}: pooled validation best-F1 threshold ${before.pooledBestF1Threshold!.toFixed(3)} → logit shift ${shift.toFixed(3)}`);
+    console.log(`  validation best-F1 thresholds before: ${thresholds(before)}`);
+    console.log(`  after: ${thresholds(after)} (pooled ${after.pooledBestF1Threshold!.toFixed(3)}); validation EER ${pct(before.value)} → ${pct(after.value)} %, test EER ${pct(test.value)} %`);
+    const previous = Number(saved.provenance.calibrationShift ?? 0);
+    const weights = exportWeights(task.network, { ...saved.provenance, calibrationShift: previous + shift, calibrationCommand: `npm run sweep -- ${args.join(' ')}` });
+    writeFileSync(path, JSON.stringify(weights));
+    console.log(`written ${path}`);
+  } finally {
+    task.dispose();
+  }
 }
 
 /** The log-mel normalisation a network was built with, as saved weights name it (runtime/model.ts reads it back). */
@@ -333,6 +388,7 @@ async function main(): Promise<void> {
     return syntheticSweep();
   }
   if (command === 'vad') return vadSweep();
+  if (command === 'calibrate') return calibrateBundled();
   if (command === 'merge') return mergeShards(args.slice(1).filter((a) => !a.startsWith('--')));
   throw new Error(`unknown sweep "${command}": use synthetic, vad or merge`);
 }

@@ -114,6 +114,8 @@ export interface VariantEvaluation {
  */
 export interface VadEvaluation extends Evaluation {
   variants: Partial<Record<HeldOutVariant, VariantEvaluation>>;
+  /** The best-F1 threshold over every variant pooled (validation only): what calibration moves to 0.5. */
+  pooledBestF1Threshold?: number;
 }
 
 interface HeldOut {
@@ -214,8 +216,11 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
         const headline = results.clean ?? Object.values(results)[0]!;
         return { metric: 'EER', value: headline.eer, auc: headline.auc, eerBySnr: headline.eerBySnr, variants: results };
       }
-      const m = detectionMetrics(concat(pooled.scores), concat(pooled.labels), concat(pooled.snr));
-      return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr, variants: results };
+      const scores = concat(pooled.scores);
+      const labels = concat(pooled.labels);
+      const m = detectionMetrics(scores, labels, concat(pooled.snr));
+      const pooledBestF1Threshold = bestF1(scores, labels).bestF1Threshold;
+      return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr, variants: results, pooledBestF1Threshold };
     },
     dispose() {
       network.dispose();
