@@ -40,6 +40,8 @@ export interface LaunchOptions {
   webgpu?: boolean;
   /** Absolute path of a WAV file fed to the page as its microphone. */
   fakeAudioCapture?: string;
+  /** false leaves out Chromium's fake capture device, so the page sees the machine's real inputs (none in CI). */
+  fakeMicrophone?: boolean;
   extraArgs?: readonly string[];
 }
 
@@ -65,7 +67,8 @@ function describeConsole(message: ConsoleMessage): string {
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
-  const baseArgs = options.webgpu === false ? CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu') : CHROMIUM_ARGS;
+  const dropped = new Set([...(options.webgpu === false ? ['--enable-unsafe-webgpu'] : []), ...(options.fakeMicrophone === false ? ['--use-fake-device-for-media-stream'] : [])]);
+  const baseArgs = CHROMIUM_ARGS.filter((arg) => !dropped.has(arg));
   const args = [...baseArgs, ...(options.extraArgs ?? [])];
   if (options.fakeAudioCapture !== undefined) {
     if (!isAbsolute(options.fakeAudioCapture)) {

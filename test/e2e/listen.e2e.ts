@@ -8,7 +8,7 @@
  * the runtime's output on the recording, with no main-thread task over 50 ms and a flat tensor
  * count in the listen worker meanwhile. A second test consolidates a paused run in the
  * trainer worker; a third denies the microphone, unplugs it mid-stream and feeds files that
- * cannot be decoded.
+ * cannot be decoded; a fourth runs a browser without any microphone.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -370,6 +370,47 @@ describe('listening', () => {
     await page.getByTestId('audio-file').setInputFiles({ name: 'truncated.wav', mimeType: 'audio/wav', buffer: broken.subarray(0, 1000) });
     await expect(page.getByTestId('file-error').innerText()).resolves.toContain('truncated.wav');
 
+    expect(errors).toEqual([]);
+  });
+
+  it('says no microphone was found on a machine without one (the real browser, no fake device), keeps the rest working, retries', async () => {
+    session = await launchBrowser({ fakeMicrophone: false });
+    const { page, errors } = session;
+    // Counts the page's getUserMedia calls (behaviour unchanged), to see that a retry asks the browser again.
+    await page.addInitScript(() => {
+      const scope = window as unknown as { __microphoneRequests: number };
+      scope.__microphoneRequests = 0;
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => {
+        scope.__microphoneRequests++;
+        return original(constraints);
+      };
+    });
+    await openExplorer(page, '?backend=wasm');
+    const inputs = await page.evaluate(async () => (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput').length);
+    expect(inputs, 'this test needs a machine without audio inputs (as CI is): the browser lists some').toBe(0);
+    await page.getByTestId('listen-section').and(page.locator('[data-lanes]')).waitFor();
+    const requests = (): Promise<number> => page.evaluate(() => (window as unknown as { __microphoneRequests: number }).__microphoneRequests);
+
+    await page.getByTestId('mic-start').click();
+    await expect(page.getByTestId('mic-error').innerText()).resolves.toContain('No microphone was found');
+    console.log(`no microphone: ${await page.getByTestId('mic-error').innerText()}`);
+    await page.getByTestId('mic-panel').and(page.locator('[data-mic-status="off"]')).waitFor();
+    expect(await requests()).toBe(1);
+
+    // The rest of the page works: an audio file runs through the lanes, training can start.
+    const short = Buffer.from(encodeWav(scene.audio.subarray(0, 2 * SAMPLE_RATE), SAMPLE_RATE));
+    await page.getByTestId('audio-file').setInputFiles({ name: 'two-seconds.wav', mimeType: 'audio/wav', buffer: short });
+    await page.getByTestId('file-panel').and(page.locator('[data-file-status="done"]')).waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('file-summary').innerText()).resolves.toContain('2.00 s');
+    await expect(page.getByTestId('train').isDisabled()).resolves.toBe(false);
+
+    // Start stays offered, and pressing it asks the browser again (still nothing to find here).
+    await expect(page.getByTestId('mic-start').isEnabled()).resolves.toBe(true);
+    await page.getByTestId('mic-start').click();
+    await page.waitForFunction(() => (window as unknown as { __microphoneRequests: number }).__microphoneRequests === 2);
+    await page.getByTestId('mic-panel').and(page.locator('[data-mic-status="off"]')).waitFor();
+    await expect(page.getByTestId('mic-error').innerText()).resolves.toContain('No microphone was found');
     expect(errors).toEqual([]);
   });
 });
