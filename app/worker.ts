@@ -4,7 +4,7 @@ import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '.
 import { receiveSweepMessage } from './curve/sweepClient';
 import { saveRunCurves } from './runs/runCurves';
 import { receiveRunModel } from './listen/listenActions';
-import { saveRun } from './runStore';
+import { saveRun, saveRunWeights } from './runStore';
 import { PROGRESS_PARTS, useAppStore } from './store';
 
 let worker: Worker | null = null;
@@ -71,6 +71,13 @@ function receive(message: FromWorker): void {
 function handle(message: FromWorker): void {
   // Before anything moves the live charts on: they hold this run's curves.
   if (message.type === 'runFinished') saveRunCurves(message.summary.runId);
+  if (message.type === 'runWeights') {
+    const { runId, weights, model } = message;
+    saveRunWeights({ runId, weights, model }).catch((error: unknown) => {
+      useAppStore.getState().reportError(`Could not keep the weights of run ${runId} (it cannot be continued or tested later): ${String(error)}`);
+    });
+    return;
+  }
   if (receiveSweepMessage(message)) return;
   if (message.type === 'runModel' || message.type === 'noRunModel') {
     receiveRunModel(message);

@@ -5,6 +5,7 @@
  */
 
 import type { ExportedModel } from './runtime/exportModel';
+import type { KeptWeights } from './train/keptWeights';
 import type { SweepResult, SweepSpec, SweepStatus } from './train/sweepPlan';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -74,6 +75,11 @@ export interface RunConfig {
    * (matched to the FLOP/s a DCL run reached). Absent for runs started from the controls.
    */
   budgetInterval?: BudgetInterval;
+  /**
+   * The run whose kept weights (and widths) this run started from ("Continue training" in its
+   * details). Never in the URL or the controls: the weights travel in the 'start' message.
+   */
+  continuedFrom?: string;
 }
 
 /** weight · (relu(r − high) + relu(low − r)) on r = C(K)/C(K_max). */
@@ -179,7 +185,8 @@ export type ToWorker =
       /** Backends to try, in order; omitted = webgpu, webgl, wasm, cpu. */
       backends?: BackendName[];
     }
-  | { type: 'start'; runId: string; config: RunConfig }
+  /** `startWeights`: a continued run's kept weights (with config.continuedFrom naming their run). */
+  | { type: 'start'; runId: string; config: RunConfig; startWeights?: KeptWeights }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -208,6 +215,11 @@ export type FromWorker =
   | { type: 'state'; state: RunState; runId: string | null; detail?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'runFinished'; summary: RunSummary }
+  /**
+   * Right after 'runFinished': the run's training weights and widths (to continue it), and for a
+   * VAD its consolidated model (to listen to it), for the page to keep beside the run.
+   */
+  | { type: 'runWeights'; runId: string; weights: KeptWeights; model: ExportedModel | null }
   /** Answer to 'checkBackends'. */
   | { type: 'backendCheck'; modelId: ModelId; results: BackendCheckResult[] }
   /** Answer to 'exportModel': the run's consolidated model (C1's export format, plain data). */

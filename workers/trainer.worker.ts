@@ -21,6 +21,7 @@ import { runSweep, SweepControl } from '../src/train/sweepRunner';
 import type { Network } from '../src/dcl/network';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { exportModel, type ExportedModel } from '../src/runtime/exportModel';
+import { applyKeptWeights, keepWeights, startingWeightsProblem, type KeptWeights } from '../src/train/keptWeights';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -224,9 +225,15 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
 }
 
-async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName): Promise<RunSummary | null> {
+async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName, startWeights?: KeptWeights): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
   const task = await createTask(config, browserSources, PAGE_HELD_OUT);
+  try {
+    if (startWeights !== undefined) applyKeptWeights(task.network, startWeights, `the kept weights of run ${config.continuedFrom}`);
+  } catch (error) {
+    task.dispose();
+    throw error;
+  }
   const isVad = MODEL_CATALOG[config.modelId].output === 'speechProbability';
   if (active !== null && isVad) active.network = task.network;
   try {
@@ -240,7 +247,10 @@ async function trainOnce(runId: string, config: RunConfig, control: RunControl, 
       else {
         summary = event.summary;
         post({ type: 'runFinished', summary: event.summary });
-        if (isVad) lastRunModel = { runId, model: await exportRunModel(runId, config, task.network, event.summary.steps) };
+        const model = isVad ? await exportRunModel(runId, config, task.network, event.summary.steps) : null;
+        if (model !== null) lastRunModel = { runId, model };
+        // A diverged run's network holds its last good weights again (the session restored them).
+        post({ type: 'runWeights', runId, weights: await keepWeights(task.network), model });
       }
     }
   } finally {
@@ -251,9 +261,15 @@ async function trainOnce(runId: string, config: RunConfig, control: RunControl, 
 }
 
 /** Trains one run; its summary, or null when it failed (reported) or could not start. */
-async function runTraining(runId: string, config: RunConfig): Promise<RunSummary | null> {
+async function runTraining(runId: string, config: RunConfig, startWeights?: KeptWeights): Promise<RunSummary | null> {
   if (active !== null) {
     post({ type: 'error', message: `A run (${active.runId}) is already in progress; stop it first.` });
+    return null;
+  }
+  const weightsProblem = startingWeightsProblem(config, startWeights);
+  if (weightsProblem !== null) {
+    post({ type: 'error', message: `Run ${runId} not started: ${weightsProblem}.` });
+    post({ type: 'state', state: 'idle', runId: null });
     return null;
   }
   const control = new RunControl(config);
@@ -264,7 +280,7 @@ async function runTraining(runId: string, config: RunConfig): Promise<RunSummary
     backend = await measuredBackend(config, runId, backend);
     for (;;) {
       try {
-        return await trainOnce(runId, config, control, backend);
+        return await trainOnce(runId, config, control, backend, startWeights);
       } catch (error) {
         // A failure on a GPU backend restarts the run on the next backend; elsewhere it is reported.
         const next = backend === 'webgpu' || backend === 'webgl' ? await fallBackFrom(backend, firstLine(error)) : null;
@@ -313,7 +329,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'start':
       if (sweep !== null) post({ type: 'error', message: 'A sweep is drawing the curve: cancel it before starting a run.' });
-      else await runTraining(message.runId, message.config);
+      else await runTraining(message.runId, message.config, message.startWeights);
       return;
     case 'startSweep':
       await startSweep(message);

@@ -1,5 +1,6 @@
 /** What the listening panels do: talk to the listen worker, the trainer worker and the microphone. */
 import type { FromWorker, LaneId } from '../../src/protocol';
+import type { ExportedModel } from '../../src/runtime/exportModel';
 import { sendToWorker } from '../worker';
 import { download } from '../download';
 import { micClock, micHistory, newMicSession, setPendingFile, useListenStore } from './listenStore';
@@ -24,6 +25,13 @@ export function receiveRunModel(message: Extract<FromWorker, { type: 'runModel' 
   }
   store.set({ consolidating: false, comparison: null, comparing: true, modelSource: message.paused ? `run ${message.runId}, paused` : `run ${message.runId}, finished` });
   sendToListener({ type: 'setModel', lane: 'consolidated', model: message.model });
+  sendToListener({ type: 'compare' });
+}
+
+/** A finished run's kept consolidated model ("Test this model" in its details): to the consolidated lane, measured like a consolidated run. */
+export function testKeptModel(runId: string, model: ExportedModel): void {
+  useListenStore.getState().set({ consolidateError: null, comparison: null, comparing: true, modelSource: `run ${runId}, from its kept weights` });
+  sendToListener({ type: 'setModel', lane: 'consolidated', model });
   sendToListener({ type: 'compare' });
 }
 

@@ -16,6 +16,8 @@ import { saveRun } from '../runStore';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { WIDTH_COLOURS } from '../charts/WidthChart';
 import { useAppStore, type LossRow, type WidthRow } from '../store';
+import { KeptWeightsActions } from './KeptWeightsActions';
+import { setupOf } from './keptWeights';
 import { useRunCurves } from './runCurves';
 import { runsFromCsv, runsFromJson, runsToCsv } from './runCsv';
 import { closeRuns, compareWith, useRunSelection } from './runSelection';
@@ -74,8 +76,10 @@ function RunCard({ run }: { run: RunSummary }) {
   const idle = useAppStore((s) => s.runState === 'idle');
   const { config } = run;
   const restore = () => {
-    // Every field, so nothing of the setup before (e.g. a straight-through band) stays behind.
-    useAppStore.getState().setSetup({ ...config, budgetInterval: config.budgetInterval });
+    // Every field, so nothing of the setup before (e.g. a straight-through band) stays behind;
+    // not the run a continued run started from (its weights come only with "Continue training").
+    const setup = setupOf(run);
+    useAppStore.getState().setSetup({ ...setup, budgetInterval: setup.budgetInterval });
   };
   return (
     <article className="run-card" data-testid="run-card" data-run-id={run.runId}>
@@ -85,10 +89,12 @@ function RunCard({ run }: { run: RunSummary }) {
         {config.batchSize}, lr {config.learningRate}, κ lr {config.kappaLearningRate}, init {config.init} · {formatSeconds(run.wallSeconds)} on {run.backend}
         {config.budgetInterval !== undefined &&
           ` · straight-through band ${(100 * config.budgetInterval.low).toFixed(1)}–${(100 * config.budgetInterval.high).toFixed(1)} % of full FLOP/s (kept in the setup, not in the URL)`}
+        {config.continuedFrom !== undefined && ` · continued from run ${config.continuedFrom}'s kept weights and widths`}
       </p>
       <button type="button" data-testid="restore-setup" disabled={!idle} title={idle ? undefined : 'Stop the running training first'} onClick={restore}>
         Restore this setup
       </button>
+      <KeptWeightsActions run={run} />
       <dl className="run-numbers">
         <dt>FLOP/s (consolidated, counted)</dt>
         <dd>

@@ -1,0 +1,76 @@
+/**
+ * A finished run's training weights, kept so that it can be continued later: every trainable
+ * tensor of its network as it trained (not consolidated: a continued run trains the same
+ * full-size network) and the κ of each learnable width, so the widths go on from where they
+ * ended. Plain typed arrays, so they structured-clone to the page and into IndexedDB as bytes
+ * (no base64, unlike the bundled weights files of dcl/weights.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '../dcl/network';
+import type { RunConfig } from '../protocol';
+
+export const KEPT_WEIGHTS_FORMAT = 'width-explorer-kept/1';
+
+export interface KeptWeights {
+  format: typeof KEPT_WEIGHTS_FORMAT;
+  /** Network.name of the network they came from (checked when loaded). */
+  network: string;
+  tensors: { layer: string; shape: number[]; values: Float32Array }[];
+  /** κ = K/N of every learnable width, in network order. */
+  kappa: { name: string; value: number }[];
+}
+
+/** Reads the network's weights and widths (asynchronously, so GPU backends are not blocked on a sync read). */
+export async function keepWeights(network: Network): Promise<KeptWeights> {
+  const targets = network.layers.flatMap((layer) => layer.variables().map((variable) => ({ layer: layer.name, variable })));
+  const values = await Promise.all(targets.map(({ variable }) => variable.data() as Promise<Float32Array>));
+  const widths = network.learnableWidths();
+  const kappas = await Promise.all(widths.map((w) => w.kappa.data()));
+  return {
+    format: KEPT_WEIGHTS_FORMAT,
+    network: network.name,
+    tensors: targets.map(({ layer, variable }, i) => ({ layer, shape: variable.shape, values: Float32Array.from(values[i]!) })),
+    kappa: widths.map((w, i) => ({ name: w.name, value: kappas[i]![0]! })),
+  };
+}
+
+/** Bytes of tensor data (what a kept run costs in storage, besides a few hundred bytes of names and shapes). */
+export function keptWeightBytes(kept: KeptWeights): number {
+  return kept.tensors.reduce((sum, t) => sum + t.values.byteLength, 0);
+}
+
+/**
+ * Loads kept weights into a network built from the same setup: layer by layer, shape by shape,
+ * and each width's κ (held within its κ_min bound). Throws with what does not match.
+ */
+export function applyKeptWeights(network: Network, kept: KeptWeights, source: string): void {
+  if (kept?.format !== KEPT_WEIGHTS_FORMAT) throw new Error(`${source}: not kept weights of this app`);
+  if (kept.network !== network.name) throw new Error(`${source}: weights are for "${kept.network}", not "${network.name}"`);
+  const targets = network.layers.flatMap((layer) => layer.variables().map((variable) => ({ layer: layer.name, variable })));
+  if (targets.length !== kept.tensors.length) throw new Error(`${source}: holds ${kept.tensors.length} tensors, the model has ${targets.length}`);
+  targets.forEach(({ layer, variable }, i) => {
+    const t = kept.tensors[i]!;
+    if (t.layer !== layer || t.shape.join() !== variable.shape.join() || t.values.length !== variable.size) {
+      throw new Error(`${source}: tensor ${i} is ${t.layer} [${t.shape}], the model expects ${layer} [${variable.shape}]`);
+    }
+  });
+  const widths = network.learnableWidths();
+  const names = (list: { name: string }[]) => list.map((w) => w.name).join(', ');
+  if (names(widths) !== names(kept.kappa)) throw new Error(`${source}: widths are [${names(kept.kappa)}], the model learns [${names(widths)}]`);
+  const bad = kept.kappa.find((k) => !Number.isFinite(k.value) || k.value <= 0 || k.value > 1);
+  if (bad !== undefined) throw new Error(`${source}: κ of ${bad.name} is ${bad.value}, not in (0, 1]`);
+  targets.forEach(({ variable }, i) => tf.tidy(() => variable.assign(tf.tensor(kept.tensors[i]!.values, variable.shape))));
+  widths.forEach((w, i) => w.setKappa(Math.min(1, Math.max(w.kappaMin, kept.kappa[i]!.value))));
+}
+
+/**
+ * Why a run cannot start with these starting weights, or null: a continued run (config.continuedFrom)
+ * needs its run's kept weights, and kept weights need a run to continue (the summary names it).
+ */
+export function startingWeightsProblem(config: RunConfig, weights: KeptWeights | undefined): string | null {
+  if (config.continuedFrom !== undefined && weights === undefined) {
+    return `it continues run ${config.continuedFrom}, whose kept weights did not come with it (deleted?): start it from the run's details again, or train from the controls`;
+  }
+  if (config.continuedFrom === undefined && weights !== undefined) return 'it was given starting weights but names no run to continue';
+  return null;
+}

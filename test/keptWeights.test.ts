@@ -1,0 +1,111 @@
+/**
+ * Kept weights of a finished run: read from a network and loaded into a fresh one of the same
+ * setup (weights and widths κ equal), refused with a clear message for another model; and kept
+ * beside the run in the page's store (saved, loaded, deleted with the run, cleared with all),
+ * here through its in-memory fallback (Node has no IndexedDB; the browser test covers IndexedDB).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clearRuns, deleteRun, loadRuns, loadRunWeights, saveRun, saveRunWeights, useKeptWeightIds } from '../app/runStore';
+import { DEFAULT_SETUP } from '../app/urlState';
+import { MODEL_FAMILIES } from '../src/models/registry';
+import type { RunConfig, RunSummary } from '../src/protocol';
+import { exportModel } from '../src/runtime/exportModel';
+import { applyKeptWeights, keepWeights, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const kappaValues = async (network: ReturnType<typeof MODEL_FAMILIES.crnn.build>) =>
+  Promise.all(network.learnableWidths().map(async (w) => (await w.kappa.data())[0]));
+
+describe('kept weights of a network', () => {
+  it('load into a fresh network of the same setup: every tensor and every κ equal', async () => {
+    const trained = MODEL_FAMILIES.crnn.build({ seed: 1 });
+    const widths = trained.learnableWidths();
+    widths.forEach((w, i) => w.setKappa(0.4 + 0.1 * i));
+    const kept = await keepWeights(trained);
+    const fresh = MODEL_FAMILIES.crnn.build({ seed: 2 });
+    const differentBefore = (await fresh.weightVariables()[0]!.data())[0] !== (await trained.weightVariables()[0]!.data())[0];
+    applyKeptWeights(fresh, kept, 'test');
+    expect(differentBefore).toBe(true);
+    expect(await kappaValues(fresh)).toEqual(await kappaValues(trained));
+    for (const [i, variable] of fresh.weightVariables().entries()) {
+      expect(Array.from(await variable.data())).toEqual(Array.from(await trained.weightVariables()[i]!.data()));
+    }
+    trained.dispose();
+    fresh.dispose();
+  });
+
+  it('are refused, saying why, by another model or with a κ out of range', async () => {
+    const crnn = MODEL_FAMILIES.crnn.build({ seed: 1 });
+    const transformer = MODEL_FAMILIES.transformer.build({ seed: 1 });
+    const kept = await keepWeights(crnn);
+    expect(() => applyKeptWeights(transformer, kept, 'run r1')).toThrow(/run r1: weights are for "crnn/);
+    const badKappa = { ...kept, kappa: kept.kappa.map((k, i) => (i === 0 ? { ...k, value: NaN } : k)) };
+    expect(() => applyKeptWeights(crnn, badKappa, 'run r1')).toThrow(/κ of mel is NaN/);
+    crnn.dispose();
+    transformer.dispose();
+  });
+
+  it('go with a continued run and only with one', async () => {
+    const network = MODEL_FAMILIES.synthetic.build({ seed: 1 });
+    const kept = await keepWeights(network);
+    const continued: RunConfig = { ...DEFAULT_SETUP, continuedFrom: 'r1' };
+    expect(startingWeightsProblem(continued, kept)).toBeNull();
+    expect(startingWeightsProblem(DEFAULT_SETUP, undefined)).toBeNull();
+    expect(startingWeightsProblem(continued, undefined)).toMatch(/continues run r1, whose kept weights did not come with it/);
+    expect(startingWeightsProblem(DEFAULT_SETUP, kept)).toMatch(/names no run to continue/);
+    network.dispose();
+  });
+
+  it('cost about the network\'s float32 bytes, plus the consolidated model for a VAD (README)', async () => {
+    for (const family of ['crnn', 'transformer'] as const) {
+      const network = MODEL_FAMILIES[family].build({ seed: 1 });
+      network.learnableWidths().forEach((w) => w.setKappa(0.5));
+      const training = keptWeightBytes(await keepWeights(network));
+      const model = (await exportModel(network, { name: family })).weightData.byteLength;
+      const parameters = network.weightVariables().reduce((sum, v) => sum + v.size, 0);
+      expect(training).toBe(4 * parameters);
+      console.log(`${family}: training weights ${training} B, consolidated model at κ 0.5 ${model} B, total ${training + model} B`);
+      network.dispose();
+    }
+  });
+});
+
+function summary(runId: string, finishedAt: number): RunSummary {
+  return {
+    runId, config: DEFAULT_SETUP, backend: 'cpu', steps: 100, widths: [{ name: 'input', units: 8.2, full: 32, kappaMin: 1 / 32 }],
+    flopsPerSecond: 600, fullFlopsPerSecond: 2144, parameters: 289, fullParameters: 1089,
+    evaluation: { metric: 'MSE', value: 0.013, auc: null, eerBySnr: null },
+    latencyMsPerSecond: 0.01, fullLatencyMsPerSecond: 0.02, wallSeconds: 10, finishedAt, stoppedEarly: false,
+  };
+}
+
+describe('kept weights in the page store (in memory without IndexedDB)', () => {
+  it('are saved beside their run, loaded, deleted with it, and cleared with all runs', async () => {
+    const network = MODEL_FAMILIES.synthetic.build({ seed: 1 });
+    const weights = await keepWeights(network);
+    network.dispose();
+    for (const id of ['a', 'b', 'c']) {
+      await saveRun(summary(id, id.charCodeAt(0)));
+      if (id !== 'c') await saveRunWeights({ runId: id, weights, model: null });
+    }
+    await loadRuns();
+    expect(useKeptWeightIds.getState()).toMatchObject({ loaded: true, ids: new Set(['a', 'b']) });
+    const loaded = await loadRunWeights('a');
+    expect(loaded?.weights.tensors.map((t) => Array.from(t.values))).toEqual(weights.tensors.map((t) => Array.from(t.values)));
+    expect(await loadRunWeights('c')).toBeNull();
+
+    await deleteRun('a');
+    expect(await loadRunWeights('a')).toBeNull();
+    expect(await loadRunWeights('b')).not.toBeNull();
+    expect(useKeptWeightIds.getState().ids).toEqual(new Set(['b']));
+
+    await clearRuns();
+    expect(await loadRunWeights('b')).toBeNull();
+    expect(useKeptWeightIds.getState().ids).toEqual(new Set());
+    expect((await loadRuns()).runs).toEqual([]);
+  });
+});
