@@ -2,10 +2,12 @@
  * Speed and memory benchmarks: every line is a ratio of two measurements taken in this
  * run on this machine (absolute times are printed too, but only the ratios compare).
  *   npm run bench [-- --repeats N]
- *   npm run bench -- peer   Silero beside our VADs: test-split EER/AUC, streaming real-time factors, latency vs FLOP ratios (scripts/lib/peerBench.ts)
+ *   npm run bench -- peer   the 16 kHz resampler beside Speex (scripts/lib/resamplerBench.ts); Silero beside our VADs: test-split EER/AUC,
+ *                           streaming real-time factors, latency vs FLOP ratios (scripts/lib/peerBench.ts)
  */
 import * as tf from '@tensorflow/tfjs';
 import { benchPeer } from './lib/peerBench';
+import { benchResampler } from './lib/resamplerBench';
 import { powerSpectrogram, powerSpectrogramOf } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
 import { gate, type GateOptions } from '../src/dcl/gate';
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
   console.log(`benchmarks: median of ${REPEATS} after a warm-up; ratios compare two measurements of this run\n`);
   await useBackend('wasm');
   if (process.argv.includes('peer')) {
+    await benchResampler(REPEATS);
     await benchPeer(REPEATS);
     return;
   }

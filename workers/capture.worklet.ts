@@ -1,8 +1,8 @@
 /**
  * Microphone capture on the audio thread: mixes the input down to mono, resamples it to
- * 16 kHz with the windowed-sinc resampler of src/audio/resample.ts (its cut-off sits below
- * the lower Nyquist frequency, so a 44.1/48 kHz microphone does not alias into the band the
- * models read) and posts the 16 kHz samples straight to the listen worker over a
+ * 16 kHz with the Kaiser-windowed sinc resampler of src/audio/resample.ts (flat to 7 kHz, over
+ * 100 dB of rejection above 8 kHz as measured, so a 44.1/48 kHz microphone does not alias into
+ * the band the models read) and posts the 16 kHz samples straight to the listen worker over a
  * MessagePort: the page's main thread never touches the audio.
  */
 import { SAMPLE_RATE } from '../src/audio/frames';

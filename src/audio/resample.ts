@@ -1,22 +1,43 @@
 /**
- * Sample-rate conversion and downmixing. Windowed-sinc interpolation with the cut-off at
- * the lower Nyquist frequency, so downsampling a 44.1/48 kHz microphone to 16 kHz does not
- * alias. Works on whole buffers (`resample`) or chunk by chunk (`StreamingResampler`, for
- * the microphone), with identical output either way.
+ * Sample-rate conversion and downmixing. A Kaiser-windowed sinc low-pass at the lower of the
+ * two rates: flat up to 7/8 of the lower Nyquist frequency and designed for 100 dB of
+ * rejection from the Nyquist frequency on, so downsampling a 44.1/48 kHz microphone to 16 kHz
+ * keeps 0–7 kHz and folds nothing audible back into it (test/audio.test.ts measures both;
+ * `npm run bench -- peer` prints the rejection beside the Speex resampler's). Works on whole
+ * buffers (`resample`) or chunk by chunk (`StreamingResampler`, for the microphone), with
+ * identical output either way. The same code runs in the capture worklet, the listen worker
+ * (files) and the command line.
  */
 import { SAMPLE_RATE } from './frames';
 
-/** Zero crossings of the sinc on each side; more is sharper and slower. */
-const ZERO_CROSSINGS = 16;
-/** Cut-off as a fraction of the lower Nyquist frequency, leaving room for the transition band. */
-const ROLLOFF = 0.94;
-/** Kernel table resolution (entries per input sample); lookups interpolate linearly. */
-const TABLE_STEPS = 512;
+/** Flat up to this fraction of the lower Nyquist frequency; the stop band starts at the Nyquist frequency. */
+const PASSBAND = 0.875;
+/** Stop-band attenuation the Kaiser window is designed for. */
+const DESIGN_ATTENUATION_DB = 100;
+/** Kernel table resolution per zero crossing of the sinc; lookups interpolate linearly between entries. */
+const STEPS_PER_ZERO_CROSSING = 2048;
 
-function blackman(x: number): number {
-  // x in [-1, 1]
-  const t = (x + 1) / 2;
-  return 0.42 - 0.5 * Math.cos(2 * Math.PI * t) + 0.08 * Math.cos(4 * Math.PI * t);
+/** Walking from the output time backwards, then forwards. */
+const SIDES = [-1, 1] as const;
+
+/** Modified Bessel function of the first kind, order 0 (power series; converges fast for the β used here). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; term > sum * 1e-17; k++) {
+    term *= q / (k * k);
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * Kaiser's design formulas: the window's β and the filter length (taps) for `attenuationDb`
+ * of stop-band rejection with a transition band `transition` wide (cycles per sample).
+ */
+function kaiserDesign(attenuationDb: number, transition: number): { beta: number; taps: number } {
+  return { beta: 0.1102 * (attenuationDb - 8.7), taps: (attenuationDb - 7.95) / (2.285 * 2 * Math.PI * transition) };
 }
 
 /** Averages all channels into one. */
@@ -40,9 +61,9 @@ export class StreamingResampler {
   readonly toRate: number;
   /** Half length of the kernel, in input samples. */
   private readonly halfWidth: number;
+  /** The kernel at distances 0, 1/stepsPerSample, 2/stepsPerSample, … input samples (zero from halfWidth on). */
   private readonly table: Float32Array;
-  /** Kernel argument (input samples) × this = table index. */
-  private readonly tableScale: number;
+  private readonly stepsPerSample: number;
   private pending = new Float32Array(0);
   /** Absolute input index of pending[0]. */
   private pendingStart = 0;
@@ -55,26 +76,26 @@ export class StreamingResampler {
     if (!(fromRate > 0) || !(toRate > 0)) throw new Error(`resample: invalid rates ${fromRate} → ${toRate}`);
     this.fromRate = fromRate;
     this.toRate = toRate;
-    // Cut-off in cycles per input sample.
-    const cutoff = 0.5 * Math.min(1, toRate / fromRate) * ROLLOFF;
-    this.halfWidth = ZERO_CROSSINGS / (2 * cutoff);
-    const size = Math.ceil(this.halfWidth * TABLE_STEPS) + 2;
+    // In cycles per input sample: the lower Nyquist frequency, the band kept flat, and the
+    // cut-off (−6 dB) halfway between them.
+    const nyquist = 0.5 * Math.min(1, toRate / fromRate);
+    const passband = PASSBAND * nyquist;
+    const cutoff = (passband + nyquist) / 2;
+    const { beta, taps } = kaiserDesign(DESIGN_ATTENUATION_DB, nyquist - passband);
+    this.halfWidth = taps / 2;
+    // Whole steps per input sample: all taps of one output sample then share one interpolation fraction.
+    this.stepsPerSample = Math.ceil(STEPS_PER_ZERO_CROSSING * 2 * cutoff);
+    const size = Math.ceil(this.halfWidth * this.stepsPerSample) + 2;
     this.table = new Float32Array(size);
-    this.tableScale = TABLE_STEPS;
+    const windowNorm = besselI0(beta);
     for (let i = 0; i < size; i++) {
-      const t = i / TABLE_STEPS;
+      const t = i / this.stepsPerSample;
+      if (t >= this.halfWidth) break;
       const x = 2 * cutoff * t;
       const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      this.table[i] = t >= this.halfWidth ? 0 : 2 * cutoff * sinc * blackman(t / this.halfWidth);
+      const r = t / this.halfWidth;
+      this.table[i] = (2 * cutoff * sinc * besselI0(beta * Math.sqrt(1 - r * r))) / windowNorm;
     }
-  }
-
-  private kernel(distance: number): number {
-    const position = Math.abs(distance) * this.tableScale;
-    const index = Math.floor(position);
-    if (index + 1 >= this.table.length) return 0;
-    const fraction = position - index;
-    return this.table[index] + fraction * (this.table[index + 1] - this.table[index]);
   }
 
   /** Input time (in input samples) of output sample n, exact for integer rates. */
@@ -83,13 +104,24 @@ export class StreamingResampler {
   }
 
   private outputSample(time: number): number {
+    const { table, stepsPerSample: steps, pending, pendingStart, received } = this;
+    const first = Math.ceil(time - this.halfWidth);
+    const last = Math.floor(time + this.halfWidth);
+    const base = Math.floor(time);
     let sum = 0;
     let weights = 0;
-    for (let k = Math.ceil(time - this.halfWidth); k <= Math.floor(time + this.halfWidth); k++) {
-      const w = this.kernel(time - k);
-      weights += w;
-      // Samples before the start and after the end of the stream count as zeros.
-      if (k >= 0 && k < this.received) sum += w * this.pending[k - this.pendingStart];
+    // The taps at and before `time` (distances frac, frac + 1, …), then those after it
+    // (1 − frac, 2 − frac, …): on each side all share one interpolation fraction.
+    for (const side of SIDES) {
+      const position = (side < 0 ? time - base : base + 1 - time) * steps;
+      let index = Math.floor(position);
+      const fraction = position - index;
+      for (let k = side < 0 ? base : base + 1; k >= first && k <= last && index + 1 < table.length; k += side, index += steps) {
+        const w = table[index] + fraction * (table[index + 1] - table[index]);
+        weights += w;
+        // Samples before the start and after the end of the stream count as zeros.
+        if (k >= 0 && k < received) sum += w * pending[k - pendingStart];
+      }
     }
     // Dividing by the weight sum removes the small ripple of the tabulated kernel's DC gain.
     return weights > 0 ? sum / weights : 0;
