@@ -23,6 +23,7 @@ import {
   inferClip,
   modelFromNetwork,
   savedNormalisation,
+  sileroSize,
   StreamingSpectrum,
   type StreamingVad,
   type VadFamily,
@@ -102,6 +103,11 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   const scene = (b: number) => test.audio.subarray(b * test.samples, (b + 1) * test.samples);
   const onnx = new Uint8Array(await readFile(SILERO_ONNX));
   const silero = await createSileroVad(onnx, { name: 'silero v5' });
+  const size = sileroSize(onnx, SILERO_ONNX);
+  console.log(
+    `Silero v5's size, counted from ${SILERO_ONNX} (src/runtime/sileroSize.ts): the 16 kHz model has ${size.parameters} learned parameters in ${size.tensors.length} tensors ` +
+      `(${size.parametersFromBytes} by the stored bytes) and a fixed STFT basis of ${size.fixedValues} values; the file's weights (16 and 8 kHz models) are ${size.weightBytes} of its ${size.fileBytes} bytes. Multiply-adds not counted.\n`,
+  );
   const crnnFull = await bundledAt('crnn', 1);
   const transformerFull = await bundledAt('transformer', 1);
 
@@ -128,7 +134,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
         m.auc.toFixed(4),
         m.eerBySnr.map((e) => (Number.isNaN(e) ? '–' : `${(100 * e).toFixed(1)}`)).join(' / '),
         flops === null ? 'not counted' : `${fmt(flops / 1e6)} M`,
-        params === null ? `ONNX file ${(onnx.length / 1e6).toFixed(2)} MB` : String(params),
+        params === null ? `${size.parameters} (counted in the ONNX file)` : String(params),
       ]);
     }
     table(['test variant', 'model', 'frame EER', 'AUC', 'EER % by SNR (<5 / 5–15 / 15–25 / ≥25 dB)', 'FLOP/s', 'parameters'], rows);

@@ -30,6 +30,8 @@
  *   createSileroVad(onnxBytes, { wasmPaths })   Silero v5 on onnxruntime-web (1 thread, wasm).
  *       In the browser pass wasmPaths = `${import.meta.env.BASE_URL}${ORT_WASM_DIR}/` and fetch
  *       `${BASE_URL}${SILERO_MODEL_PATH}`: the build serves both from the app's origin (vite.config.ts).
+ *   sileroSize(onnxBytes) → SileroSize   its 16 kHz model's learned parameters, counted from the ONNX
+ *       file's weight tensors (onnxGraph.ts reads the protobuf; no weights are decoded)
  *
  * Segments and reports (segments.ts):
  *   detectSegments(probs, frameSeconds, { threshold = 0.5, minSpeech = 0.1 s, hangover = 0.2 s })
@@ -57,6 +59,7 @@ export {
 export { BUNDLED_MODELS, bundledFamily, bundledModel, createStreamingVad, savedNormalisation, inferClip, isBundledModelName, loadModel, modelFromNetwork, type BundledModelName, type VadModel } from './model';
 export { FRAME_SECONDS, KernelStreamingVad, StreamingSpectrum, type StreamingVad } from './streaming';
 export { createSileroVad, SILERO_WINDOW, type SileroOptions } from './silero';
+export { sileroSize, type SileroSize } from './sileroSize';
 export { detectSegments, framesCsv, framesReport, SEGMENT_DEFAULTS, type FramesReport, type Segment, type SegmentOptions } from './segments';
 
 /** Where the build serves onnxruntime-web's wasm files and the Silero model (relative to the app's base URL). */
