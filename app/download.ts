@@ -10,10 +10,3 @@ export function download(name: string, type: string, data: BlobPart): void {
   // The click has started the download; keep the URL a while for slow browsers.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-/** An <svg> element as a standalone file (namespace declared, current drawing). */
-export function svgText(svg: SVGSVGElement): string {
-  const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
-}

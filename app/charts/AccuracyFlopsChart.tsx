@@ -30,6 +30,8 @@ import { placeInPlot, type Placement } from './placeInPlot';
 import { spacedLogTicks } from './ticks';
 import { useWidth } from './useWidth';
 import { Help } from '../help/Help';
+import { ChartExport } from './ChartExport';
+import type { LegendEntry } from './exportChart';
 
 interface RunPoint {
   x: number;
@@ -57,6 +59,16 @@ function methodPoints(runs: readonly RunSummary[], method: RunSummary['config'][
 }
 
 const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd', paper: '#7f7f7f' };
+/** The legend on the page and in a saved chart. */
+const LEGEND: readonly LegendEntry[] = [
+  { label: '● this run (validation, live)', colour: COLOURS.live },
+  { label: '◆ finished runs: DCL', colour: COLOURS.dcl },
+  { label: '— Pareto front (DCL runs)', colour: COLOURS.dcl },
+  { label: '■ baseline: uniform widths', colour: COLOURS.uniform },
+  { label: '▲ baseline: straight-through', colour: COLOURS.straightThrough },
+];
+const PAPER_LEGEND: LegendEntry = { label: `✚ ${PAPER_LABEL}`, colour: COLOURS.paper };
+const LEGEND_WITH_PAPER: readonly LegendEntry[] = [...LEGEND, PAPER_LEGEND];
 const HEIGHT = 320;
 // The left margin holds the y title beside the tick labels (up to '0.005' on the MSE axis).
 const MARGIN = { top: 8, right: 28, bottom: 24, left: 22 };
@@ -149,25 +161,24 @@ export function AccuracyFlopsChart() {
   // New axes re-render all of Recharts: as a deferred (transition) render React slices
   // its render phase into short tasks, where a store update would render it in one.
   const deferredAxes = useDeferredValue(axes);
+  const legend = paper.length > 0 ? LEGEND_WITH_PAPER : LEGEND;
+  const section = useRef<HTMLElement>(null);
+  const chartSvg = useCallback(() => section.current?.querySelector<SVGSVGElement>('.accuracy-plot svg.recharts-surface') ?? null, []);
 
   return (
-    <section className="panel chart" data-testid="chart-accuracy-flops">
+    <section className="panel chart" data-testid="chart-accuracy-flops" ref={section}>
       <h2>
         Accuracy vs FLOP/s <Help topic="accuracy" />
       </h2>
       <ul className="legend">
-        <li style={{ color: COLOURS.live }}>● this run (validation, live)</li>
-        <li style={{ color: COLOURS.dcl }}>◆ finished runs: DCL</li>
-        <li style={{ color: COLOURS.dcl }}>— Pareto front (DCL runs)</li>
-        <li style={{ color: COLOURS.uniform }}>■ baseline: uniform widths</li>
-        <li style={{ color: COLOURS.straightThrough }}>▲ baseline: straight-through</li>
-        {paper.length > 0 && (
-          <li style={{ color: COLOURS.paper }} data-testid="paper-legend">
-            ✚ {PAPER_LABEL}
+        {legend.map((entry) => (
+          <li key={entry.label} style={{ color: entry.colour }} data-testid={entry === PAPER_LEGEND ? 'paper-legend' : undefined}>
+            {entry.label}
           </li>
-        )}
+        ))}
       </ul>
       <AccuracyFlopsPlot modelId={modelId} metric={metric} plottedRuns={plottedRuns} series={series} paper={paper} axes={deferredAxes} />
+      <ChartExport name={`accuracy-vs-flops-${modelId}`} title="Accuracy vs FLOP/s" legend={legend} svg={chartSvg} testId="export-accuracy" />
     </section>
   );
 }

@@ -4,7 +4,8 @@
  * ticks, dashed horizontal reference lines and an HTML legend. A render costs about a
  * millisecond, where a Recharts line chart costs 50–150 ms on a small machine.
  */
-import { memo, useId, useMemo } from 'react';
+import { memo, useCallback, useId, useMemo, useRef } from 'react';
+import { ChartExport } from './ChartExport';
 import { chartGeometry, type Margin, type ReferenceSpec } from './lineChartGeometry';
 import { useWidth } from './useWidth';
 
@@ -27,6 +28,8 @@ export interface LineChartProps<Row> {
   formatX?: (value: number) => string;
   formatY?: (value: number) => string;
   xLabel?: string;
+  /** Save-as buttons under the chart: its file name, title (the heading above it) and test id prefix. */
+  exportAs?: { name: string; title: string; testId: string };
 }
 
 const MARGIN: Margin = { top: 8, right: 16, bottom: 34, left: 44 };
@@ -34,12 +37,14 @@ const NO_REFERENCES: readonly ReferenceSpec[] = [];
 const plain = (value: number): string => String(value);
 
 function LineChartImpl<Row>(props: LineChartProps<Row>) {
-  const { rows, x, y, series, height, xLabel } = props;
+  const { rows, x, y, series, height, xLabel, exportAs } = props;
   const yDomain = props.yDomain ?? null;
   const references = props.references ?? NO_REFERENCES;
   const formatX = props.formatX ?? plain;
   const formatY = props.formatY ?? plain;
   const [ref, width] = useWidth(400);
+  const svg = useRef<SVGSVGElement>(null);
+  const chartSvg = useCallback(() => svg.current, []);
   // useId's ':r1:' / '«r1»' would need escaping inside url(#…).
   const clipId = `clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
 
@@ -58,7 +63,7 @@ function LineChartImpl<Row>(props: LineChartProps<Row>) {
           </li>
         ))}
       </ul>
-      <svg width={width} height={height} role="img" aria-label={series.map((s) => s.label).join(', ')}>
+      <svg ref={svg} width={width} height={height} role="img" aria-label={series.map((s) => s.label).join(', ')}>
         {/* A fixed y domain may cut values off: the curves stay inside the plot area. */}
         <clipPath id={clipId}>
           <rect x={left} y={top - 2} width={right - left} height={bottom - top + 4} />
@@ -99,6 +104,9 @@ function LineChartImpl<Row>(props: LineChartProps<Row>) {
           ))}
         </g>
       </svg>
+      {exportAs !== undefined && (
+        <ChartExport name={exportAs.name} title={exportAs.title} legend={series} svg={chartSvg} testId={exportAs.testId} />
+      )}
     </div>
   );
 }

@@ -10,6 +10,7 @@ const SERIES: LineSeries[] = [
   { key: 'complexityTerm', label: 'complexity term α·C(K)/C(K_max)', colour: '#d62728' },
 ];
 
+const EXPORT = { name: 'loss', title: 'Loss', testId: 'export-loss' };
 const stepOf = (row: LossRow): number => row.step;
 const valueOf = (row: LossRow, key: string): number | undefined => (key === 'taskLoss' ? row.taskLoss : row.complexityTerm);
 const twoDigits = (value: number): string => value.toPrecision(2);
@@ -35,6 +36,7 @@ const LossPlot = memo(function LossPlot({ history }: { history: LossRow[] }) {
         height={240}
         formatY={twoDigits}
         xLabel="step"
+        exportAs={EXPORT}
       />
       {robust !== null && (
         <p className="hint" data-testid="loss-clip-note">

@@ -6,6 +6,7 @@ import { Help } from '../help/Help';
 
 export const WIDTH_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
+const EXPORT = { name: 'widths', title: 'Per-layer width K/N', testId: 'export-widths' };
 const UNIT_DOMAIN = [0, 1] as const;
 const stepOf = (row: WidthRow): number => row.step;
 const kappaOf = (row: WidthRow, name: string): number | undefined => row[name];
@@ -49,6 +50,7 @@ const WidthPlot = memo(function WidthPlot({ history, legend }: { history: WidthR
         height={240}
         formatY={oneDecimal}
         xLabel="step"
+        exportAs={EXPORT}
       />
     </section>
   );

@@ -1,7 +1,7 @@
 /**
  * The sweep's trade-off chart in plain SVG: one mark per finished run (◆ DCL, ■ uniform,
  * ▲ straight-through) and each method's Pareto front. Cheap to draw, so it updates as each run
- * of a sweep finishes without a long main-thread task, and it exports as a standalone SVG.
+ * of a sweep finishes without a long main-thread task; it saves as SVG or PNG (charts/exportChart.ts).
  */
 import { forwardRef, memo } from 'react';
 import type { SweepMethod, SweepResult } from '../../src/train/sweepPlan';

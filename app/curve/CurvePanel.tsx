@@ -1,5 +1,5 @@
 /** "Draw the curve": the α grid, the button, the sweep's progress and ETA, and its chart with the fronts. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { CURVE_ALPHAS, parseAlphaGrid, sweepEtaSeconds, sweepSize, sweepSpecProblem, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
 import { formatSeconds } from '../format';
@@ -7,7 +7,8 @@ import { Help } from '../help/Help';
 import { useAppStore } from '../store';
 import { setupProblems } from '../train/setupRules';
 import { CurveChart, METHOD_COLOURS, METHOD_NAMES } from './CurveChart';
-import { download, svgText } from '../download';
+import { download } from '../download';
+import { ChartExport } from '../charts/ChartExport';
 import { SWEEP_METHODS } from './curveGeometry';
 import { cancelSweep, discardSweep, loadStoredSweep, resumeSweep, startSweep, useSweepStore } from './sweepClient';
 import './curve.css';
@@ -171,21 +172,28 @@ function SweepChart({ status }: { status: SweepStatus }) {
   const svg = useRef<SVGSVGElement>(null);
   const counts = useMemo(() => Object.fromEntries(SWEEP_METHODS.map((m) => [m, status.done.filter((r) => r.method === m).length])), [status.done]);
   const name = `curve-${status.spec.base.modelId}-${status.sweepId}`;
+  const legend = useMemo(
+    () =>
+      SWEEP_METHODS.map((method) => ({
+        label: `${method === 'dcl' ? '◆' : method === 'uniform' ? '■' : '▲'} ${METHOD_NAMES[method]} (${counts[method]})${method === 'dcl' ? ' — front solid' : ' — front dashed'}`,
+        colour: METHOD_COLOURS[method],
+      })),
+    [counts],
+  );
+  const chartSvg = useCallback(() => svg.current, []);
   return (
     <div className="sweep-chart">
       <ul className="legend">
-        {SWEEP_METHODS.map((method) => (
-          <li key={method} style={{ color: METHOD_COLOURS[method] }}>
-            {method === 'dcl' ? '◆' : method === 'uniform' ? '■' : '▲'} {METHOD_NAMES[method]} ({counts[method]}){method === 'dcl' ? ' — front solid' : ' — front dashed'}
+        {legend.map((entry) => (
+          <li key={entry.label} style={{ color: entry.colour }}>
+            {entry.label}
           </li>
         ))}
       </ul>
       <CurveChart ref={svg} results={status.done} />
+      {status.done.length > 0 && <ChartExport name={name} title="Trade-off curve" legend={legend} svg={chartSvg} testId="export-curve" />}
       {status.done.length > 0 && (
         <p className="export-buttons">
-          <button type="button" data-testid="export-curve-svg" onClick={() => svg.current !== null && download(`${name}.svg`, 'image/svg+xml', svgText(svg.current))}>
-            Save chart (SVG)
-          </button>{' '}
           <button type="button" data-testid="export-curve-csv" onClick={() => download(`${name}.csv`, 'text/csv', resultsCsv(status))}>
             Save points (CSV)
           </button>{' '}

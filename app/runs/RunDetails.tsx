@@ -8,11 +8,12 @@ import type { RunSummary } from '../../src/protocol';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { SNR_BINS } from '../../src/train/metrics';
 import { formatAlpha } from '../alphaScale';
-import { download, svgText } from '../download';
+import { download } from '../download';
 import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from '../format';
 import { Help } from '../help/Help';
 import { METHOD_LABELS } from '../models';
 import { saveRun } from '../runStore';
+import { ChartExport } from '../charts/ChartExport';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { WIDTH_COLOURS } from '../charts/WidthChart';
 import { useAppStore, type LossRow, type WidthRow } from '../store';
@@ -166,9 +167,7 @@ function SnrChart({ eerBySnr }: { eerBySnr: number[] }) {
       </svg>
       <figcaption>
         EER by SNR (validation){' '}
-        <button type="button" className="link-button" onClick={() => svg.current !== null && download('eer-by-snr.svg', 'image/svg+xml', svgText(svg.current))}>
-          SVG
-        </button>
+        <ChartExport name="eer-by-snr" title="EER by SNR (validation)" svg={() => svg.current} testId="export-snr" />
       </figcaption>
     </figure>
   );

@@ -235,11 +235,16 @@ describe('a phone-sized screen and a normal load', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     console.log(`390 px: ${xLabels} x tick labels, page scroll width ${overflow}px; failed requests: ${failed.length}`);
     const chart = await page.evaluate(() => {
+      const focusable = (root: Element) =>
+        [...root.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')].filter((e) => e.getAttribute('tabindex') !== '-1').map((e) => e.tagName.toLowerCase());
       const section = document.querySelector('[data-testid=chart-accuracy-flops]')!;
-      const focusable = [...section.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')].filter((e) => e.getAttribute('tabindex') !== '-1');
-      return { stops: focusable.map((e) => e.tagName.toLowerCase()), desc: section.querySelector('svg desc')?.textContent ?? '' };
+      // The chart proper; its save buttons (SVG, PNG) are controls of their own beside it.
+      const plot = section.querySelector('.accuracy-plot')!;
+      const outside = [...section.querySelectorAll('.chart-export button')].filter((b) => !plot.contains(b)).length;
+      return { stops: focusable(plot), saveButtonsOutside: outside, desc: section.querySelector('svg desc')?.textContent ?? '' };
     });
     expect(chart.stops).toEqual(['svg']);
+    expect(chart.saveButtonsOutside).toBe(2);
     expect(chart.desc).toContain('against FLOP/s for the Synthetic regression (MLP)');
     await expect(page.getByTestId('accuracy-summary').innerText()).resolves.toContain('No finished runs yet.');
     expect(overflow).toBeLessThanOrEqual(390);
