@@ -62,7 +62,13 @@ describe('explains itself and draws the curve', () => {
     await expect(page.getByTestId('finished-run').count()).resolves.toBe(0);
     // The test's step budget: 12 steps of 4 clips, then Stop (the setup's α and weights unchanged). A validation
     // pass of the CRNN is the slow part here, so only the one before step 1 and the summary's run.
+    const pressedTrain = Date.now();
     await trainViaUi(page, { batchSize: 4, evalEvery: 10_000, waitForFinish: false });
+    // Issue 10's figure: the time from Train to the first accuracy point (logged; the bound is generous).
+    await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { trajectory: unknown[] } } }).__explorer.state().trajectory.length >= 1, undefined, { timeout: 300_000, polling: 50 });
+    const firstPointSeconds = (Date.now() - pressedTrain) / 1000;
+    console.log(`first visit: first accuracy point ${firstPointSeconds.toFixed(1)} s after Train`);
+    expect(firstPointSeconds).toBeLessThan(120);
     await page.waitForFunction(() => ((window as unknown as { __explorer: { state(): { latest: { step: number } | null } } }).__explorer.state().latest?.step ?? 0) >= 12, undefined, { timeout: 300_000, polling: 250 });
     await page.getByTestId('stop').click();
     await page.getByTestId('run-summary').waitFor({ timeout: 300_000 });
