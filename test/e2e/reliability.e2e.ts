@@ -1,7 +1,8 @@
 /**
  * Nothing hangs, nothing is lost, every bad input gets an answer: bad links and bad typing,
  * a diverging run, a worker that dies, unreadable or unavailable storage, a phone-sized
- * screen, slider spam. Synthetic runs on tfjs-wasm, a few dozen steps each.
+ * screen, slider spam, a long run (soak). Synthetic runs on tfjs-wasm, a few dozen steps each,
+ * except the soaks (1000 steps on wasm; 300 on webgl for the GPU bytes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
