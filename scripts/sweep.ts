@@ -16,6 +16,7 @@ import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
+import { exportModel, toZip } from '../src/runtime/exportModel';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
@@ -230,6 +231,13 @@ async function vadSweep(): Promise<void> {
           calibrationShift: shift,
           trainingSeconds: (Date.now() - t0) / 1000,
         };
+        // Every trained model is kept as an export (consolidated, calibrated), to listen to or bundle.
+        const exported = await exportModel(task.network, {
+          name: `${family} ${spec.label} seed ${spec.seed}`,
+          trainingSetup: { command: `npm run sweep -- ${args.join(' ')}`, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift },
+        });
+        mkdirSync(SAVED_MODELS_DIR, { recursive: true });
+        writeFileSync(join(SAVED_MODELS_DIR, `${family}-${slug(spec.label)}-s${spec.seed}.zip`), toZip(exported));
         // The bundled start is seed 1's full-width model; other seeds never replace it.
         if (spec.label === 'full width' && spec.seed === 1 && !quick) {
           const weights = exportWeights(task.network, {
@@ -305,6 +313,14 @@ async function calibrateBundled(): Promise<void> {
   } finally {
     task.dispose();
   }
+}
+
+/** Where sweeps keep each trained model (an export zip: `npm run vad -- --model <zip>`). */
+const SAVED_MODELS_DIR = 'results/models';
+
+/** "DCL κmin 0.25 from full" → "dcl-kmin-0.25-from-full". */
+function slug(label: string): string {
+  return label.toLowerCase().replace(/κ/g, 'k').replace(/≈/g, '').replace(/%/g, 'pct').trim().replace(/[^a-z0-9.]+/g, '-').replace(/^-|-$/g, '');
 }
 
 /** The log-mel normalisation a network was built with, as saved weights name it (runtime/model.ts reads it back). */
