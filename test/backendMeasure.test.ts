@@ -1,28 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackendByMeasurement, TIMED_STEPS, type MeasureHost } from '../src/backendMeasure';
-import type { BackendName, RunConfig } from '../src/protocol';
+import type { BackendName } from '../src/protocol';
 import { createTask } from '../src/train/tasks';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const config: RunConfig = {
-  modelId: 'synthetic',
-  method: 'dcl',
-  alpha: 0.1,
-  budgetFlopsPerSecond: null,
-  steps: 100,
-  batchSize: 16,
-  learningRate: 1e-2,
-  kappaLearningRate: 3e-2,
-  kappaMin: {},
-  uniformFraction: 0.5,
-  seed: 1,
-  evalEvery: 100,
-  init: 'scratch',
-};
+const config = syntheticConfig({ alpha: 0.1 });
 
 /**
  * Real training steps of the synthetic task (on tfjs cpu), on a virtual clock that advances by

@@ -3,26 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunSummary } from '../src/protocol';
 import { latencyMs, RunControl, trainSession, type SessionEvent } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const base: RunConfig = {
-  modelId: 'synthetic',
-  method: 'dcl',
-  alpha: 0,
-  budgetFlopsPerSecond: null,
-  steps: 300,
-  batchSize: 64,
-  learningRate: 1e-2,
-  kappaLearningRate: 3e-2,
-  kappaMin: {},
-  uniformFraction: 0.5,
-  seed: 1,
-  evalEvery: 100,
-  init: 'scratch',
-};
+const base = syntheticConfig({ steps: 300, batchSize: 64 });
 
 async function run(config: RunConfig, onStep?: (step: number, control: RunControl) => void) {
   const task = createSyntheticTask(config);

@@ -5,15 +5,13 @@ import type { ProgressEvent, RunConfig, RunSummary } from '../src/protocol';
 import { DIVERGENCE_PATIENCE, DivergenceWatch } from '../src/train/divergence';
 import { RunControl, trainSession, type SessionEvent } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const base: RunConfig = {
-  modelId: 'synthetic', method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps: 200, batchSize: 64, learningRate: 1e-2,
-  kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 0.5, seed: 1, evalEvery: 50, init: 'scratch',
-};
+const base = syntheticConfig({ steps: 200, batchSize: 64, evalEvery: 50 });
 
 /** Full width of the synthetic MLP 32 → 32 → 1, counted by hand: 2·32·32 + 32 (ReLU) + 2·32. */
 const SYNTHETIC_FULL = 2 * 32 * 32 + 32 + 2 * 32;

@@ -1,29 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunConfig, RunSummary } from '../src/protocol';
+import type { RunSummary } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
 import type { EvaluationProgress, TrainingTask } from '../src/train/task';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const config: RunConfig = {
-  modelId: 'synthetic',
-  method: 'dcl',
-  alpha: 0,
-  budgetFlopsPerSecond: null,
-  steps: 20,
-  batchSize: 16,
-  learningRate: 1e-2,
-  kappaLearningRate: 3e-2,
-  kappaMin: {},
-  uniformFraction: 0.5,
-  seed: 1,
-  evalEvery: 5,
-  init: 'scratch',
-};
+const config = syntheticConfig({ steps: 20, evalEvery: 5 });
 
 const CHUNKS = 10;
 

@@ -4,18 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunConfig, RunSummary } from '../src/protocol';
+import type { RunSummary } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const config: RunConfig = {
-  modelId: 'synthetic', method: 'dcl', alpha: 0.1, budgetFlopsPerSecond: null, steps: 1000, batchSize: 16, learningRate: 1e-2,
-  kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 0.5, seed: 1, evalEvery: 100, init: 'scratch',
-};
+const config = syntheticConfig({ alpha: 0.1, steps: 1000 });
 
 describe('soak', () => {
   it('1000 steps: tensor count constant after warm-up, heap bounded', { timeout: 600_000 }, async () => {

@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent, RunConfig } from '../src/protocol';
+import type { ProgressEvent } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const config: RunConfig = {
-  modelId: 'synthetic', method: 'dcl', alpha: 1, budgetFlopsPerSecond: null, steps: 20, batchSize: 32, learningRate: 1e-2,
-  kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 3, evalEvery: 10, init: 'scratch',
-};
+const config = syntheticConfig({ alpha: 1, steps: 20, batchSize: 32, uniformFraction: 1, seed: 3, evalEvery: 10 });
 
 async function progress(evaluateAtStart: boolean): Promise<{ events: ProgressEvent[]; untrained: number }> {
   const task = createSyntheticTask(config);

@@ -16,26 +16,13 @@ import {
   type SweepStatus,
 } from '../src/train/sweepPlan';
 import { countUniformFlops, runSweep, SweepControl } from '../src/train/sweepRunner';
+import { syntheticConfig } from './syntheticConfig';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const base: RunConfig = {
-  modelId: 'synthetic',
-  method: 'dcl',
-  alpha: 0,
-  budgetFlopsPerSecond: 500,
-  steps: 40,
-  batchSize: 32,
-  learningRate: 1e-2,
-  kappaLearningRate: 3e-2,
-  kappaMin: {},
-  uniformFraction: 1,
-  seed: 4,
-  evalEvery: 20,
-  init: 'scratch',
-};
+const base = syntheticConfig({ budgetFlopsPerSecond: 500, steps: 40, batchSize: 32, uniformFraction: 1, seed: 4, evalEvery: 20 });
 const spec: SweepSpec = { base, alphas: [0.1, 10] };
 const result = (key: string, flopsPerSecond: number): SweepResult => ({
   key, runId: `r-${key}`, method: 'dcl', point: 'α = 0', flopsPerSecond, fullFlopsPerSecond: 2000, metric: 'MSE', value: 0.1, wallSeconds: 10,
