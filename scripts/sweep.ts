@@ -4,7 +4,7 @@
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune] [--seeds 1,2,3] [--shard k/n]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
- *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json
+ *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
  *   npm run sweep -- calibrate --family crnn|transformer   (the bundled weights, on validation)
  */
 import * as tf from '@tensorflow/tfjs';
@@ -342,7 +342,8 @@ function mergeShards(files: string[]): void {
   }
   const results = parts.flatMap((p) => p.results);
   const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
-  const out = files[0].replace(/\.shard-\d+-of-\d+\.json$/, '.json');
+  const out = option('out', files[0].replace(/\.shard-\d+-of-\d+\.json$/, '.json'));
+  if (!option('out', '') && files.includes(out)) throw new Error(`merge: name the merged file with --out (it would replace ${out})`);
   writeFileSync(out, JSON.stringify({ ...first, seeds, shard: `merged from ${files.length} files`, results }, null, 2));
   console.log(`written ${out} (${results.length} runs, seeds ${seeds.join(', ')})\n`);
   printMergedTable(results);
@@ -405,7 +406,7 @@ async function main(): Promise<void> {
   }
   if (command === 'vad') return vadSweep();
   if (command === 'calibrate') return calibrateBundled();
-  if (command === 'merge') return mergeShards(args.slice(1).filter((a) => !a.startsWith('--')));
+  if (command === 'merge') return mergeShards(args.slice(1).filter((a, i, all) => !a.startsWith('--') && all[i] !== option('out', '\0')));
   throw new Error(`unknown sweep "${command}": use synthetic, vad or merge`);
 }
 
