@@ -204,7 +204,7 @@ async function vadSweep(): Promise<void> {
       for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
-          process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, FLOP/s ${(100 * e.event.complexityRatio).toFixed(0)} % of full${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);
+          process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, ${(e.event.flopsPerSecond / 1e6).toFixed(2)} MFLOP/s${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);
           if (fixed && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) {
             best?.weights.dispose();
             best = { value: v, step: e.event.step, weights: WeightSnapshot.take(task.network.weightVariables()) };
