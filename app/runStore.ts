@@ -65,7 +65,9 @@ function checkStorage(): Promise<string | null> {
 export async function loadRuns(): Promise<LoadedRuns> {
   const notice = await checkStorage();
   const records: unknown[] = memory !== null ? [...memory.values()] : await database.transact<unknown[]>('readonly', (store) => store.getAll());
-  const keys = memoryWeights !== null ? [...memoryWeights.keys()] : await weightsDatabase.transact<IDBValidKey[]>('readonly', (store) => store.getAllKeys());
+  // Runs load even where their weights cannot be read: their details then say none are kept.
+  const keys =
+    memoryWeights !== null ? [...memoryWeights.keys()] : await weightsDatabase.transact<IDBValidKey[]>('readonly', (store) => store.getAllKeys()).catch(() => []);
   useKeptWeightIds.setState({ ids: new Set(keys.map(String)), loaded: true });
   return { ...readStoredRuns(records), notice };
 }

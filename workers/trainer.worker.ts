@@ -227,7 +227,8 @@ function firstLine(error: unknown): string {
 
 async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName, startWeights?: KeptWeights): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
-  const task = await createTask(config, browserSources, PAGE_HELD_OUT);
+  // A continued run's kept weights replace any others: the bundled ones are not fetched for it.
+  const task = await createTask(startWeights === undefined ? config : { ...config, init: 'scratch' }, browserSources, PAGE_HELD_OUT);
   try {
     if (startWeights !== undefined) applyKeptWeights(task.network, startWeights, `the kept weights of run ${config.continuedFrom}`);
   } catch (error) {
