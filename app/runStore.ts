@@ -4,13 +4,14 @@
  * (training weights and widths to continue it; a VAD's consolidated model to listen to it).
  * Where IndexedDB cannot be opened (some private modes, storage disabled) both are kept in
  * memory for this page's life instead, and `loadRuns` says so. Records that cannot be read are
- * skipped and named. Deleting a run deletes its weights; clearing clears them all.
+ * skipped and named. Deleting a run deletes its weights and training curves; clearing clears them all.
  */
 import { create } from 'zustand';
 import type { RunSummary } from '../src/protocol';
 import type { ExportedModel } from '../src/runtime/exportModel';
 import type { KeptWeights } from '../src/train/keptWeights';
 import { indexedStore } from './indexedStore';
+import { forgetRunCurves } from './runs/runCurves';
 import { readStoredRuns } from './runs/storedRun';
 
 const database = indexedStore('width-tradeoff-explorer', 'runs');
@@ -103,6 +104,7 @@ export async function deleteRun(runId: string): Promise<void> {
     await weightsDatabase.transact('readwrite', (store) => store.delete(runId));
   }
   keptIds((ids) => ids.delete(runId));
+  await forgetRunCurves(runId);
 }
 
 export async function clearRuns(): Promise<void> {
@@ -115,4 +117,5 @@ export async function clearRuns(): Promise<void> {
     await weightsDatabase.transact('readwrite', (store) => store.clear());
   }
   keptIds((ids) => ids.clear());
+  await forgetRunCurves(null);
 }

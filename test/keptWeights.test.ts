@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearRuns, deleteRun, loadRuns, loadRunWeights, saveRun, saveRunWeights, useKeptWeightIds } from '../app/runStore';
+import { loadRunCurves, saveRunCurves } from '../app/runs/runCurves';
+import { useAppStore } from '../app/store';
 import { DEFAULT_SETUP } from '../app/urlState';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { RunConfig, RunSummary } from '../src/protocol';
@@ -84,14 +86,17 @@ function summary(runId: string, finishedAt: number): RunSummary {
 }
 
 describe('kept weights in the page store (in memory without IndexedDB)', () => {
-  it('are saved beside their run, loaded, deleted with it, and cleared with all runs', async () => {
+  it('are saved beside their run, loaded, deleted with it (its curves too), and cleared with all runs', async () => {
     const network = MODEL_FAMILIES.synthetic.build({ seed: 1 });
     const weights = await keepWeights(network);
     network.dispose();
     for (const id of ['a', 'b', 'c']) {
       await saveRun(summary(id, id.charCodeAt(0)));
       if (id !== 'c') await saveRunWeights({ runId: id, weights, model: null });
+      useAppStore.setState({ runId: id });
+      saveRunCurves(id);
     }
+    expect(await loadRunCurves('a')).not.toBeNull();
     await loadRuns();
     expect(useKeptWeightIds.getState()).toMatchObject({ loaded: true, ids: new Set(['a', 'b']) });
     const loaded = await loadRunWeights('a');
@@ -102,10 +107,13 @@ describe('kept weights in the page store (in memory without IndexedDB)', () => {
     expect(await loadRunWeights('a')).toBeNull();
     expect(await loadRunWeights('b')).not.toBeNull();
     expect(useKeptWeightIds.getState().ids).toEqual(new Set(['b']));
+    expect(await loadRunCurves('a')).toBeNull();
+    expect(await loadRunCurves('b')).not.toBeNull();
 
     await clearRuns();
     expect(await loadRunWeights('b')).toBeNull();
     expect(useKeptWeightIds.getState().ids).toEqual(new Set());
+    expect(await loadRunCurves('b')).toBeNull();
     expect((await loadRuns()).runs).toEqual([]);
   });
 });

@@ -27,7 +27,23 @@ export function saveRunCurves(runId: string): void {
   database.transact('readwrite', (store) => store.put(curves)).catch(() => undefined);
 }
 
-/** The curves kept for a run, or null (a run from before curves were kept, or imported). */
+/** Forgets the curves of one run (deleted), or of every run (null: cleared). */
+export async function forgetRunCurves(runId: string | null): Promise<void> {
+  if (runId === null) memory.clear();
+  else memory.delete(runId);
+  // Without IndexedDB the curves lived in memory only.
+  await database.transact('readwrite', (store) => (runId === null ? store.clear() : store.delete(runId))).catch(() => undefined);
+}
+
+/** The curves kept for a run, or null (a run from before curves were kept, imported, or deleted). */
+export async function loadRunCurves(runId: string): Promise<RunCurves | null> {
+  const known = memory.get(runId);
+  if (known !== undefined) return known;
+  const found = await database.transact<RunCurves | undefined>('readonly', (store) => store.get(runId) as IDBRequest<RunCurves | undefined>).catch(() => undefined);
+  return found ?? null;
+}
+
+/** The curves kept for a run, or null (see loadRunCurves). */
 export function useRunCurves(runId: string): RunCurves | null | 'loading' {
   const [curves, setCurves] = useState<RunCurves | null | 'loading'>(() => memory.get(runId) ?? 'loading');
   useEffect(() => {
@@ -37,9 +53,7 @@ export function useRunCurves(runId: string): RunCurves | null | 'loading' {
       return;
     }
     let live = true;
-    database.transact<RunCurves | undefined>('readonly', (store) => store.get(runId) as IDBRequest<RunCurves | undefined>)
-      .then((found) => live && setCurves(found ?? null))
-      .catch(() => live && setCurves(null));
+    void loadRunCurves(runId).then((found) => live && setCurves(found));
     return () => {
       live = false;
     };
