@@ -1,10 +1,11 @@
 /**
  * The ONNX reader (src/runtime/onnxGraph.ts) and Silero's size counted with it
- * (src/runtime/sileroSize.ts), on the model file the app ships.
+ * (src/runtime/sileroSize.ts, src/runtime/onnxMacs.ts), on the model file the app ships.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { elementCount, graphWeights, readOnnxGraph } from '../src/runtime/onnxGraph';
+import { countMacs } from '../src/runtime/onnxMacs';
 import { sileroSize } from '../src/runtime/sileroSize';
 
 const SILERO_V5 = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
@@ -62,6 +63,28 @@ describe("Silero v5's size, counted from the shipped ONNX file", () => {
     expect(size.parametersFromBytes).toBe(size.parameters);
     expect(size.fixedValues).toBe(258 * 256);
     expect(size.tensors.map((t) => t.name)).toContain('decoder.rnn.weight_hh');
+  });
+
+  it('counts the multiply-adds of one call on the path a 16 kHz call takes, as the architecture predicts', () => {
+    // By hand from silero-vad's layers: 576 samples (64 of context + 512) reflection-padded by 64
+    // → a 256-tap STFT convolution with hop 128 gives 4 frames of 258 (real, imaginary) values;
+    // convolutions of 3 taps, padding 1, strides 1, 2, 2, 1 → 4, 2, 1, 1 steps; one LSTM step; a 1 × 1 head.
+    const stft = 258 * 256 * 4;
+    const encoder = 128 * 129 * 3 * 4 + 64 * 128 * 3 * 2 + 64 * 64 * 3 * 1 + 128 * 64 * 3 * 1;
+    const lstm = 4 * 128 * (128 + 128);
+    const head = 128;
+    console.log(`Silero v5 per 512-sample call: ${size.macsPerCall} multiply-adds (${size.stftMacsPerCall} in the STFT) = ${(size.flopsPerSecond / 1e6).toFixed(2)} MFLOP/s; ${size.macNodes.map((n) => `${n.op} ${n.name} ${n.shape.join('×')}: ${n.macs}`).join('; ')}`);
+    expect(size.macsPerCall).toBe(stft + encoder + lstm + head);
+    expect(size.stftMacsPerCall).toBe(stft);
+    expect(size.flopsPerSecond).toBe((2 * size.macsPerCall * 16000) / 512);
+    // The sample rate decides the If: at 8 kHz the 8 kHz model (a 128-tap STFT over 288 samples) runs.
+    const at8k = countMacs(readOnnxGraph(bytes), { input: { shape: [1, 288] }, state: { shape: [2, 1, 128] }, sr: { shape: [], values: [8000] } });
+    expect(at8k.nodes[0]!.macs).toBe(130 * 128 * 4);
+    expect(Object.values(at8k.outputShapes)).toEqual([[1, 1], [2, 1, 128]]);
+  });
+
+  it('refuses to guess: an input it cannot follow is an error naming the node', () => {
+    expect(() => countMacs(readOnnxGraph(bytes), { input: { shape: [1, 576] }, state: { shape: [2, 1, 128] }, sr: { shape: [] } }, 'silero')).toThrow(/silero: cannot count If .*no known values/);
   });
 
   it('finds nearly all of the file in weights (both sample rates), so no weight was missed', () => {

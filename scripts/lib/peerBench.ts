@@ -23,6 +23,7 @@ import {
   inferClip,
   modelFromNetwork,
   savedNormalisation,
+  SILERO_WINDOW,
   sileroSize,
   StreamingSpectrum,
   type StreamingVad,
@@ -106,7 +107,9 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   const size = sileroSize(onnx, SILERO_ONNX);
   console.log(
     `Silero v5's size, counted from ${SILERO_ONNX} (src/runtime/sileroSize.ts): the 16 kHz model has ${size.parameters} learned parameters in ${size.tensors.length} tensors ` +
-      `(${size.parametersFromBytes} by the stored bytes) and a fixed STFT basis of ${size.fixedValues} values; the file's weights (16 and 8 kHz models) are ${size.weightBytes} of its ${size.fileBytes} bytes. Multiply-adds not counted.\n`,
+      `(${size.parametersFromBytes} by the stored bytes) and a fixed STFT basis of ${size.fixedValues} values; the file's weights (16 and 8 kHz models) are ${size.weightBytes} of its ${size.fileBytes} bytes. ` +
+      `One call (512 new samples) costs ${size.macsPerCall} multiply-adds counted in its Conv and LSTM nodes (src/runtime/onnxMacs.ts), ${size.stftMacsPerCall} of them in the STFT: ` +
+      `${fmt(size.flopsPerSecond / 1e6)} MFLOP/s, ${fmt(((size.macsPerCall - size.stftMacsPerCall) * 2 * SAMPLE_RATE) / SILERO_WINDOW / 1e6)} MFLOP/s without the STFT (our models' counts leave their own STFT out and start at the mel filterbank).\n`,
   );
   const crnnFull = await bundledAt('crnn', 1);
   const transformerFull = await bundledAt('transformer', 1);
@@ -118,7 +121,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
     for (const variant of variants) for (const [name, vad, flops, params] of [
       ['crnn-full', createStreamingVad(crnnFull), crnnFull.exported.flopsReport.flopsPerSecond, crnnFull.exported.flopsReport.parameters],
       ['transformer-full', createStreamingVad(transformerFull), transformerFull.exported.flopsReport.flopsPerSecond, transformerFull.exported.flopsReport.parameters],
-      ['silero v5 (peer)', silero, null, null],
+      ['silero v5 (peer)', silero, size.flopsPerSecond, null],
     ] as const) {
       const scores = new Float32Array(test.labels.length);
       for (let b = 0; b < test.batchSize; b++) {
@@ -133,7 +136,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
         `${(100 * m.eer).toFixed(2)} %`,
         m.auc.toFixed(4),
         m.eerBySnr.map((e) => (Number.isNaN(e) ? '–' : `${(100 * e).toFixed(1)}`)).join(' / '),
-        flops === null ? 'not counted' : `${fmt(flops / 1e6)} M`,
+        `${fmt(flops / 1e6)} M${params === null ? ' (counted in the ONNX graph, STFT included)' : ''}`,
         params === null ? `${size.parameters} (counted in the ONNX file)` : String(params),
       ]);
     }

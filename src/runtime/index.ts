@@ -31,7 +31,8 @@
  *       In the browser pass wasmPaths = `${import.meta.env.BASE_URL}${ORT_WASM_DIR}/` and fetch
  *       `${BASE_URL}${SILERO_MODEL_PATH}`: the build serves both from the app's origin (vite.config.ts).
  *   sileroSize(onnxBytes) → SileroSize   its 16 kHz model's learned parameters, counted from the ONNX
- *       file's weight tensors (onnxGraph.ts reads the protobuf; no weights are decoded)
+ *       file's weight tensors (onnxGraph.ts reads the protobuf; no weights are decoded), and the
+ *       multiply-adds of one call, counted by running the graph on shapes (onnxMacs.ts)
  *
  * Segments and reports (segments.ts):
  *   detectSegments(probs, frameSeconds, { threshold = 0.5, minSpeech = 0.1 s, hangover = 0.2 s })

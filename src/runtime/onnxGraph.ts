@@ -3,7 +3,7 @@
  * nodes (operator, inputs, outputs, attributes; nested graphs such as an If's branches) and its
  * weights (initializers and Constant nodes' tensors: name, data type, dims, byte length). It
  * does not decode weight values. Field numbers are those of onnx/onnx.proto (ModelProto.graph
- * = 7; GraphProto.node = 1, initializer = 5; NodeProto.input = 1, output = 2, op_type = 4,
+ * = 7; GraphProto.node = 1, initializer = 5, output = 12; NodeProto.input = 1, output = 2, op_type = 4,
  * attribute = 5; AttributeProto.name = 1, t = 5, g = 6, ints = 8, i = 3, graphs = 11;
  * TensorProto.dims = 1, data_type = 2, float_data = 4, int32_data = 5, int64_data = 7,
  * name = 8, raw_data = 9, double_data = 10, uint64_data = 11).
@@ -39,6 +39,8 @@ export interface OnnxGraph {
   name: string;
   nodes: OnnxNode[];
   initializers: OnnxTensor[];
+  /** Names of the graph's outputs (an If's branch hands these out as the If's outputs). */
+  outputs: string[];
 }
 
 /** Integer tensors up to this many elements have their values read. */
@@ -185,11 +187,13 @@ function readNode(bytes: Uint8Array, where: string): OnnxNode {
 }
 
 function readGraph(bytes: Uint8Array, where: string): OnnxGraph {
-  const graph: OnnxGraph = { name: '', nodes: [], initializers: [] };
+  const graph: OnnxGraph = { name: '', nodes: [], initializers: [], outputs: [] };
   for (const field of fields(bytes, where)) {
     if (field.number === 1) graph.nodes.push(readNode(field.bytes, where));
     else if (field.number === 2) graph.name = text(field.bytes);
     else if (field.number === 5) graph.initializers.push(readTensor(field.bytes, where));
+    // GraphProto.output = 12: a ValueInfoProto, whose name is field 1.
+    else if (field.number === 12) for (const info of fields(field.bytes, where)) if (info.number === 1) graph.outputs.push(text(info.bytes));
   }
   return graph;
 }

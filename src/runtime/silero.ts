@@ -13,8 +13,10 @@ import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from '../audio/frame
 import { FRAME_SECONDS, type StreamingVad } from './streaming';
 
 export const SILERO_WINDOW = 512;
-const SILERO_CONTEXT = 64;
-const STATE_SIZE = 2 * 1 * 128;
+export const SILERO_CONTEXT = 64;
+/** The recurrent state Silero v5 takes and returns: [2, batch 1, 128]. */
+export const SILERO_STATE_SHAPE = [2, 1, 128];
+const STATE_SIZE = SILERO_STATE_SHAPE.reduce((n, d) => n * d, 1);
 
 export interface SileroOptions {
   /** Where the browser fetches ort's wasm files from (a URL prefix on the app's own origin); Node needs none. */
@@ -78,7 +80,7 @@ class SileroStream implements StreamingVad {
   }
 
   reset(): void {
-    this.state = new this.ort.Tensor('float32', new Float32Array(STATE_SIZE), [2, 1, 128]);
+    this.state = new this.ort.Tensor('float32', new Float32Array(STATE_SIZE), SILERO_STATE_SHAPE);
     this.window = new Float32Array(SILERO_CONTEXT + SILERO_WINDOW);
     this.filled = 0;
     this.windows = [];
