@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackendByMeasurement, TIMED_STEPS, type MeasureHost } from '../src/backendMeasure';
 import type { BackendName } from '../src/protocol';
 import { createTask } from '../src/train/tasks';
-import { syntheticConfig } from './syntheticConfig';
+import { syntheticConfig } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -11,9 +11,10 @@ import { loadRunCurves, saveRunCurves } from '../app/runs/runCurves';
 import { useAppStore } from '../app/store';
 import { DEFAULT_SETUP } from '../app/urlState';
 import { MODEL_FAMILIES } from '../src/models/registry';
-import type { RunConfig, RunSummary } from '../src/protocol';
+import type { RunConfig } from '../src/protocol';
 import { exportModel } from '../src/runtime/exportModel';
 import { applyKeptWeights, keepWeights, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
+import { storedSummary } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -76,14 +77,6 @@ describe('kept weights of a network', () => {
   });
 });
 
-function summary(runId: string, finishedAt: number): RunSummary {
-  return {
-    runId, config: DEFAULT_SETUP, backend: 'cpu', steps: 100, widths: [{ name: 'input', units: 8.2, full: 32, kappaMin: 1 / 32 }],
-    flopsPerSecond: 600, fullFlopsPerSecond: 2144, parameters: 289, fullParameters: 1089,
-    evaluation: { metric: 'MSE', value: 0.013, auc: null, eerBySnr: null },
-    latencyMsPerSecond: 0.01, fullLatencyMsPerSecond: 0.02, wallSeconds: 10, finishedAt, stoppedEarly: false,
-  };
-}
 
 describe('kept weights in the page store (in memory without IndexedDB)', () => {
   it('are saved beside their run, loaded, deleted with it (its curves too), and cleared with all runs', async () => {
@@ -91,7 +84,7 @@ describe('kept weights in the page store (in memory without IndexedDB)', () => {
     const weights = await keepWeights(network);
     network.dispose();
     for (const id of ['a', 'b', 'c']) {
-      await saveRun(summary(id, id.charCodeAt(0)));
+      await saveRun(storedSummary(id, id.charCodeAt(0)));
       if (id !== 'c') await saveRunWeights({ runId: id, weights, model: null });
       useAppStore.setState({ runId: id });
       saveRunCurves(id);

@@ -5,7 +5,7 @@ import type { ProgressEvent, RunConfig, RunSummary } from '../src/protocol';
 import { DIVERGENCE_PATIENCE, DivergenceWatch } from '../src/train/divergence';
 import { RunControl, trainSession, type SessionEvent } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
-import { syntheticConfig } from './syntheticConfig';
+import { syntheticConfig } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

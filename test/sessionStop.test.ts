@@ -4,7 +4,7 @@ import type { RunSummary } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
 import type { EvaluationProgress, TrainingTask } from '../src/train/task';
-import { syntheticConfig } from './syntheticConfig';
+import { syntheticConfig } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
-import { syntheticConfig } from './syntheticConfig';
+import { syntheticConfig } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,27 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { clearRuns, deleteRun, loadRuns, saveRun } from '../app/runStore';
 import { readStoredRuns } from '../app/runs/storedRun';
 import { DEFAULT_SETUP } from '../app/urlState';
-import type { RunSummary } from '../src/protocol';
+import { storedSummary } from './fixtures';
 
-function summary(runId: string, finishedAt: number): RunSummary {
-  return {
-    runId, config: DEFAULT_SETUP, backend: 'cpu', steps: 100, widths: [{ name: 'input', units: 8.2, full: 32, kappaMin: 1 / 32 }],
-    flopsPerSecond: 600, fullFlopsPerSecond: 2144, parameters: 289, fullParameters: 1089,
-    evaluation: { metric: 'MSE', value: 0.013, auc: null, eerBySnr: null },
-    latencyMsPerSecond: 0.01, fullLatencyMsPerSecond: 0.02, wallSeconds: 10, finishedAt, stoppedEarly: false,
-  };
-}
 
 describe('reading stored runs', () => {
   it('skips corrupt and old-format records, naming each, and keeps the rest in finishing order', () => {
-    const { flopsPerSecond: _, ...oldFormat } = summary('old', 1);
+    const { flopsPerSecond: _, ...oldFormat } = storedSummary('old', 1);
     const { runs, skipped } = readStoredRuns([
-      summary('b', 20),
+      storedSummary('b', 20),
       'garbage',
-      { ...summary('nan', 3), flopsPerSecond: NaN },
+      { ...storedSummary('nan', 3), flopsPerSecond: NaN },
       oldFormat,
-      { ...summary('cfg', 4), config: { ...DEFAULT_SETUP, modelId: 'gpt' } },
-      summary('a', 10),
+      { ...storedSummary('cfg', 4), config: { ...DEFAULT_SETUP, modelId: 'gpt' } },
+      storedSummary('a', 10),
     ]);
     expect(runs.map((run) => run.runId)).toEqual(['a', 'b']);
     expect(skipped).toEqual([
@@ -38,9 +30,9 @@ describe('reading stored runs', () => {
 describe('without IndexedDB (Node has none, like some private modes)', () => {
   it('keeps runs in memory, says so, and deletes one by one or all', async () => {
     expect(typeof indexedDB).toBe('undefined');
-    await saveRun(summary('r2', 2));
-    await saveRun(summary('r1', 1));
-    await saveRun(summary('r3', 3));
+    await saveRun(storedSummary('r2', 2));
+    await saveRun(storedSummary('r1', 1));
+    await saveRun(storedSummary('r3', 3));
     const loaded = await loadRuns();
     expect(loaded.notice).toMatch(/kept only until this page is reloaded: IndexedDB is unavailable/);
     expect(loaded.runs.map((run) => run.runId)).toEqual(['r1', 'r2', 'r3']);

@@ -16,7 +16,7 @@ import {
   type SweepStatus,
 } from '../src/train/sweepPlan';
 import { countUniformFlops, runSweep, SweepControl } from '../src/train/sweepRunner';
-import { syntheticConfig } from './syntheticConfig';
+import { syntheticConfig } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -35,10 +35,10 @@ export function ChartExport({ name, title, legend, svg, testId }: ChartExportPro
   return (
     <span className="chart-export">
       Save chart as{' '}
-      <button type="button" data-testid={`${testId}-svg`} aria-label={`Save ${title} as SVG`} onClick={() => void save('svg')}>
+      <button type="button" className="link-button" data-testid={`${testId}-svg`} aria-label={`Save ${title} as SVG`} onClick={() => void save('svg')}>
         SVG
       </button>{' '}
-      <button type="button" data-testid={`${testId}-png`} aria-label={`Save ${title} as PNG`} onClick={() => void save('png')}>
+      <button type="button" className="link-button" data-testid={`${testId}-png`} aria-label={`Save ${title} as PNG`} onClick={() => void save('png')}>
         PNG
       </button>
       {problem !== null && (
