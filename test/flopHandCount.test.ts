@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
 import type { Network } from '../src/dcl/network';
@@ -28,6 +28,14 @@ import { TRANSFORMER_CONTEXT, TRANSFORMER_MIX_KERNEL, transformerNetwork } from 
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+});
+
+// tf.profile sees the kernels a model runs; on cpu the GRU's recurrence is one fused op whose
+// arithmetic runs in TypeScript, so here it runs as the tfjs loop the GPU backends use (equal
+// to the fused op in value and gradient: test/gruRecurrence.test.ts).
+vi.mock('../src/dcl/gruRecurrence', async (original) => {
+  const actual = await original<typeof import('../src/dcl/gruRecurrence')>();
+  return { ...actual, recurrenceFor: () => actual.loopRecurrence };
 });
 
 /** Per-element costs by definition (README: ReLU 1, Sigmoid 3, Tanh 7; LayerNorm 7n + 4; Softmax 4n − 1). */

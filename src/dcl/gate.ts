@@ -30,22 +30,33 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     throw new Error(`gate ${width.name}: features have ${units} units, width expects ${width.full}`);
   }
   return tf.tidy(() => {
-    if (width.method === 'straightThrough') return tf.mul(x, width.hardMask());
-    const a = width.activity();
-    const sqrtA = safeSqrt(a);
-    if (mode === 'infer') return tf.mul(x, sqrtA);
-
+    const { scale, noiseScale } = gateFactors(width, mode);
+    if (!noiseScale) return tf.mul(x, scale);
     const reduceAxes = [...Array(x.rank - 1).keys()];
     const { variance } = tf.moments(x, reduceAxes, true);
     // sqrt after the stop: its infinite slope at zero variance (a dead ReLU unit) would turn 0 into NaN.
     const sigma = tf.sqrt(stopGradient(variance));
-    const noiseShape =
-      options.noise === 'sequence' && x.rank >= 3
-        ? [x.shape[0], ...Array(x.rank - 2).fill(1), units]
-        : x.shape;
-    const nu = tf.randomNormal(noiseShape, 0, 1, 'float32', options.seed);
-    const mask = activeMask(a);
-    const injected = tf.mul(tf.mul(safeSqrt(tf.sub(1, a)), sigma), nu);
-    return tf.add(tf.mul(sqrtA, x), tf.mul(mask, injected));
+    return tf.add(tf.mul(scale, x), tf.mul(tf.mul(noiseScale, sigma), gateNoise(x.shape, options)));
   });
+}
+
+/**
+ * The gate's per-unit factors: y = scale ⊙ x + noiseScale ⊙ σ ⊙ ν, with scale = √a and
+ * noiseScale = [a > 0]·√(1−a) in train mode; noiseScale is null where nothing is injected
+ * (infer mode; a straight-through width, whose scale is its hard mask). A recurrence computes
+ * them once per sequence rather than once per step.
+ */
+export function gateFactors(width: LearnableWidth, mode: Mode): { scale: tf.Tensor1D; noiseScale: tf.Tensor1D | null } {
+  if (width.method === 'straightThrough') return { scale: width.hardMask(), noiseScale: null };
+  const a = width.activity();
+  const scale = safeSqrt(a) as tf.Tensor1D;
+  const noiseScale = mode === 'infer' ? null : (tf.tidy(() => tf.mul(activeMask(a), safeSqrt(tf.sub(1, a)))) as tf.Tensor1D);
+  a.dispose();
+  return { scale, noiseScale };
+}
+
+/** The noise ν for features shaped `shape` ([..., units]); 'sequence' draws [batch, 1, …, units], broadcast over time. */
+export function gateNoise(shape: number[], options: GateOptions): tf.Tensor {
+  const noiseShape = options.noise === 'sequence' && shape.length >= 3 ? [shape[0], ...Array(shape.length - 2).fill(1), shape[shape.length - 1]] : shape;
+  return tf.randomNormal(noiseShape, 0, 1, 'float32', options.seed);
 }

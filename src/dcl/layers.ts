@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { causalTaps } from './causalTaps';
+import { recurrenceFor, recurrenceGate, type Recurrence } from './gruRecurrence';
 import { matMul2d } from './matMul';
 import type { PrimitiveOp } from './count';
 import { activationFlops, conv1dFlops, gruFlops, linearFlops, type Activation } from './flops';
@@ -213,37 +214,28 @@ export class GRU implements Layer {
     [this.inputKernel, this.recurrentKernel, this.inputBias, this.recurrentBias] = vars(...tensors);
   }
 
-  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+  /**
+   * Everything that does not depend on the state is done once for the whole sequence: the
+   * input projection, the recurrent bias of the z and r gates (folded into that projection),
+   * the split into the z|r and n parts, the recurrent kernel's split, and the width gate's
+   * factors and noise. The recurrence itself (src/dcl/gruRecurrence.ts) runs on cpu and wasm as
+   * one fused op with a hand-written backward pass through time: as a tfjs loop it was ~20 000
+   * small kernels a training step there, whose overhead, not their arithmetic, set the step
+   * time. GPU backends keep the loop (a readback would stall them). `recurrence` lets a test
+   * run either path.
+   */
+  apply(x: tf.Tensor, ctx: ApplyContext, recurrence: (r: Recurrence) => tf.Tensor3D = recurrenceFor(tf.getBackend())): tf.Tensor {
     if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);
     checkLastDim(this.name, x, this.inWidth.full);
     const [batch, steps] = x.shape;
     const h = this.outWidth.full;
-    // Few kernels per time step: the step loop runs T times forward and backward, and on
-    // wasm its cost is the number of small kernels, not their arithmetic. So everything that
-    // does not depend on the state is done once for the whole sequence: the input projection,
-    // the recurrent bias of the z and r gates (folded into that projection), the split into
-    // the z|r and n parts, and the recurrent kernel's split. A step is then 12 kernels plus
-    // the gate: z|r = σ(x_zr + h·W_zr) as one matmul, add, sigmoid, split; n = tanh(x_n + r ⊙
-    // (h·W_n + b_n)); h' = n + z ⊙ (h − n), which is (1 − z) ⊙ n + z ⊙ h with one operation
-    // fewer. (tf.fused.matMul with the bias is no cheaper on wasm: it adds three reshapes.)
     return tf.tidy(() => {
       const projected = tf.add(matMul2d(tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D, this.inputKernel as tf.Tensor2D), this.inputBias);
-      const [recurrentBiasZr, recurrentBiasN] = tf.split(this.recurrentBias, [2 * h, h]);
-      const [projectedZr, projectedN] = tf.split(tf.reshape(projected, [batch, steps, 3 * h]), [2 * h, h], 2);
-      const inputZr = tf.unstack(tf.add(projectedZr, recurrentBiasZr), 1) as tf.Tensor2D[];
-      const inputN = tf.unstack(projectedN, 1) as tf.Tensor2D[];
-      const [kernelZr, kernelN] = tf.split(this.recurrentKernel as tf.Tensor2D, [2 * h, h], 1);
-      let state: tf.Tensor2D = tf.zeros([batch, h]);
-      let gated: tf.Tensor2D = state;
-      const outputs: tf.Tensor[] = [];
-      for (let t = 0; t < steps; t++) {
-        const [z, r] = tf.split(tf.sigmoid(tf.add(inputZr[t], tf.matMul(gated, kernelZr))), 2, 1);
-        const n = tf.tanh(tf.add(inputN[t], tf.mul(r, tf.add(tf.matMul(gated, kernelN), recurrentBiasN))));
-        state = tf.add(n, tf.mul(z, tf.sub(state, n)));
-        gated = gateOutput(state, this.outWidth, ctx) as tf.Tensor2D;
-        outputs.push(gated);
-      }
-      return tf.stack(outputs, 1);
+      const [recurrentBiasZr, biasN] = tf.split(this.recurrentBias, [2 * h, h]) as tf.Tensor1D[];
+      const [projectedZr, inputN] = tf.split(tf.reshape(projected, [batch, steps, 3 * h]), [2 * h, h], 2) as tf.Tensor3D[];
+      const [kernelZr, kernelN] = tf.split(this.recurrentKernel as tf.Tensor2D, [2 * h, h], 1) as tf.Tensor2D[];
+      const gate = recurrenceGate(this.outWidth, ctx, [batch, steps, h]);
+      return recurrence({ inputZr: tf.add(projectedZr, recurrentBiasZr), inputN, kernelZr, kernelN, biasN, gate });
     });
   }
 
