@@ -121,6 +121,16 @@ interface Trace {
   sigma: Float32Array;
 }
 
+/** What recurrenceBackward returns: dL/d of the inputs it names, and of gated_{t−1}·kernelN + biasN per row ([B, T, H]). */
+interface RecurrenceGradients {
+  inputZr: Float32Array;
+  inputN: Float32Array;
+  recurrentN: Float32Array;
+  biasN: Float32Array;
+  scale: Float32Array;
+  noiseScale: Float32Array;
+}
+
 /** Row-major [B, T, W] index of element (b, t, 0). */
 const at = (b: number, t: number, sizes: Sizes, width: number) => (b * sizes.steps + t) * width;
 
@@ -136,24 +146,30 @@ export function recurrenceForward(sizes: Sizes, x: Arrays): Trace {
     gated: new Float32Array(size),
     sigma: new Float32Array(steps * h),
   };
+  // Locals rather than property reads in the inner loops (V8 keeps them in registers).
   const { z, r, n, recurrentN, state, gated, sigma } = trace;
-  const zr = new Float64Array(2 * h);
+  const { inputZr, inputN, kernelZr, kernelN, biasN, scale, noiseScale, nu } = x;
+  const h2 = 2 * h;
+  const zr = new Float64Array(h2);
   const rn = new Float64Array(h);
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batch; b++) {
       const row = at(b, t, sizes, h);
       const prev = row - h; // the same sequence's step t − 1 (only read when t > 0)
-      zr.set(x.inputZr.subarray(at(b, t, sizes, 2 * h), at(b, t, sizes, 2 * h) + 2 * h));
-      rn.set(x.biasN);
+      const rowZr = at(b, t, sizes, h2);
+      for (let j = 0; j < h2; j++) zr[j] = inputZr[rowZr + j];
+      for (let j = 0; j < h; j++) rn[j] = biasN[j];
       for (let i = 0; t > 0 && i < h; i++) {
         const g = gated[prev + i];
-        for (let j = 0; j < 2 * h; j++) zr[j] += g * x.kernelZr[i * 2 * h + j];
-        for (let j = 0; j < h; j++) rn[j] += g * x.kernelN[i * h + j];
+        const kZr = i * h2;
+        const kN = i * h;
+        for (let j = 0; j < h2; j++) zr[j] += g * kernelZr[kZr + j];
+        for (let j = 0; j < h; j++) rn[j] += g * kernelN[kN + j];
       }
       for (let j = 0; j < h; j++) {
         const zj = 1 / (1 + Math.exp(-zr[j]));
         const rj = 1 / (1 + Math.exp(-zr[h + j]));
-        const nj = Math.tanh(x.inputN[row + j] + rj * rn[j]);
+        const nj = Math.tanh(inputN[row + j] + rj * rn[j]);
         const before = t > 0 ? state[prev + j] : 0;
         z[row + j] = zj;
         r[row + j] = rj;
@@ -169,72 +185,98 @@ export function recurrenceForward(sizes: Sizes, x: Arrays): Trace {
       mean /= batch;
       let variance = 0;
       for (let b = 0; b < batch; b++) variance += (state[at(b, t, sizes, h) + j] - mean) ** 2;
-      sigma[t * h + j] = Math.sqrt(variance / batch);
+      const sd = Math.sqrt(variance / batch);
+      sigma[t * h + j] = sd;
       for (let b = 0; b < batch; b++) {
         const k = at(b, t, sizes, h) + j;
-        gated[k] = x.scale[j] * state[k] + x.noiseScale[j] * sigma[t * h + j] * x.nu[k];
+        gated[k] = scale[j] * state[k] + noiseScale[j] * sd * nu[k];
       }
     }
   }
   return trace;
 }
 
-/** Gradients of every input but ν (which has none), by backpropagation through time from dL/dgated. */
-export function recurrenceBackward(sizes: Sizes, x: Arrays, trace: Trace, dGated: Float32Array): Omit<Arrays, 'nu'> {
+/**
+ * Gradients by backpropagation through time from dL/dgated: of every input but ν (which has
+ * none) and the recurrent kernels, whose gradients need no step order: they are
+ * previousGatedᵀ·inputZr and previousGatedᵀ·recurrentN over all rows, one matmul each (the
+ * wrapper below runs them on the backend's matmul kernel).
+ */
+export function recurrenceBackward(sizes: Sizes, x: Arrays, trace: Trace, dGated: Float32Array): RecurrenceGradients {
   const { batch, steps, hidden: h } = sizes;
-  const { z, r, n, recurrentN, state, gated, sigma } = trace;
-  const grads = {
-    inputZr: new Float32Array(batch * steps * 2 * h),
-    inputN: new Float32Array(batch * steps * h),
-  };
-  const kernelZr = new Float64Array(h * 2 * h);
-  const kernelN = new Float64Array(h * h);
-  const biasN = new Float64Array(h);
-  const scale = new Float64Array(h);
-  const noiseScale = new Float64Array(h);
+  const h2 = 2 * h;
+  const { z, r, n, recurrentN, state, sigma } = trace;
+  const { kernelZr, kernelN, scale, nu } = x;
+  const dInputZr = new Float32Array(batch * steps * h2);
+  const dInputN = new Float32Array(batch * steps * h);
+  const dRecurrentN = new Float32Array(batch * steps * h);
+  const dBiasN = new Float64Array(h);
+  const dScale = new Float64Array(h);
+  const dNoiseScale = new Float64Array(h);
   // Gradients reaching step t from step t + 1: through gated_t (the recurrent matmuls) and through state_t (z ⊙ state_t).
   const carryGated = new Float64Array(batch * h);
   const carryState = new Float64Array(batch * h);
-  const dzr = new Float64Array(2 * h); // dL/d(pre-activation z|r)
-  const dRecurrentN = new Float64Array(h);
+  const dzr = new Float64Array(h2); // dL/d(pre-activation z|r)
+  const dRn = new Float64Array(h);
   for (let t = steps - 1; t >= 0; t--) {
     for (let b = 0; b < batch; b++) {
       const row = at(b, t, sizes, h);
       const prev = row - h;
+      const carry = b * h;
       for (let j = 0; j < h; j++) {
         const k = row + j;
-        const dg = dGated[k] + carryGated[b * h + j];
-        scale[j] += dg * state[k];
-        noiseScale[j] += dg * sigma[t * h + j] * x.nu[k];
-        const ds = carryState[b * h + j] + dg * x.scale[j];
-        const [zj, rj, nj] = [z[k], r[k], n[k]];
+        const dg = dGated[k] + carryGated[carry + j];
+        dScale[j] += dg * state[k];
+        dNoiseScale[j] += dg * sigma[t * h + j] * nu[k];
+        const ds = carryState[carry + j] + dg * scale[j];
+        const zj = z[k];
+        const rj = r[k];
+        const nj = n[k];
         const before = t > 0 ? state[prev + j] : 0;
-        carryState[b * h + j] = ds * zj;
+        carryState[carry + j] = ds * zj;
         const dPreN = ds * (1 - zj) * (1 - nj * nj);
-        grads.inputN[k] = dPreN;
-        dRecurrentN[j] = dPreN * rj;
-        biasN[j] += dPreN * rj;
+        dInputN[k] = dPreN;
+        dRn[j] = dPreN * rj;
+        dRecurrentN[k] = dRn[j];
+        dBiasN[j] += dRn[j];
         dzr[j] = ds * (before - nj) * zj * (1 - zj);
         dzr[h + j] = dPreN * recurrentN[k] * rj * (1 - rj);
       }
-      grads.inputZr.set(dzr, at(b, t, sizes, 2 * h));
+      const rowZr = at(b, t, sizes, h2);
+      for (let j = 0; j < h2; j++) dInputZr[rowZr + j] = dzr[j];
       for (let i = 0; i < h; i++) {
-        const g = t > 0 ? gated[prev + i] : 0;
+        const kZr = i * h2;
+        const kN = i * h;
         let back = 0;
-        for (let j = 0; j < 2 * h; j++) {
-          kernelZr[i * 2 * h + j] += g * dzr[j];
-          back += dzr[j] * x.kernelZr[i * 2 * h + j];
-        }
-        for (let j = 0; j < h; j++) {
-          kernelN[i * h + j] += g * dRecurrentN[j];
-          back += dRecurrentN[j] * x.kernelN[i * h + j];
-        }
-        carryGated[b * h + i] = back;
+        for (let j = 0; j < h2; j++) back += dzr[j] * kernelZr[kZr + j];
+        for (let j = 0; j < h; j++) back += dRn[j] * kernelN[kN + j];
+        carryGated[carry + i] = back;
       }
     }
   }
   const f32 = (a: Float64Array) => Float32Array.from(a);
-  return { ...grads, kernelZr: f32(kernelZr), kernelN: f32(kernelN), biasN: f32(biasN), scale: f32(scale), noiseScale: f32(noiseScale) };
+  return {
+    inputZr: dInputZr,
+    inputN: dInputN,
+    recurrentN: dRecurrentN,
+    biasN: f32(dBiasN),
+    scale: f32(dScale),
+    noiseScale: f32(dNoiseScale),
+  };
+}
+
+/** Each row's gated_{t−1} (0 at t = 0), transposed: [H, B·T], the left factor of the recurrent kernels' gradients. */
+export function previousGatedTransposed(sizes: Sizes, gated: Float32Array): Float32Array {
+  const { batch, steps, hidden: h } = sizes;
+  const rows = batch * steps;
+  const out = new Float32Array(h * rows);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 1; t < steps; t++) {
+      const row = b * steps + t;
+      for (let i = 0; i < h; i++) out[i * rows + row] = gated[(row - 1) * h + i];
+    }
+  }
+  return out;
 }
 
 const fusedOp = tf.customGrad(((...args: unknown[]) => {
@@ -246,9 +288,21 @@ const fusedOp = tf.customGrad(((...args: unknown[]) => {
   const trace = recurrenceForward(sizes, arrays);
   return {
     value: tf.tensor3d(trace.gated, [batch, steps, hidden]),
-    gradFunc: (dy: tf.Tensor) => {
-      const grads = recurrenceBackward(sizes, arrays, trace, dy.dataSync() as Float32Array);
-      return [...names.slice(0, 7).map((name, i) => tf.tensor(grads[name as Exclude<typeof name, 'nu'>], inputs[i].shape)), tf.zerosLike(inputs[7])];
-    },
+    gradFunc: (dy: tf.Tensor) =>
+      tf.tidy(() => {
+        const g = recurrenceBackward(sizes, arrays, trace, dy.dataSync() as Float32Array);
+        const rows = batch * steps;
+        const previous = tf.tensor2d(previousGatedTransposed(sizes, trace.gated), [hidden, rows]);
+        return [
+          tf.tensor3d(g.inputZr, [batch, steps, 2 * hidden]),
+          tf.tensor3d(g.inputN, [batch, steps, hidden]),
+          tf.matMul(previous, tf.tensor2d(g.inputZr, [rows, 2 * hidden])),
+          tf.matMul(previous, tf.tensor2d(g.recurrentN, [rows, hidden])),
+          tf.tensor1d(g.biasN),
+          tf.tensor1d(g.scale),
+          tf.tensor1d(g.noiseScale),
+          tf.zerosLike(inputs[7]),
+        ];
+      }),
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor;
