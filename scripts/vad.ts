@@ -1,6 +1,6 @@
 /**
  * Voice activity detection on WAV files with an exported model, a bundled one, or Silero:
- *   npm run vad -- --model <exported folder | model zip | crnn-full | transformer-full> file.wav …
+ *   npm run vad -- --model <exported folder | model zip | crnn-full | transformer-full | crnn-small> file.wav …
  *   npm run vad -- --peer silero file.wav …
  * Options: --frames out.json (per-frame probabilities with frame times, and the segments),
  *          --threshold 0.5  --min-speech 0.1  --hangover 0.2 (seconds).
@@ -11,19 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { decodeWavTo16k } from '../src/audio/wav';
-import type { SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
-import { pretrainedWeightsPath } from '../src/models/catalog';
 import {
   BUNDLED_MODELS,
-  bundledFamily,
-  bundledModel,
   createSileroVad,
   createStreamingVad,
   framesReport,
   fromFiles,
   fromZip,
   isBundledModelName,
+  loadBundledModel,
   loadModel,
   SEGMENT_DEFAULTS,
   type FramesReport,
@@ -106,9 +103,7 @@ async function modelLane(spec: string): Promise<Lane> {
   // The network is rebuilt with tfjs layers; inference itself runs in the plain-TypeScript kernels.
   await tf.setBackend('cpu');
   if (isBundledModelName(spec)) {
-    const path = join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(bundledFamily(spec)));
-    const saved = JSON.parse(await readFile(path, 'utf8')) as SavedWeights;
-    const model = await bundledModel(spec, saved);
+    const model = await loadBundledModel(spec, async (path) => new Uint8Array(await readFile(join(DEFAULT_PUBLIC_DIR, path))));
     return { name: spec, stream: () => createStreamingVad(model) };
   }
   const path = resolve(spec);

@@ -350,6 +350,7 @@ export type FromListener =
   | { type: 'comparison'; full: ModelMeasurement; consolidated: ModelMeasurement }
   | { type: 'recording'; wav: ArrayBuffer; seconds: number }
   | { type: 'modelZip'; name: string; zip: Uint8Array }
-  /** The consolidated lane's model changed (from a run or an import): its description. */
-  | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown> }
-  | { type: 'error'; scope: 'mic' | 'file' | 'model' | 'silero' | 'compare' | 'worker'; message: string };
+  /** The consolidated lane's model changed (the bundled small model at start, a run, an import): its description. */
+  | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown>; bundled: boolean }
+  /** 'bundled': the bundled small model could not be loaded (its lane stays empty until the user gives one). */
+  | { type: 'error'; scope: 'mic' | 'file' | 'model' | 'bundled' | 'silero' | 'compare' | 'worker'; message: string };

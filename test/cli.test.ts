@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameCount } from '../src/audio/frames';
 import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
 import { crnnNetwork } from '../src/models/crnn';
-import { createStreamingVad, exportModel, loadModel, toFiles, type FramesReport } from '../src/runtime';
+import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
+import { createStreamingVad, exportModel, loadBundledModel, loadModel, toFiles, type FramesReport } from '../src/runtime';
 
 /** `npm run vad` without npm's own output: tsx on the script. */
 function vad(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -86,6 +87,21 @@ describe('npm run vad', () => {
     expect(end).toBeLessThan(2.5);
   });
 
+  it('runs the bundled crnn-small (an export zip under public/models): its frames are the runtime\'s', async () => {
+    const framesJson = join(dir, 'small.json');
+    const { code, stdout, stderr } = vad('--model', 'crnn-small', '--frames', framesJson, speechWav);
+    expect(stderr).not.toMatch(/error/);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/speech\.wav \(3\.00 s, 22050 Hz, 1 ch\), crnn-small: \d+ speech segments?/);
+    const report = (JSON.parse(readFileSync(framesJson, 'utf8')) as { model: string; files: FramesReport[] }).files[0];
+    const audio = decodeWavTo16k(readFileSync(speechWav), speechWav);
+    const model = await loadBundledModel('crnn-small', async (path) => new Uint8Array(readFileSync(join(DEFAULT_PUBLIC_DIR, path))));
+    const here = createStreamingVad(model).process(audio.samples);
+    expect(report.probability).toHaveLength(here.length);
+    report.probability.forEach((p, f) => expect(Math.abs(p - here[f])).toBeLessThan(1e-6));
+    model.dispose();
+  });
+
   it('runs Silero with --peer silero', () => {
     const framesJson = join(dir, 'silero.json');
     const { code, stdout } = vad('--peer', 'silero', '--frames', framesJson, speechWav);
@@ -99,6 +115,7 @@ describe('npm run vad', () => {
   it('explains bad arguments', () => {
     expect(vad(speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/give either --model or --peer silero/) });
     expect(vad('--model', join(dir, 'nowhere'), speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/nowhere: no such folder or zip, and not a bundled model/) });
+    expect(vad('--model', 'crnn-tiny', speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/crnn-tiny: no such folder or zip, and not a bundled model \(crnn-full, transformer-full, crnn-small\)/) });
     expect(vad('--model', 'crnn-full', '--threshold', 'high', speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--threshold needs a number/) });
     expect(vad('--model', dir, speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/model\.json is missing/) });
   });

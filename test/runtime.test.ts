@@ -3,12 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameCount } from '../src/audio/frames';
+import { countNetwork } from '../src/dcl/count';
 import type { Network } from '../src/dcl/network';
 import type { SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { crnnNetwork } from '../src/models/crnn';
 import { transformerNetwork } from '../src/models/transformer';
 import {
+  BUNDLED_MODELS,
+  bundledFamily,
   bundledModel,
   createSileroVad,
   createStreamingVad,
@@ -17,6 +20,8 @@ import {
   fromFiles,
   fromZip,
   inferClip,
+  isBundledModelName,
+  loadBundledModel,
   loadModel,
   modelFromNetwork,
   savedNormalisation,
@@ -183,18 +188,50 @@ describe('export → import', () => {
   });
 });
 
+/** A bundled model's file as the command line reads it (public/ on disk, through loadBundledModel). */
+const readPublic = async (path: string): Promise<Uint8Array> => new Uint8Array(await readFile(join(DEFAULT_PUBLIC_DIR, path)));
+
 describe('bundled models', () => {
-  it('crnn-full (the bundled weights) streams like its whole-clip inference', async () => {
+  it('crnn-full is built with the log-mel normalisation its provenance names', async () => {
     const saved = JSON.parse(await readFile(join(DEFAULT_PUBLIC_DIR, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
     const model = await bundledModel('crnn-full', saved);
     expect(model.architecture.widths).toMatchObject({ mel: 80, conv: 32, gru: 32 });
     // Built with the log-mel normalisation its provenance names (the sweep writes it).
     expect(saved.provenance.features).toBe('running:300');
     expect(model.architecture.layers[0]).toMatchObject({ kind: 'logMel', normalisation: { kind: 'running', timeConstantFrames: 300 } });
+    model.dispose();
+  });
+
+  it.each(BUNDLED_MODELS)('%s (loaded as the command line loads it) streams like its whole-clip inference', async (name) => {
+    const model = await loadBundledModel(name, readPublic);
+    expect(model.name).toBe(name);
+    expect(model.architecture.family).toBe(bundledFamily(name));
     const audio = testAudio(1.2, 2);
     const streamed = await streamInChunks(createStreamingVad(model), audio, 2);
     expect(maxDifference(streamed, await model.inferClip(audio))).toBeLessThan(1e-4);
     model.dispose();
+  });
+
+  it('crnn-small is a smaller CRNN than crnn-full: fewer counted FLOP/s and parameters, as its flops report says and its layers count', async () => {
+    const small = await loadBundledModel('crnn-small', readPublic);
+    const full = await loadBundledModel('crnn-full', readPublic);
+    const report = small.exported.flopsReport;
+    // The report in the zip is the count of the layers it holds (nothing typed in by hand).
+    const counted = countNetwork(small.network);
+    expect(report.flopsPerSecond).toBe(counted.flopsPerSecond);
+    expect(report.parameters).toBe(counted.parameters);
+    expect(report.flopsPerSecond).toBeLessThan(full.exported.flopsReport.flopsPerSecond);
+    expect(report.parameters).toBeLessThan(full.exported.flopsReport.parameters);
+    for (const [width, units] of Object.entries(full.architecture.widths)) expect(small.architecture.widths[width]).toBeLessThanOrEqual(units);
+    console.log(`crnn-small: ${JSON.stringify(report.widths)}, ${report.flopsPerSecond} FLOP/s (${((100 * report.flopsPerSecond) / full.exported.flopsReport.flopsPerSecond).toFixed(1)} % of crnn-full), ${report.parameters} parameters (crnn-full ${full.exported.flopsReport.parameters})`);
+    small.dispose();
+    full.dispose();
+  });
+
+  it('names the file when a bundled model cannot be read', async () => {
+    await expect(loadBundledModel('crnn-small', async () => new Uint8Array([1, 2, 3]))).rejects.toThrow(/public\/models\/crnn-small\.zip: not a readable zip/);
+    expect(isBundledModelName('crnn-small')).toBe(true);
+    expect(isBundledModelName('crnn-tiny')).toBe(false);
   });
 });
 

@@ -2,7 +2,8 @@
 /**
  * Listen worker: runs the listening lanes off the main thread and apart from the trainer,
  * so listening is never blocked by training. It holds the full-width model of a family
- * (the bundled weights), the consolidated model handed over by a run or imported, and
+ * (the bundled weights), the consolidated model (at first the bundled small CRNN, then the
+ * one handed over by a run or imported), and
  * Silero VAD; streams microphone audio from the capture worklet through all three frame by
  * frame (state carried across chunks), analyses files, and measures the two models side by
  * side (per-frame latency until stable, validation EER).
@@ -14,11 +15,9 @@ import { toMono16k } from '../src/audio/resample';
 import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
-import type { SavedWeights } from '../src/dcl/weights';
 import { evaluateHeldOut } from '../src/listen/heldOut';
 import { FrameAligner } from '../src/listen/frameAligner';
 import { LaneClock, measureUntilStable } from '../src/listen/timing';
-import { pretrainedWeightsPath } from '../src/models/catalog';
 import {
   LANE_IDS,
   RECORDING_SECONDS,
@@ -32,11 +31,11 @@ import {
   type ToListener,
 } from '../src/protocol';
 import {
-  bundledModel,
   createSileroVad,
   createStreamingVad,
   fromFiles,
   fromZip,
+  loadBundledModel,
   loadModel,
   toZip,
   ORT_WASM_DIR,
@@ -82,26 +81,45 @@ function postLanes(): void {
 
 async function setModel(lane: ModelLaneId, exported: ExportedModel): Promise<void> {
   await backendReady;
-  const loaded = await loadModel(exported);
+  await installModel(lane, await loadModel(exported), false);
+}
+
+/** Puts a loaded model into a lane; `bundled` tells the page it is the app's bundled small model. */
+async function installModel(lane: ModelLaneId, loaded: VadModel, bundled: boolean): Promise<void> {
   models[lane]?.dispose();
   models[lane] = loaded;
   if (lane === 'consolidated') {
-    if (exported.architecture.family !== fullFamily) await loadFull(exported.architecture.family);
-    post({ type: 'consolidatedModel', name: exported.name, family: exported.architecture.family, trainingSetup: exported.trainingSetup });
+    const { name, architecture, trainingSetup } = loaded.exported;
+    if (architecture.family !== fullFamily) await loadFull(architecture.family);
+    post({ type: 'consolidatedModel', name, family: architecture.family, trainingSetup, bundled });
   }
   postLanes();
+}
+
+/** A bundled model's file from the app's origin (paths as bundledModelPath gives them). */
+async function fetchBundled(path: string): Promise<Uint8Array> {
+  const url = new URL(path, base).href;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** The full lane runs the family's bundled full-width model (public/models/<family>-full.weights.json). */
 async function loadFull(family: VadFamily): Promise<void> {
   await backendReady;
-  const url = new URL(pretrainedWeightsPath(family), base).href;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`full-width ${family} weights ${url}: HTTP ${response.status}`);
-  const loaded = await bundledModel(`${family}-full`, (await response.json()) as SavedWeights);
+  const loaded = await loadBundledModel(`${family}-full`, fetchBundled);
   models.full?.dispose();
   models.full = loaded;
   fullFamily = family;
+}
+
+/**
+ * The consolidated lane starts with the bundled small CRNN (public/models/crnn-small.zip), so a
+ * first visit hears it beside the full model; a consolidated run, an import or a kept run replaces it.
+ */
+async function loadBundledSmall(): Promise<void> {
+  await backendReady;
+  await installModel('consolidated', await loadBundledModel('crnn-small', fetchBundled), true);
 }
 
 function sileroModelBytes(): Promise<Uint8Array> {
@@ -408,6 +426,11 @@ async function handle(message: ToListener): Promise<void> {
         await loadFull('crnn');
       } catch (error) {
         post({ type: 'error', scope: 'model', message: `Could not load the full-width model: ${describe(error)}` });
+      }
+      try {
+        await loadBundledSmall();
+      } catch (error) {
+        post({ type: 'error', scope: 'bundled', message: `The bundled small model could not be loaded, so the consolidated lane is empty: ${describe(error)}` });
       }
       postLanes();
       // Silero loads in the background; a failure turns its lane off with a message.

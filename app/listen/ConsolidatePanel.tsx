@@ -48,10 +48,12 @@ export function ConsolidatePanel() {
   const runState = useAppStore((s) => s.runState);
   const runConfig = useAppStore((s) => s.runConfig);
   const lastSummary = useAppStore((s) => s.lastSummary);
-  const { model, modelSource, comparison, comparing, consolidating, consolidateError, importError } = useListenStore(
+  const { model, modelSource, lane, bundledError, comparison, comparing, consolidating, consolidateError, importError } = useListenStore(
     useShallow((s) => ({
       model: s.model,
       modelSource: s.modelSource,
+      lane: s.lanes.find((l) => l.lane === 'consolidated') ?? null,
+      bundledError: s.bundledError,
       comparison: s.comparison,
       comparing: s.comparing,
       consolidating: s.consolidating,
@@ -84,7 +86,7 @@ export function ConsolidatePanel() {
           Export (zip)
         </button>
         <button type="button" data-testid="compare-models" disabled={model === null || comparing} onClick={compareModels}>
-          {comparing ? 'Measuring…' : 'Measure again'}
+          {comparing ? 'Measuring…' : comparison === null ? 'Measure' : 'Measure again'}
         </button>
         <label
           className={`drop-zone${dragging ? ' dragging' : ''}`}
@@ -110,9 +112,21 @@ export function ConsolidatePanel() {
           {importError}
         </p>
       )}
+      {bundledError !== null && (
+        <p className="listen-error" role="alert" data-testid="bundled-error">
+          {bundledError}
+        </p>
+      )}
       {model !== null && (
-        <p className="hint" data-testid="consolidated-model">
-          <strong>{model.name}</strong> ({family === 'crnn' || family === 'transformer' ? MODEL_CATALOG[family].displayName : family}), {modelSource}.
+        <p className="hint" data-testid="consolidated-model" data-source={modelSource}>
+          <strong>{model.name}</strong> ({family === 'crnn' || family === 'transformer' ? MODEL_CATALOG[family].displayName : family}), {modelSource}
+          {/* What the lane runs, as its model's flops report says (for the bundled one: whatever its zip holds). */}
+          {lane?.name === model.name && lane.widths !== null && lane.flopsPerSecond !== null && (
+            <span data-testid="consolidated-model-size">
+              : {widthsText(lane.widths, family)} · {formatFlops(lane.flopsPerSecond)} (counted){lane.parameters !== null && <> · {formatCount(lane.parameters)} parameters</>}
+            </span>
+          )}
+          .
         </p>
       )}
       {comparison !== null && (

@@ -19,6 +19,9 @@ export const DEFAULT_HANGOVER_SECONDS = 0.2;
 
 export type MicStatus = 'off' | 'starting' | 'on';
 
+/** modelSource of the bundled small model (public/models/crnn-small.zip) the consolidated lane starts with. */
+export const BUNDLED_SOURCE = 'bundled';
+
 export interface FileAnalysis {
   fileId: number;
   name: string;
@@ -36,8 +39,10 @@ export interface ListenState {
   hangoverSeconds: number;
   /** The consolidated lane's model, as the listen worker loaded it. */
   model: { name: string; family: string; trainingSetup: Record<string, unknown> } | null;
-  /** Where it came from ("run …, paused", "imported from …"). */
+  /** Where it came from ("bundled", "run …, paused", "imported from …"); '' before any model. */
   modelSource: string;
+  /** The bundled small model could not be fetched or read (the consolidated lane stays empty). */
+  bundledError: string | null;
   comparison: { full: ModelMeasurement; consolidated: ModelMeasurement } | null;
   comparing: boolean;
   consolidating: boolean;
@@ -84,6 +89,7 @@ export const useListenStore = create<ListenState>()((set, get) => ({
   hangoverSeconds: DEFAULT_HANGOVER_SECONDS,
   model: null,
   modelSource: '',
+  bundledError: null,
   comparison: null,
   comparing: false,
   consolidating: false,
@@ -145,14 +151,19 @@ export const useListenStore = create<ListenState>()((set, get) => ({
       case 'recording':
       case 'modelZip':
         return;
-      case 'consolidatedModel':
-        set({ model: { name: message.name, family: message.family, trainingSetup: message.trainingSetup }, importError: null });
+      case 'consolidatedModel': {
+        const model = { name: message.name, family: message.family, trainingSetup: message.trainingSetup };
+        if (!message.bundled) set({ model, importError: null, bundledError: null });
+        // The bundled small model fills the lane at start, unless the user already asked for another one.
+        else if (get().modelSource === '') set({ model, modelSource: BUNDLED_SOURCE, bundledError: null });
         return;
+      }
       case 'error':
         if (message.scope === 'mic') set({ micError: message.message });
         else if (message.scope === 'file') set({ fileError: message.message, fileStatus: 'idle' });
         else if (message.scope === 'compare') set({ consolidateError: message.message, comparing: false });
         else if (message.scope === 'model') set({ importError: message.message });
+        else if (message.scope === 'bundled') set({ bundledError: message.message });
         else set({ listenError: message.message });
         return;
     }

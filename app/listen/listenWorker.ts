@@ -40,7 +40,7 @@ export function requestRecording(): Promise<{ wav: ArrayBuffer; seconds: number 
   });
 }
 
-/** Starts the worker now (it loads the full-width model and Silero while the user looks around). */
+/** Starts the worker now (it loads the full-width model, the bundled small one and Silero while the user looks around). */
 export function startListenWorker(): void {
   listenWorker();
 }

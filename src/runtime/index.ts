@@ -16,8 +16,14 @@
  * Models (model.ts):
  *   loadModel(exported) → Promise<VadModel>      rebuilt with the repo's own layers (VadModel.network)
  *   modelFromNetwork(network, meta)              = loadModel(await exportModel(network, meta))
- *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the app's pretrained full-width models,
- *       with the log-mel normalisation their provenance names (savedNormalisation; none: global)
+ *   BUNDLED_MODELS = crnn-full, transformer-full, crnn-small: the app's bundled models, under public/
+ *       (bundledModelPath(name): models/<family>-full.weights.json, models/crnn-small.zip)
+ *   loadBundledModel(name, read)                 any of them; read(path relative to public/) → bytes
+ *       (the command line reads the disk, the listen worker fetches). crnn-small is an export zip
+ *       (a consolidated, calibrated DCL CRNN from the sweep): its widths, FLOP/s and training setup
+ *       are in its flops report and setup (VadModel.exported), nothing else states them.
+ *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the full-width models from their
+ *       saved weights, with the log-mel normalisation their provenance names (savedNormalisation; none: global)
  *   VadModel.inferClip(samples16k)               whole-clip tfjs inference (the reference)
  *
  * Streaming (streaming.ts, kernels.ts, silero.ts), one shape for every lane:
@@ -57,7 +63,22 @@ export {
   type FlopsReport,
   type ModelFile,
 } from './exportModel';
-export { BUNDLED_MODELS, bundledFamily, bundledModel, createStreamingVad, savedNormalisation, inferClip, isBundledModelName, loadModel, modelFromNetwork, type BundledModelName, type VadModel } from './model';
+export {
+  BUNDLED_MODELS,
+  bundledFamily,
+  bundledModel,
+  bundledModelPath,
+  createStreamingVad,
+  savedNormalisation,
+  inferClip,
+  isBundledModelName,
+  loadBundledModel,
+  loadModel,
+  modelFromNetwork,
+  type BundledFullModelName,
+  type BundledModelName,
+  type VadModel,
+} from './model';
 export { FRAME_SECONDS, KernelStreamingVad, StreamingSpectrum, type StreamingVad } from './streaming';
 export { createSileroVad, SILERO_WINDOW, type SileroOptions } from './silero';
 export { sileroSize, type SileroSize } from './sileroSize';

@@ -3,9 +3,10 @@ import { powerSpectrogram } from '../audio/features';
 import { frameCount } from '../audio/frames';
 import { importWeights, type SavedWeights } from '../dcl/weights';
 import type { Network } from '../dcl/network';
+import { pretrainedWeightsPath } from '../models/catalog';
 import { MODEL_FAMILIES } from '../models/registry';
 import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type Normalisation, type VadFamily } from './architecture';
-import { exportModel, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
+import { exportModel, fromZip, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
 import { FRAME_SECONDS, KernelStreamingVad, type StreamingVad } from './streaming';
 
 /** A loaded (consolidated) VAD: its description, its tensors, and the same model as a tfjs network. */
@@ -44,18 +45,47 @@ export async function modelFromNetwork(network: Network, meta: ExportMeta): Prom
   return loadModel(await exportModel(network, meta));
 }
 
-export const BUNDLED_MODELS = ['crnn-full', 'transformer-full'] as const;
+/**
+ * The app's bundled models, served from public/ (the app's base URL) and read from there by the
+ * command line: the full-width models as saved training weights, the small CRNN as an export zip
+ * (consolidated and calibrated, as the sweep keeps its models; its widths, FLOP/s and training
+ * setup are whatever its zip says).
+ */
+export const BUNDLED_MODELS = ['crnn-full', 'transformer-full', 'crnn-small'] as const;
 export type BundledModelName = (typeof BUNDLED_MODELS)[number];
+export type BundledFullModelName = Extract<BundledModelName, `${string}-full`>;
 
 export function isBundledModelName(name: string): name is BundledModelName {
   return (BUNDLED_MODELS as readonly string[]).includes(name);
 }
 
-/** The family of a bundled model name ("crnn-full" → "crnn"). */
+/** The family of a bundled model name ("crnn-full" → "crnn", "crnn-small" → "crnn"). */
 export function bundledFamily(name: BundledModelName): VadFamily {
-  const family = name.replace(/-full$/, '') as VadFamily;
+  const family = name.replace(/-(full|small)$/, '') as VadFamily;
   if (!VAD_FAMILIES.includes(family)) throw new Error(`unknown bundled model ${name}`);
   return family;
+}
+
+/** Where a bundled model's file lies, relative to public/ (and to the app's base URL). */
+export function bundledModelPath(name: BundledModelName): string {
+  return name.endsWith('-full') ? pretrainedWeightsPath(bundledFamily(name)) : `models/${name}.zip`;
+}
+
+/**
+ * Loads a bundled model by name; `read` returns the bytes of a path relative to public/ (the
+ * command line reads the disk, the listen worker fetches from the app's origin).
+ */
+export async function loadBundledModel(name: BundledModelName, read: (path: string) => Promise<Uint8Array>): Promise<VadModel> {
+  const path = bundledModelPath(name);
+  const bytes = await read(path);
+  if (!name.endsWith('-full')) return loadModel({ ...fromZip(bytes, `public/${path}`), name });
+  let saved: SavedWeights;
+  try {
+    saved = JSON.parse(new TextDecoder().decode(bytes)) as SavedWeights;
+  } catch (error) {
+    throw new Error(`public/${path}: not JSON (${(error as Error).message})`);
+  }
+  return bundledModel(name as BundledFullModelName, saved);
 }
 
 /**
@@ -71,7 +101,7 @@ export function savedNormalisation(saved: SavedWeights): Normalisation {
 }
 
 /** A bundled full-width model from its saved weights (public/models/<family>-full.weights.json). */
-export async function bundledModel(name: BundledModelName, saved: SavedWeights): Promise<VadModel> {
+export async function bundledModel(name: BundledFullModelName, saved: SavedWeights): Promise<VadModel> {
   const family = bundledFamily(name);
   const network = MODEL_FAMILIES[family].build({ seed: 0, features: savedNormalisation(saved) });
   try {

@@ -140,6 +140,8 @@ describe('command line and app', () => {
     const { page, errors } = session;
     await openExplorer(page, '?backend=wasm');
     await page.getByTestId('import-model').setInputFiles(zipPath);
+    // The consolidated lane starts with the bundled small model: wait until the import replaced it.
+    await page.getByTestId('consolidated-model').filter({ hasText: 'imported from crnn-60.zip' }).waitFor({ timeout: 120_000 });
     await page.getByTestId('listen-section').and(page.locator('[data-lanes="full,consolidated,silero"]')).waitFor({ timeout: 120_000 });
     await page.getByTestId('audio-file').setInputFiles(wavPath);
     await page.getByTestId('file-panel').and(page.locator('[data-file-status="done"]')).waitFor({ timeout: 240_000 });
