@@ -230,6 +230,11 @@ describe('bundled models', () => {
 
   it('names the file when a bundled model cannot be read', async () => {
     await expect(loadBundledModel('crnn-small', async () => new Uint8Array([1, 2, 3]))).rejects.toThrow(/public\/models\/crnn-small\.zip: not a readable zip/);
+    // A zip of the wrong family dropped in its place.
+    const network = transformerNetwork({ seed: 3 });
+    const transformerZip = toZip(await exportModel(network, { name: 'a transformer' }));
+    network.dispose();
+    await expect(loadBundledModel('crnn-small', async () => transformerZip)).rejects.toThrow(/crnn-small\.zip: holds a transformer model, crnn-small must be a crnn/);
     expect(isBundledModelName('crnn-small')).toBe(true);
     expect(isBundledModelName('crnn-tiny')).toBe(false);
   });

@@ -78,7 +78,12 @@ export function bundledModelPath(name: BundledModelName): string {
 export async function loadBundledModel(name: BundledModelName, read: (path: string) => Promise<Uint8Array>): Promise<VadModel> {
   const path = bundledModelPath(name);
   const bytes = await read(path);
-  if (!name.endsWith('-full')) return loadModel({ ...fromZip(bytes, `public/${path}`), name });
+  if (!name.endsWith('-full')) {
+    const exported = fromZip(bytes, `public/${path}`);
+    const family = exported.architecture.family;
+    if (family !== bundledFamily(name)) throw new Error(`public/${path}: holds a ${family} model, ${name} must be a ${bundledFamily(name)}`);
+    return loadModel({ ...exported, name });
+  }
   let saved: SavedWeights;
   try {
     saved = JSON.parse(new TextDecoder().decode(bytes)) as SavedWeights;
