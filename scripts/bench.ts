@@ -17,6 +17,7 @@ import { LearnableWidth } from '../src/dcl/width';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { frameBinaryCrossEntropy } from '../src/models/vad';
 import { WidthTrainer } from '../src/train/trainer';
+import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
 import { sampleBatch } from '../src/data/batches';
 import { createRng } from '../src/data/random';
 import { seededContext } from '../src/dcl/network';
@@ -167,12 +168,12 @@ async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm'
   const objective = (input: tf.Tensor, target: tf.Tensor) => () =>
     tf.add(frameBinaryCrossEntropy(network.apply(input, context), target), tf.mul(tf.div(network.flopsPerSecond(), full), 0.5)) as tf.Scalar;
 
-  const batch = sampleBatch(corpus, 'train', BATCH, 1, rng);
+  const batch = sampleBatch(corpus, 'train', BATCH, 1, rng, TRAINING_SCENE_OPTIONS);
   const input = powerSpectrogramOf(batch.audio, BATCH);
   const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
   const adam = tf.train.adam(1e-6);
   const phases = {
-    synthesis: () => sampleBatch(corpus, 'train', BATCH, 1, rng),
+    synthesis: () => sampleBatch(corpus, 'train', BATCH, 1, rng, TRAINING_SCENE_OPTIONS),
     frontEnd: () => tf.dispose(powerSpectrogramOf(batch.audio, BATCH)),
     forward: () => tf.tidy(() => objective(input, target)().dataSync()),
     forwardBackward: () => {

@@ -351,11 +351,22 @@ export function roomImpulseResponse(rng: Rng, rt60Sec: number, directToReverbDb:
   return h;
 }
 
+/** fft.js builds its twiddle and bit-reversal tables in the constructor: one instance per size, kept. */
+const fftInstances = new Map<number, FFT>();
+function fftOfSize(size: number): FFT {
+  let fft = fftInstances.get(size);
+  if (!fft) {
+    fft = new FFT(size);
+    fftInstances.set(size, fft);
+  }
+  return fft;
+}
+
 /** Linear convolution via FFT, cut to the input's length (the direct path at lag 0 keeps alignment). */
 export function convolve(x: Float32Array, h: Float32Array): Float32Array {
   let size = 2;
   while (size < x.length + h.length - 1) size *= 2;
-  const fft = new FFT(size);
+  const fft = fftOfSize(size);
   const spectrum = (signal: Float32Array) => {
     const input = new Array<number>(size).fill(0);
     for (let i = 0; i < signal.length; i++) input[i] = signal[i];
