@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFlops } from '../../app/format';
 import { SAMPLE_RATE } from '../../src/audio/frames';
 import { decodeWavTo16k, encodeWav } from '../../src/audio/wav';
-import { importWeights, type SavedWeights } from '../../src/dcl/weights';
-import { MODEL_FAMILIES } from '../../src/models/registry';
-import { createStreamingVad, loadBundledModel, modelFromNetwork, savedNormalisation, toZip, type FramesReport, type VadModel } from '../../src/runtime';
+import { createStreamingVad, loadBundledModel, toZip, type FramesReport, type VadModel } from '../../src/runtime';
+import { crnnAt } from './crnnAt';
 import { launchBrowser, openExplorer, type BrowserSession } from './helpers';
 
 const PUBLIC = resolve(import.meta.dirname, '../../public');
@@ -42,16 +41,8 @@ beforeAll(async () => {
   wavPath = join(dir, 'burst.wav');
   writeFileSync(wavPath, encodeWav(audio, SAMPLE_RATE));
   // A user's zip to import: the bundled full CRNN cut to 60 % widths and exported.
-  const saved = JSON.parse(readFileSync(join(PUBLIC, 'models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
-  const network = MODEL_FAMILIES.crnn.build({ seed: 0, features: savedNormalisation(saved) });
-  try {
-    importWeights(network, saved, 'crnn weights');
-    for (const width of network.learnableWidths()) width.setKappa(0.6);
-    importZipPath = join(dir, 'crnn-60.zip');
-    writeFileSync(importZipPath, toZip((await modelFromNetwork(network, { name: 'crnn at 60 %' })).exported));
-  } finally {
-    network.dispose();
-  }
+  importZipPath = join(dir, 'crnn-60.zip');
+  writeFileSync(importZipPath, toZip((await crnnAt(0.6)).exported));
 });
 
 afterAll(() => {

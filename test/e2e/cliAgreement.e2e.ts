@@ -20,9 +20,8 @@ import { resample } from '../../src/audio/resample';
 import { loadCorpusFromDisk } from '../../src/data/nodeCorpus';
 import { createRng } from '../../src/data/random';
 import { makeScene } from '../../src/data/scenes';
-import { importWeights, type SavedWeights } from '../../src/dcl/weights';
-import { MODEL_FAMILIES } from '../../src/models/registry';
-import { modelFromNetwork, savedNormalisation, toZip, type FramesReport } from '../../src/runtime';
+import { toZip, type FramesReport } from '../../src/runtime';
+import { crnnAt } from './crnnAt';
 import { launchBrowser, openExplorer, type BrowserSession } from './helpers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -98,16 +97,8 @@ beforeAll(async () => {
 
   // A consolidated CRNN: the bundled one cut to 60 % widths, exported as the page exports it.
   await tf.setBackend('cpu');
-  const saved = JSON.parse(readFileSync(join(ROOT, 'public/models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
-  const network = MODEL_FAMILIES.crnn.build({ seed: 0, features: savedNormalisation(saved) });
-  try {
-    importWeights(network, saved, 'crnn weights');
-    for (const width of network.learnableWidths()) width.setKappa(0.6);
-    zipPath = join(dir, 'crnn-60.zip');
-    writeFileSync(zipPath, toZip((await modelFromNetwork(network, { name: 'crnn at 60 %' })).exported));
-  } finally {
-    network.dispose();
-  }
+  zipPath = join(dir, 'crnn-60.zip');
+  writeFileSync(zipPath, toZip((await crnnAt(0.6)).exported));
 
   // The three command lines run one after another, beside the browser.
   cli = (async () => ({

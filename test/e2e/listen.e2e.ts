@@ -12,7 +12,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,9 +21,8 @@ import { decodeWav, encodeWav } from '../../src/audio/wav';
 import { loadCorpusFromDisk } from '../../src/data/nodeCorpus';
 import { createRng } from '../../src/data/random';
 import { makeScene, type Scene } from '../../src/data/scenes';
-import { importWeights, type SavedWeights } from '../../src/dcl/weights';
-import { MODEL_FAMILIES } from '../../src/models/registry';
-import { bundledModel, createStreamingVad, fromZip, modelFromNetwork, savedNormalisation, toZip, type VadModel } from '../../src/runtime';
+import { createStreamingVad, fromZip, toZip, type VadModel } from '../../src/runtime';
+import { crnnAt } from './crnnAt';
 import { explorerState, launchBrowser, longTasksSince, openExplorer, watchLongTasks, type BrowserSession } from './helpers';
 
 /** Seconds of the fake microphone's file, and of streaming (more than one loop of it). */
@@ -41,23 +40,6 @@ let wavPath = '';
 let consolidatedZipPath = '';
 let fullModel: VadModel;
 let consolidatedModel: VadModel;
-
-/**
- * The bundled CRNN (built as the listen worker builds it: runtime's bundledModel) cut to a
- * fraction of every width and consolidated: what a run would hand over, without training one.
- */
-async function crnnAt(kappa: number): Promise<VadModel> {
-  const saved = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/models/crnn-full.weights.json'), 'utf8')) as SavedWeights;
-  if (kappa === 1) return bundledModel('crnn-full', saved);
-  const network = MODEL_FAMILIES.crnn.build({ seed: 0, features: savedNormalisation(saved) });
-  try {
-    importWeights(network, saved, 'crnn weights');
-    for (const width of network.learnableWidths()) width.setKappa(kappa);
-    return await modelFromNetwork(network, { name: `crnn at ${Math.round(100 * kappa)} %` });
-  } finally {
-    network.dispose();
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'listen-e2e-'));
