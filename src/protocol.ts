@@ -11,6 +11,14 @@ import type { SweepResult, SweepSpec, SweepStatus } from './train/sweepPlan';
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/**
+ * Backends whose kernels run synchronously on the CPU (cpu, wasm): reading a tensor back is a
+ * cheap copy, and a small kernel costs more in overhead than in arithmetic.
+ */
+export function runsOnCpu(backend: string): boolean {
+  return backend === 'cpu' || backend === 'wasm';
+}
+
 export function isBackendName(value: string): value is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(value);
 }

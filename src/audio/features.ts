@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FRAME_HOP, FRAME_LENGTH, SAMPLE_RATE, frameCount } from './frames';
 import { RealFramePower } from './fft';
+import { runsOnCpu } from '../protocol';
 
 /**
  * Spectral features for the VAD models. Framework-free: plain tfjs, so it runs in Node
@@ -105,7 +106,8 @@ export function powerSpectrogram(audio: tf.Tensor2D, method: SpectrogramMethod =
   const [batch, samples] = audio.shape;
   const frames = frameCount(samples);
   if (frames < 1) throw new Error(`powerSpectrogram: ${samples} samples is shorter than one ${FRAME_LENGTH}-sample window`);
-  if (method === 'fft' || (method === 'auto' && JS_FFT_BACKENDS.has(tf.getBackend()))) {
+  // Where a read-back is cheap the JS FFT beats the matmul (`npm run bench` prints the ratio).
+  if (method === 'fft' || (method === 'auto' && runsOnCpu(tf.getBackend()))) {
     return tf.tensor3d(powerSpectrogramSamples(audio.dataSync() as Float32Array, batch), [batch, frames, N_FREQ]);
   }
   return tf.tidy(() => {
@@ -118,12 +120,6 @@ export function powerSpectrogram(audio: tf.Tensor2D, method: SpectrogramMethod =
 
 /** 'fft': plain-JS FFT on the samples read back; 'matmul': tf ops; 'auto': the FFT on cpu and wasm, the matmul on GPU backends. */
 export type SpectrogramMethod = 'auto' | 'fft' | 'matmul';
-
-/**
- * Backends where reading a tensor back is cheap (their kernels run synchronously on the CPU),
- * so the JS FFT of the read-back samples beats the matmul (`npm run bench` prints the ratio).
- */
-const JS_FFT_BACKENDS = new Set(['cpu', 'wasm']);
 
 export type MelScale = 'htk' | 'slaney';
 

@@ -3,6 +3,7 @@ import { gateFactors, gateNoise } from './gate';
 import { stopGradient } from './gradients';
 import type { ApplyContext } from './layer';
 import { isLearnable, type Width } from './width';
+import { runsOnCpu } from '../protocol';
 
 /**
  * The GRU's recurrence over time, everything that does not depend on the state already done
@@ -41,7 +42,7 @@ export function recurrenceGate(width: Width, ctx: ApplyContext, shape: [number, 
 
 /** The fused recurrence where tensors live in CPU memory (cpu, wasm); the tfjs loop on GPU backends. */
 export function recurrenceFor(backend: string): (r: Recurrence) => tf.Tensor3D {
-  return backend === 'cpu' || backend === 'wasm' ? fusedRecurrence : loopRecurrence;
+  return runsOnCpu(backend) ? fusedRecurrence : loopRecurrence;
 }
 
 /**

@@ -219,11 +219,10 @@ export class GRU implements Layer {
    * input projection, the recurrent bias of the z and r gates (folded into that projection),
    * the split into the z|r and n parts, the recurrent kernel's split, and the width gate's
    * factors and noise. The recurrence itself (src/dcl/gruRecurrence.ts) runs on cpu and wasm as
-   * one fused op with a hand-written backward pass through time: as a tfjs loop it was ~20 000
-   * small kernels a training step there, whose overhead, not their arithmetic, set the step
-   * time (a CRNN training step now runs 796 kernels, `npm run bench -- --profile-only`, and
-   * about a third of the time). GPU backends keep the loop (a readback would stall them). `recurrence` lets a test
-   * run either path.
+   * one fused op with a hand-written backward pass through time: as a tfjs loop it was a dozen
+   * small kernels per time step, forward and backward, whose overhead, not their arithmetic,
+   * set the step time (`npm run bench -- --profile-only` prints the kernel count). GPU backends
+   * keep the loop (a readback would stall them). `recurrence` lets a test run either path.
    */
   apply(x: tf.Tensor, ctx: ApplyContext, recurrence: (r: Recurrence) => tf.Tensor3D = recurrenceFor(tf.getBackend())): tf.Tensor {
     if (x.rank !== 3) throw new Error(`${this.name}: expects [batch, time, features], got shape [${x.shape}]`);

@@ -15,25 +15,34 @@ export function exportWeights(network: Network, provenance: SavedWeights['proven
     format: 'width-explorer-weights/1',
     network: network.name,
     provenance,
-    tensors: network.layers.flatMap((layer) =>
-      layer.variables().map((v) => ({ layer: layer.name, shape: v.shape, base64: toBase64(new Uint8Array((v.dataSync() as Float32Array).slice().buffer)) })),
-    ),
+    tensors: layerVariables(network).map(({ layer, variable: v }) => ({ layer, shape: v.shape, base64: toBase64(new Uint8Array((v.dataSync() as Float32Array).slice().buffer)) })),
   };
+}
+
+/** Every trainable tensor of the network with its layer's name, in the order weights are saved. */
+export function layerVariables(network: Network): { layer: string; variable: tf.Variable }[] {
+  return network.layers.flatMap((layer) => layer.variables().map((variable) => ({ layer: layer.name, variable })));
+}
+
+/** Throws, naming the first mismatch, unless `tensors` are the network's tensors one by one (layer and shape). */
+export function checkTensorLayout(targets: ReturnType<typeof layerVariables>, tensors: readonly { layer: string; shape: number[] }[], source: string): void {
+  if (targets.length !== tensors.length) throw new Error(`${source}: holds ${tensors.length} tensors, the model has ${targets.length}`);
+  targets.forEach(({ layer, variable }, i) => {
+    const t = tensors[i]!;
+    if (t.layer !== layer || t.shape.join() !== variable.shape.join()) {
+      throw new Error(`${source}: tensor ${i} is ${t.layer} [${t.shape}], the model expects ${layer} [${variable.shape}]`);
+    }
+  });
 }
 
 /** Load weights saved from a network of the same architecture (checked layer by layer, shape by shape). */
 export function importWeights(network: Network, saved: SavedWeights, source: string): void {
   if (saved?.format !== 'width-explorer-weights/1') throw new Error(`${source}: not a weights file of this app`);
   if (saved.network !== network.name) throw new Error(`${source}: weights are for "${saved.network}", not "${network.name}"`);
-  const targets = network.layers.flatMap((layer) => layer.variables().map((v) => ({ layer: layer.name, variable: v })));
-  if (targets.length !== saved.tensors.length) {
-    throw new Error(`${source}: holds ${saved.tensors.length} tensors, the model has ${targets.length}`);
-  }
+  const targets = layerVariables(network);
+  checkTensorLayout(targets, saved.tensors, source);
   targets.forEach(({ layer, variable }, i) => {
     const t = saved.tensors[i];
-    if (t.layer !== layer || t.shape.join() !== variable.shape.join()) {
-      throw new Error(`${source}: tensor ${i} is ${t.layer} [${t.shape}], the model expects ${layer} [${variable.shape}]`);
-    }
     const values = new Float32Array(fromBase64(t.base64).buffer);
     if (values.length !== variable.size) throw new Error(`${source}: tensor ${i} (${layer}) has ${values.length} values, expected ${variable.size}`);
     tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../dcl/network';
+import { checkTensorLayout, layerVariables } from '../dcl/weights';
 import type { RunConfig } from '../protocol';
 
 export const KEPT_WEIGHTS_FORMAT = 'width-explorer-kept/1';
@@ -22,7 +23,7 @@ export interface KeptWeights {
 
 /** Reads the network's weights and widths (asynchronously, so GPU backends are not blocked on a sync read). */
 export async function keepWeights(network: Network): Promise<KeptWeights> {
-  const targets = network.layers.flatMap((layer) => layer.variables().map((variable) => ({ layer: layer.name, variable })));
+  const targets = layerVariables(network);
   const values = await Promise.all(targets.map(({ variable }) => variable.data() as Promise<Float32Array>));
   const widths = network.learnableWidths();
   const kappas = await Promise.all(widths.map((w) => w.kappa.data()));
@@ -46,13 +47,11 @@ export function keptWeightBytes(kept: KeptWeights): number {
 export function applyKeptWeights(network: Network, kept: KeptWeights, source: string): void {
   if (kept?.format !== KEPT_WEIGHTS_FORMAT) throw new Error(`${source}: not kept weights of this app`);
   if (kept.network !== network.name) throw new Error(`${source}: weights are for "${kept.network}", not "${network.name}"`);
-  const targets = network.layers.flatMap((layer) => layer.variables().map((variable) => ({ layer: layer.name, variable })));
-  if (targets.length !== kept.tensors.length) throw new Error(`${source}: holds ${kept.tensors.length} tensors, the model has ${targets.length}`);
+  const targets = layerVariables(network);
+  checkTensorLayout(targets, kept.tensors, source);
   targets.forEach(({ layer, variable }, i) => {
     const t = kept.tensors[i]!;
-    if (t.layer !== layer || t.shape.join() !== variable.shape.join() || t.values.length !== variable.size) {
-      throw new Error(`${source}: tensor ${i} is ${t.layer} [${t.shape}], the model expects ${layer} [${variable.shape}]`);
-    }
+    if (t.values.length !== variable.size) throw new Error(`${source}: tensor ${i} (${layer}) has ${t.values.length} values, expected ${variable.size}`);
   });
   const widths = network.learnableWidths();
   const names = (list: { name: string }[]) => list.map((w) => w.name).join(', ');

@@ -12,7 +12,7 @@ import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
 import { frameBinaryCrossEntropy } from '../models/vad';
-import type { Evaluation, RunConfig } from '../protocol';
+import { runsOnCpu, type Evaluation, type RunConfig } from '../protocol';
 import { detectionMetrics } from './metrics';
 import type { TrainingTask } from './task';
 
@@ -57,8 +57,7 @@ export const HELD_OUT_SEED = { validation: 20_251_125, test: 19_700_101 } as con
  * so 8 there.
  */
 function evalChunk(): number {
-  const backend = tf.getBackend();
-  return backend === 'cpu' || backend === 'wasm' ? 2 : 8;
+  return runsOnCpu(tf.getBackend()) ? 2 : 8;
 }
 
 /**
