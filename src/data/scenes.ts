@@ -92,6 +92,17 @@ function loopableNoise(clip: NoiseClip): Float32Array {
   return y;
 }
 
+/** Mean square of each clip's whole audio (a bed's power and an event's), computed once per clip. */
+const clipPowers = new WeakMap<Float32Array, number>();
+function clipPower(audio: Float32Array): number {
+  let power = clipPowers.get(audio);
+  if (power === undefined) {
+    power = meanSquare(audio);
+    clipPowers.set(audio, power);
+  }
+  return power;
+}
+
 function noiseBed(clip: NoiseClip, length: number, rng: Rng): Float32Array {
   const source = loopableNoise(clip);
   const bed = new Float32Array(length);
@@ -149,7 +160,7 @@ export function makeScene(split: CorpusSplit, seconds: number, rng: Rng, options
   const frames = frameCount(length);
   const noiseClip = rng.pick(split.noise);
   const audio = noiseBed(noiseClip, length, rng);
-  const bedPower = meanSquare(noiseClip.audio);
+  const bedPower = clipPower(noiseClip.audio);
   const labels = new Uint8Array(frames);
   const snrDb = new Float32Array(frames);
   const utterances: (PlacedUtterance & { power: number })[] = [];
@@ -230,7 +241,7 @@ function addEvents(audio: Float32Array, split: CorpusSplit, utterances: readonly
   const reference = utterances.length > 0 ? utterances.reduce((s, u) => s + u.power, 0) / utterances.length : 10 * bedPower;
   for (let e = 0; e < count; e++) {
     const clip = rng.pick(split.events);
-    const power = meanSquare(clip.audio);
+    const power = clipPower(clip.audio);
     if (power <= 0) continue;
     const gain = Math.sqrt((reference * Math.pow(10, rng.uniform(options.eventLevelDb[0], options.eventLevelDb[1]) / 10)) / power);
     const start = rng.int(audio.length + clip.audio.length) - clip.audio.length;
