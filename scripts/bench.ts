@@ -21,7 +21,9 @@ import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
 import { sampleBatch } from '../src/data/batches';
 import { createRng } from '../src/data/random';
 import { seededContext } from '../src/dcl/network';
-import { diskSources, useBackend } from './lib/node';
+import { diskSources, useBackend, workerBatches } from './lib/node';
+import { createTask } from '../src/train/tasks';
+import type { RunConfig } from '../src/protocol';
 
 const argIndex = process.argv.indexOf('--repeats');
 const REPEATS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 5;
@@ -168,12 +170,12 @@ async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm'
   const objective = (input: tf.Tensor, target: tf.Tensor) => () =>
     tf.add(frameBinaryCrossEntropy(network.apply(input, context), target), tf.mul(tf.div(network.flopsPerSecond(), full), 0.5)) as tf.Scalar;
 
-  const batch = sampleBatch(corpus, 'train', BATCH, 1, rng, TRAINING_SCENE_OPTIONS);
+  const batch = sampleBatch(corpus.splits.train, BATCH, 1, rng, TRAINING_SCENE_OPTIONS);
   const input = powerSpectrogramOf(batch.audio, BATCH);
   const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
   const adam = tf.train.adam(1e-6);
   const phases = {
-    synthesis: () => sampleBatch(corpus, 'train', BATCH, 1, rng, TRAINING_SCENE_OPTIONS),
+    synthesis: () => sampleBatch(corpus.splits.train, BATCH, 1, rng, TRAINING_SCENE_OPTIONS),
     frontEnd: () => tf.dispose(powerSpectrogramOf(batch.audio, BATCH)),
     forward: () => tf.tidy(() => objective(input, target)().dataSync()),
     forwardBackward: () => {
@@ -238,6 +240,55 @@ async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm'
   network.dispose();
 }
 
+/**
+ * Whole training steps as a run takes them (WidthTrainer.step on the task's batches, as
+ * src/train/session.ts does), with the batches made on this thread when asked for and with
+ * them made ahead on a worker thread (src/data/batchServer.ts, as the app's trainer worker
+ * does). The front end's share of the critical path is the time a step waited for its batch.
+ */
+async function benchPipelinedSteps(modelId: 'crnn' | 'transformer', peak: number): Promise<void> {
+  await useBackend('wasm');
+  const config: RunConfig = {
+    modelId, method: 'dcl', alpha: 0.5, budgetFlopsPerSecond: null, steps: 1000, batchSize: BATCH,
+    learningRate: 1e-3, kappaLearningRate: 1e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 1000, init: 'scratch',
+  };
+  const steps = Math.max(8, 2 * REPEATS);
+  const worker = workerBatches();
+  const timeSteps = async (where: 'inline' | 'worker') => {
+    const sources = where === 'inline' ? diskSources : { ...diskSources, trainingBatches: worker.client.open.bind(worker.client) };
+    const task = await createTask(config, sources);
+    const trainer = new WidthTrainer(task.network, task.taskLoss, { alpha: config.alpha, learningRate: config.learningRate, kappaLearningRate: config.kappaLearningRate, seed: 1 });
+    let waited = 0;
+    const step = async () => {
+      const t0 = performance.now();
+      const { input, target } = await task.nextBatch();
+      waited += performance.now() - t0;
+      await trainer.step(input, target);
+      tf.dispose([input, target]);
+    };
+    // Warm-up: the worker loads its split and makes the first batches.
+    for (let i = 0; i < 3; i++) await step();
+    waited = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    const ms = (performance.now() - t0) / steps;
+    trainer.dispose();
+    task.dispose();
+    return { ms, waited: waited / steps };
+  };
+  const inline = await timeSteps('inline');
+  const pipelined = await timeSteps('worker');
+  await worker.terminate();
+  report(`${modelId} whole training step (${steps} steps, wasm, batch ${BATCH} × 1 s)`, 'batches made inline', inline.ms, 'made ahead on a worker thread', pipelined.ms);
+  rows.push([`${modelId} front end on the step's critical path (time waiting for the batch / step)`, `inline: ${percent(inline.waited, inline.ms)}`, `worker: ${pipelined.waited.toFixed(1)} ms of ${pipelined.ms.toFixed(1)} ms`, percent(pipelined.waited, pipelined.ms)]);
+  console.log(rows.at(-1)!.join('  |  '));
+  const network = MODEL_FAMILIES[modelId].build({ seed: 1 });
+  const achieved = (network.fullFlopsPerSecond() * BATCH * 3) / (pipelined.ms / 1000);
+  network.dispose();
+  rows.push([`${modelId} achieved FLOP/s of a whole step (batches on a worker) / matmul peak`, `step: ${(achieved / 1e9).toFixed(3)} GFLOP/s`, `peak: ${(peak / 1e9).toFixed(2)} GFLOP/s`, percent(achieved, peak)]);
+  console.log(rows.at(-1)!.join('  |  '));
+}
+
 async function main(): Promise<void> {
   console.log(`benchmarks: median of ${REPEATS} after a warm-up; ratios compare two measurements of this run\n`);
   await useBackend('wasm');
@@ -250,6 +301,8 @@ async function main(): Promise<void> {
   console.log(`wasm matmul peak (512 × 512 · 512 × 512, fastest round): ${(peak / 1e9).toFixed(2)} GFLOP/s`);
   await benchStepProfile('crnn', 'wasm', peak);
   await benchStepProfile('transformer', 'wasm', peak);
+  await benchPipelinedSteps('crnn', peak);
+  await benchPipelinedSteps('transformer', peak);
   benchMatMulGradient();
   if (process.argv.includes('--profile-only')) return;
   benchGateNoise();

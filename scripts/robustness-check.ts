@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const checkpoints: { step: number; validation: VadEvaluation }[] = [];
   const tTrain = Date.now();
   for (let step = 1; step <= steps; step++) {
-    const { input, target } = task.nextBatch();
+    const { input, target } = await task.nextBatch();
     const result = await trainer.step(input, target);
     tf.dispose([input, target]);
     if (step % 50 === 0) process.stderr.write(`  step ${step}: loss ${result.taskLoss.toFixed(3)} (${((Date.now() - tTrain) / 1000).toFixed(0)} s)\n`);

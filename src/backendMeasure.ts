@@ -55,7 +55,7 @@ export async function timeTrainingSteps(
     seed: config.seed,
   });
   const step = async () => {
-    const { input, target } = task.nextBatch();
+    const { input, target } = await task.nextBatch();
     try {
       await trainer.step(input, target);
     } finally {

@@ -119,7 +119,7 @@ describe('training scenes (channel augmentation, events, noise-only)', () => {
 
 describe('batches', () => {
   it('are row-major typed arrays with matching shapes', () => {
-    const batch = sampleBatch(corpus, 'train', 3, 2, createRng(9));
+    const batch = sampleBatch(corpus.splits.train, 3, 2, createRng(9));
     expect(batch.batchSize).toBe(3);
     expect(batch.samples).toBe(32000);
     expect(batch.frames).toBe(frameCount(32000));

@@ -3,8 +3,7 @@
  * to turn them into tensors (and disposes them).
  */
 import { frameCount } from '../audio/frames';
-import type { Corpus } from './corpus';
-import type { Split } from './manifest';
+import type { CorpusSplit } from './corpus';
 import type { Rng } from './random';
 import { makeScene } from './scenes';
 import type { Scene, SceneOptions } from './scenes';
@@ -45,13 +44,12 @@ export function stackScenes(scenes: readonly Scene[]): Batch {
 
 /** A batch of fresh random scenes from one split (training samples these on the fly). */
 export function sampleBatch(
-  corpus: Corpus,
-  split: Split,
+  split: CorpusSplit,
   batchSize: number,
   seconds: number,
   rng: Rng,
   options: Partial<SceneOptions> = {},
 ): Batch {
-  const scenes = Array.from({ length: batchSize }, () => makeScene(corpus.splits[split], seconds, rng, options));
+  const scenes = Array.from({ length: batchSize }, () => makeScene(split, seconds, rng, options));
   return stackScenes(scenes);
 }

@@ -181,7 +181,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
       trainer.alpha = control.alpha;
       const decay = cosineDecay(step, config.steps);
       trainer.setLearningRates(config.learningRate * decay, config.kappaLearningRate * decay);
-      const { input, target } = task.nextBatch();
+      const { input, target } = await task.nextBatch();
       const before = WeightSnapshot.take(variables);
       const result = await trainer.step(input, target);
       tf.dispose([input, target]);

@@ -20,7 +20,7 @@ export function createSyntheticTask(config: Pick<RunConfig, 'seed' | 'method' | 
     taskLoss: meanSquaredError,
     latencyInput: () => tf.randomNormal([1, SYNTHETIC_INPUTS]),
     latencyInputSeconds: 1,
-    nextBatch() {
+    async nextBatch() {
       const { x, y } = data.batch(config.batchSize);
       return { input: x, target: y };
     },

@@ -10,7 +10,8 @@ export interface TrainingTask {
   /** Seconds of input one call of `evaluate` covers per example (for latency per second of input). */
   readonly latencyInput: () => tf.Tensor;
   readonly latencyInputSeconds: number;
-  nextBatch(): { input: tf.Tensor; target: tf.Tensor };
+  /** The next training batch as tensors (the caller disposes them); made ahead on another thread where the host can. */
+  nextBatch(): Promise<{ input: tf.Tensor; target: tf.Tensor }>;
   /**
    * Score any network with this task's input/output shapes on the validation (or test) split.
    * `progress` is awaited between chunks of the pass (chunks short enough that Stop and Pause

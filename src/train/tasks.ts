@@ -1,5 +1,6 @@
 import type { SavedWeights } from '../dcl/weights';
 import type { Corpus } from '../data/corpus';
+import type { BatchSource, TrainingBatchSpec } from '../data/trainingBatches';
 import type { ModelId, RunConfig } from '../protocol';
 import { createSyntheticTask } from './syntheticTask';
 import type { TrainingTask } from './task';
@@ -9,6 +10,8 @@ import { createVadTask, VAD_TASK_DEFAULTS, type VadTaskOptions } from './vadTask
 export interface TaskSources {
   loadCorpus(): Promise<Corpus>;
   loadPretrained(modelId: ModelId): Promise<SavedWeights>;
+  /** Opens a run's training batches made on another thread; absent: made on this one from the corpus's training split. */
+  trainingBatches?: (spec: TrainingBatchSpec) => BatchSource;
 }
 
 /** Builds the training task for a run; VAD tasks read the corpus (and pretrained weights) from the host. */
@@ -23,5 +26,5 @@ export async function createTask(config: RunConfig, sources: TaskSources, vad: P
   if (config.modelId === 'synthetic') return createSyntheticTask(config);
   const corpus = await sources.loadCorpus();
   const pretrained = config.init === 'pretrained' ? await sources.loadPretrained(config.modelId) : undefined;
-  return createVadTask(config, corpus, { ...VAD_TASK_DEFAULTS, ...vad, pretrained });
+  return createVadTask(config, corpus, { ...VAD_TASK_DEFAULTS, openBatches: sources.trainingBatches, ...vad, pretrained });
 }

@@ -5,9 +5,10 @@ import { samplesForFrames } from '../audio/frames';
 import type { Network } from '../dcl/network';
 import { importWeights, type SavedWeights } from '../dcl/weights';
 import { widthSpecs } from '../dcl/widthSpec';
-import { sampleBatch, stackScenes, type Batch } from '../data/batches';
+import { stackScenes } from '../data/batches';
 import type { Corpus } from '../data/corpus';
 import { createRng } from '../data/random';
+import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data/trainingBatches';
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
@@ -26,6 +27,8 @@ export interface VadTaskOptions {
   pretrained?: SavedWeights;
   /** How training scenes are made (default TRAINING_SCENE_OPTIONS: channel augmentation and sound events). */
   trainingScenes?: Partial<SceneOptions>;
+  /** Where the training batches are made (default: on this thread, from `corpus.splits.train`). */
+  openBatches?: (spec: TrainingBatchSpec) => BatchSource;
   /** Log-mel normalisation of the model (default: the model's own, logMel.ts DEFAULT_FEATURE_NORMALISATION). */
   features?: FeatureNormalisation;
   /** Channel variants scored per split (default HELD_OUT_VARIANTS). */
@@ -146,8 +149,8 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     }
     importWeights(network, options.pretrained, `${config.modelId} pretrained weights`);
   }
-  const rng = createRng(config.seed);
-  const trainingScenes = options.trainingScenes ?? TRAINING_SCENE_OPTIONS;
+  const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
+  const batches = options.openBatches?.(batchSpec) ?? inlineBatches(corpus.splits.train, batchSpec);
   const heldOut: Partial<Record<'validation' | 'test', HeldOut>> = {};
 
   const variants = options.variants ?? HELD_OUT_VARIANTS;
@@ -193,8 +196,12 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     taskLoss: frameBinaryCrossEntropy,
     latencyInput: () => powerSpectrogramOf(new Float32Array(samplesForFrames(100)), 1),
     latencyInputSeconds: 1,
-    nextBatch() {
-      return batchTensors(sampleBatch(corpus, 'train', config.batchSize, options.segmentSeconds, rng, trainingScenes));
+    async nextBatch() {
+      const { power, labels, batchSize, frames } = await batches.next();
+      return {
+        input: tf.tensor3d(power, [batchSize, frames, power.length / (batchSize * frames)]),
+        target: tf.tensor3d(labels, [batchSize, frames, 1]),
+      };
     },
     async evaluate(model: Network, split, progress): Promise<VadEvaluation> {
       const set = heldOutSet(split);
@@ -222,16 +229,10 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
       return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr, variants: results, pooledBestF1Threshold };
     },
     dispose() {
+      batches.close();
       network.dispose();
     },
   };
-}
-
-function batchTensors(batch: Batch): { input: tf.Tensor; target: tf.Tensor } {
-  return tf.tidy(() => ({
-    input: powerSpectrogramOf(batch.audio, batch.batchSize),
-    target: tf.tensor3d(Float32Array.from(batch.labels), [batch.batchSize, batch.frames, 1]),
-  }));
 }
 
 function concat<T extends Float32Array | Uint8Array>(parts: T[]): T {

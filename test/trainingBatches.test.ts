@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchClient, serveBatches, type Endpoint, type FromBatchWorker, type ToBatchWorker } from '../src/data/batchServer';
+import type { Corpus, CorpusSplit } from '../src/data/corpus';
+import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
+import { inlineBatches, type TrainingBatchSpec } from '../src/data/trainingBatches';
+import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
+import { workerBatches } from '../scripts/lib/node';
+
+let corpus: Corpus;
+beforeAll(async () => {
+  corpus = await loadCorpusFromDisk();
+});
+
+const spec: TrainingBatchSpec = { batchSize: 3, seconds: 1, seed: 5, scenes: TRAINING_SCENE_OPTIONS };
+
+/** Two endpoints joined in this thread, messages delivered as macrotasks like a worker's. */
+function pipe(): { server: Endpoint<ToBatchWorker, FromBatchWorker>; client: Endpoint<FromBatchWorker, ToBatchWorker> } {
+  const toServer: ((m: ToBatchWorker) => void)[] = [];
+  const toClient: ((m: FromBatchWorker) => void)[] = [];
+  return {
+    server: { post: (m) => setTimeout(() => toClient.forEach((h) => h(m))), listen: (h) => toServer.push(h) },
+    client: { post: (m) => setTimeout(() => toServer.forEach((h) => h(m))), listen: (h) => toClient.push(h) },
+  };
+}
+
+describe('training batches made on another thread', () => {
+  const worker = workerBatches();
+  afterAll(() => worker.terminate());
+
+  it('a worker thread gives exactly the batches of the seed that this thread would make, in order', async () => {
+    const here = inlineBatches(corpus.splits.train, spec);
+    const there = worker.client.open(spec);
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = [await here.next(), await there.next()];
+      expect([b.batchSize, b.frames]).toEqual([a.batchSize, a.frames]);
+      expect(b.power).toEqual(a.power);
+      expect(b.labels).toEqual(a.labels);
+    }
+    there.close();
+  }, 60_000);
+
+  it('two runs over one worker each get their own seed sequence', async () => {
+    const [a, b] = [worker.client.open(spec), worker.client.open({ ...spec, seed: 6 })];
+    const [x, y] = [await a.next(), await b.next()];
+    expect(x.power).toEqual((await inlineBatches(corpus.splits.train, spec).next()).power);
+    expect(y.power).not.toEqual(x.power);
+    a.close();
+    b.close();
+  }, 60_000);
+
+  it('a split that cannot make scenes fails every request of its run with the reason, and a failed load is tried again', async () => {
+    const { server, client } = pipe();
+    let loads = 0;
+    const empty: CorpusSplit = { ...corpus.splits.train, speech: [] };
+    serveBatches(server, async () => {
+      loads++;
+      if (loads === 1) throw new Error('corpus file corpus/x.flac could not be fetched: HTTP 404');
+      return empty;
+    });
+    const runs = new BatchClient(client);
+    const batches = runs.open(spec);
+    await expect(batches.next()).rejects.toThrow(/training scenes: corpus file corpus\/x\.flac could not be fetched: HTTP 404/);
+    await expect(batches.next()).rejects.toThrow(/HTTP 404/);
+    const retry = runs.open(spec);
+    await expect(retry.next()).rejects.toThrow(/has no speech or no noise/);
+    expect(loads).toBe(2);
+  });
+
+  it('a crashed worker fails the requests waiting on it, now and later', async () => {
+    const { client } = pipe(); // nobody serves: requests wait
+    const batches = new BatchClient(client);
+    const source = batches.open(spec);
+    const waiting = source.next();
+    batches.fail('worker crashed (out of memory)');
+    await expect(waiting).rejects.toThrow(/worker crashed/);
+    await expect(batches.open(spec).next()).rejects.toThrow(/worker crashed/);
+  });
+});
