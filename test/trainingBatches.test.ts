@@ -48,7 +48,7 @@ describe('training batches made on another thread', () => {
     b.close();
   }, 60_000);
 
-  it('a split that cannot make scenes fails every request of its run with the reason, and a failed load is tried again', async () => {
+  it('a failed load rejects with the reason and is tried again; a split that cannot make scenes fails every request of its run', async () => {
     const { server, client } = pipe();
     let loads = 0;
     const empty: CorpusSplit = { ...corpus.splits.train, speech: [] };
@@ -58,12 +58,21 @@ describe('training batches made on another thread', () => {
       return empty;
     });
     const runs = new BatchClient(client);
-    const batches = runs.open(spec);
-    await expect(batches.next()).rejects.toThrow(/training scenes: corpus file corpus\/x\.flac could not be fetched: HTTP 404/);
-    await expect(batches.next()).rejects.toThrow(/HTTP 404/);
-    const retry = runs.open(spec);
-    await expect(retry.next()).rejects.toThrow(/has no speech or no noise/);
+    await expect(runs.load()).rejects.toThrow(/training scenes: corpus file corpus\/x\.flac could not be fetched: HTTP 404/);
+    await runs.load();
     expect(loads).toBe(2);
+    const batches = runs.open(spec);
+    await expect(batches.next()).rejects.toThrow(/training scenes: .*has no speech or no noise/);
+    await expect(batches.next()).rejects.toThrow(/has no speech or no noise/);
+  });
+
+  it('a run opened while the load fails gets the load\'s reason', async () => {
+    const { server, client } = pipe();
+    serveBatches(server, async () => {
+      throw new Error('corpus file corpus/y.flac is not FLAC');
+    });
+    const batches = new BatchClient(client).open(spec);
+    await expect(batches.next()).rejects.toThrow(/training scenes: corpus file corpus\/y\.flac is not FLAC/);
   });
 
   it('a crashed worker fails the requests waiting on it, now and later', async () => {

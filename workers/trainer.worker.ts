@@ -14,6 +14,7 @@ import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
 import type { Corpus, LoadProgress } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
+import { BatchClient, type FromBatchWorker, type ToBatchWorker } from '../src/data/batchServer';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, PAGE_HELD_OUT, type TaskSources } from '../src/train/tasks';
@@ -48,23 +49,63 @@ export function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, self.location.origin).href;
 }
 
-/** Decoding the corpus takes seconds on a slow machine: the page shows how far it is (every 50 files). */
-function reportCorpusProgress({ files, totalFiles }: LoadProgress): void {
-  if (active !== null && (files % 50 === 0 || files === totalFiles)) {
-    post({ type: 'state', state: 'loading', runId: active.runId, detail: `loading the speech/noise corpus: ${files} of ${totalFiles} files` });
+/**
+ * Decoding the corpus takes seconds on a slow machine: the page shows how far it is. This
+ * worker decodes the held-out splits while the training-scene worker decodes the training split.
+ */
+const corpusProgress = { heldOut: { files: 0, totalFiles: 0 }, training: { files: 0, totalFiles: 0 } };
+function reportCorpusProgress(part: keyof typeof corpusProgress, { files, totalFiles }: LoadProgress): void {
+  corpusProgress[part] = { files, totalFiles };
+  const done = corpusProgress.heldOut.files + corpusProgress.training.files;
+  const total = corpusProgress.heldOut.totalFiles + corpusProgress.training.totalFiles;
+  if (active !== null && (files % 50 === 0 || files === totalFiles || part === 'training')) {
+    post({ type: 'state', state: 'loading', runId: active.runId, detail: `loading the speech/noise corpus: ${done} of ${total} files` });
   }
 }
 
-/** The bundled corpus is fetched once per worker (from the app's own origin) and kept. */
+/**
+ * The training split lives in a worker of its own (workers/batch.worker.ts), which makes each
+ * run's training batches while this one trains on the previous ones. Started with the first
+ * VAD run; if it crashes, the run fails with the reason and the next run starts a new one.
+ */
+let trainingScenes: BatchClient | null = null;
+function trainingSceneWorker(): BatchClient {
+  if (trainingScenes === null) {
+    const worker = new Worker(new URL('./batch.worker.ts', import.meta.url), { type: 'module', name: 'training scenes' });
+    const client = new BatchClient(
+      {
+        post: (message: ToBatchWorker, transfer = []) => worker.postMessage(message, transfer),
+        listen: (handler: (message: FromBatchWorker) => void) => worker.addEventListener('message', (event: MessageEvent<FromBatchWorker>) => handler(event.data)),
+      },
+      (progress) => reportCorpusProgress('training', progress),
+    );
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      client.fail(`the training-scene worker stopped (${event.message || 'it crashed, perhaps out of memory'})`);
+      if (trainingScenes === client) trainingScenes = null;
+      worker.terminate();
+    });
+    trainingScenes = client;
+  }
+  return trainingScenes;
+}
+
+/** The held-out splits are fetched once per worker (from the app's own origin) and kept; the training split is the scene worker's. */
 let corpus: Promise<Corpus> | null = null;
 const browserSources: TaskSources = {
   loadCorpus() {
-    corpus ??= fetchCorpus(appBaseUrl(), { onProgress: reportCorpusProgress }).catch((error: unknown) => {
-      corpus = null;
-      throw error;
-    });
+    corpus ??= Promise.all([
+      fetchCorpus(appBaseUrl(), { splits: ['validation', 'test'], onProgress: (p) => reportCorpusProgress('heldOut', p) }),
+      trainingSceneWorker().load(),
+    ])
+      .then(([heldOut]) => heldOut)
+      .catch((error: unknown) => {
+        corpus = null;
+        throw error;
+      });
     return corpus;
   },
+  trainingBatches: (spec) => trainingSceneWorker().open(spec),
   async loadPretrained(modelId) {
     const url = new URL(pretrainedWeightsPath(modelId), appBaseUrl()).href;
     const response = await fetch(url);

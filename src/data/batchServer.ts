@@ -11,12 +11,15 @@ import type { CorpusSplit, LoadProgress } from './corpus';
 import { batchMaker, type BatchSource, type TrainingBatch, type TrainingBatchSpec } from './trainingBatches';
 
 export type ToBatchWorker =
+  | { type: 'load' }
   | { type: 'open'; stream: number; spec: TrainingBatchSpec }
   | { type: 'next'; stream: number }
   | { type: 'close'; stream: number };
 
 export type FromBatchWorker =
   | { type: 'progress'; progress: LoadProgress }
+  | { type: 'loaded' }
+  | { type: 'loadFailed'; message: string }
   | { type: 'batch'; stream: number; batch: TrainingBatch }
   | { type: 'error'; stream: number | null; message: string };
 
@@ -59,16 +62,23 @@ export function serveBatches(endpoint: Endpoint<ToBatchWorker, FromBatchWorker>,
     running = false;
   };
 
+  // A failed load is tried again by the next request rather than kept.
+  const load = () =>
+    (split ??= loadSplit((progress) => {
+      if (progress.files % 25 === 0 || progress.files === progress.totalFiles) endpoint.post({ type: 'progress', progress });
+    }).catch((error: unknown) => {
+      split = null;
+      throw error;
+    }));
+
   endpoint.listen((message) => {
-    if (message.type === 'open') {
-      // A failed load is tried again by the next run rather than kept.
-      split ??= loadSplit((progress) => {
-        if (progress.files % 25 === 0 || progress.files === progress.totalFiles) endpoint.post({ type: 'progress', progress });
-      }).catch((error: unknown) => {
-        split = null;
-        throw error;
-      });
-      const maker = split.then((s) => batchMaker(s, message.spec));
+    if (message.type === 'load') {
+      load().then(
+        () => endpoint.post({ type: 'loaded' }),
+        (error: unknown) => endpoint.post({ type: 'loadFailed', message: messageOf(error) }),
+      );
+    } else if (message.type === 'open') {
+      const maker = load().then((s) => batchMaker(s, message.spec));
       maker.catch(() => {}); // reported per request
       makers.set(message.stream, maker);
     } else if (message.type === 'next') {
@@ -103,6 +113,7 @@ export class BatchClient {
   /** Per open stream, its requests not yet answered, oldest first (answers come in order). */
   private readonly unanswered = new Map<number, Waiter[]>();
   private failure: string | null = null;
+  private loading: { resolve(): void; reject(error: Error): void }[] = [];
 
   constructor(
     private readonly endpoint: Endpoint<FromBatchWorker, ToBatchWorker>,
@@ -111,6 +122,13 @@ export class BatchClient {
     endpoint.listen((message) => {
       if (message.type === 'progress') {
         this.onProgress(message.progress);
+        return;
+      }
+      if (message.type === 'loaded' || message.type === 'loadFailed') {
+        for (const l of this.loading.splice(0)) {
+          if (message.type === 'loaded') l.resolve();
+          else l.reject(new Error(`training scenes: ${message.message}`));
+        }
         return;
       }
       if (message.type === 'error' && message.stream === null) {
@@ -123,9 +141,19 @@ export class BatchClient {
     });
   }
 
+  /** Resolves once the worker holds the training split (it loads it now if it has not yet). */
+  load(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(new Error(`training scenes: ${this.failure}`));
+    return new Promise((resolve, reject) => {
+      this.loading.push({ resolve, reject });
+      this.endpoint.post({ type: 'load' });
+    });
+  }
+
   /** Every stream's requests fail with this message from now on (the worker crashed). */
   fail(message: string): void {
     this.failure = message;
+    for (const l of this.loading.splice(0)) l.reject(new Error(`training scenes: ${message}`));
     for (const waiters of this.unanswered.values()) for (const w of waiters.splice(0)) w.reject(new Error(`training scenes: ${message}`));
   }
 
