@@ -45,9 +45,10 @@ describe('Stop during validation', () => {
     console.log(`Stop pressed at "${detail}": run ended and kept after ${elapsedMs.toFixed(0)} ms; summary: ${summary}`);
     expect(detail).toMatch(/^validating… \d+\/\d+$/);
     expect(summary).toMatch(/validated at step \d+, the last pass before Stop/);
-    // The goal is 1 s (547 ms measured on the development machine); a clean-clone run on a shared
-    // machine took 3.3 s once, so the test asserts a generous bound and logs the figure.
-    expect(elapsedMs).toBeLessThan(10_000);
+    // Issue 10's bound. Measured 87–122 ms with a second test suite loading the machine: Stop is
+    // seen between validation chunks of a fraction of a second, and a stopped run keeps its last
+    // pass instead of scoring again.
+    expect(elapsedMs).toBeLessThan(1000);
     expect(errors).toEqual([]);
   });
 });
