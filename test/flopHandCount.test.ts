@@ -37,6 +37,12 @@ vi.mock('../src/dcl/gruRecurrence', async (original) => {
   const actual = await original<typeof import('../src/dcl/gruRecurrence')>();
   return { ...actual, recurrenceFor: () => actual.loopRecurrence };
 });
+// Likewise the transformer's banded attention runs as the masked T × T form (equal to the fused op:
+// test/bandedAttention.test.ts).
+vi.mock('../src/models/bandedAttention', async (original) => {
+  const actual = await original<typeof import('../src/models/bandedAttention')>();
+  return { ...actual, bandedAttention: actual.maskedAttention };
+});
 
 /** Per-element costs by definition (README: ReLU 1, Sigmoid 3, Tanh 7; LayerNorm 7n + 4; Softmax 4n − 1). */
 const CONVENTION = {

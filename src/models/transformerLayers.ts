@@ -17,6 +17,7 @@ import {
 import type { Width } from '../dcl/width';
 import { causalTaps } from '../dcl/causalTaps';
 import { matMul2d } from '../dcl/matMul';
+import { bandedAttention } from './bandedAttention';
 import { sumAll } from '../dcl/sum';
 
 /*
@@ -154,7 +155,7 @@ export class CausalMix implements Layer {
  * Q, K and V are gated with the stream width, so units ≥ n contribute nothing to the scores
  * or the mix. Q·K reads g² on the boundary unit: consolidation scales the boundary column
  * of W_q and W_k (and their biases) by g; V's g folds into the rows of W_o.
- * The training pass computes the T×T scores under a band mask; the counted cost is the
+ * The training pass attends over the band (bandedAttention.ts); the counted cost is the
  * streaming one, per frame over `context` cached frames (windowedAttentionFlops).
  */
 export class WindowedAttentionBlock implements Layer {
@@ -206,8 +207,7 @@ export class WindowedAttentionBlock implements Layer {
       const project = (w: tf.Variable, b: tf.Variable) =>
         gateOutput(tf.reshape(tf.add(matMul2d(h, w as tf.Tensor2D), b), [batch, steps, n]), this.inWidth, ctx) as tf.Tensor3D;
       const [q, k, v] = [project(this.query, this.queryBias), project(this.key, this.keyBias), project(this.value, this.valueBias)];
-      const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), this.scoreScale), bandMask(steps, this.context));
-      const mixed = tf.reshape(tf.matMul(tf.softmax(scores), v), [-1, n]) as tf.Tensor2D;
+      const mixed = tf.reshape(bandedAttention(q, k, v, this.context, this.scoreScale), [-1, n]) as tf.Tensor2D;
       const y = tf.reshape(tf.add(matMul2d(mixed, this.output as tf.Tensor2D), this.outputBias), [batch, steps, n]);
       return tf.add(x, gateOutput(y, this.inWidth, ctx));
     });
@@ -277,12 +277,6 @@ export class WindowedAttentionBlock implements Layer {
 type AttentionWeight = 'query' | 'key' | 'value' | 'queryBias' | 'keyBias' | 'valueBias' | 'output' | 'outputBias';
 
 /** Additive mask [T, T]: 0 where 0 ≤ t − s < context, −1e9 elsewhere (causal window). */
-function bandMask(steps: number, context: number): tf.Tensor2D {
-  const mask = new Float32Array(steps * steps).fill(-1e9);
-  for (let t = 0; t < steps; t++) for (let s = Math.max(0, t - context + 1); s <= t; s++) mask[t * steps + s] = 0;
-  return tf.tensor2d(mask, [steps, steps]);
-}
-
 /** Pre-norm residual feed-forward: x + g ⊙ (g_ff ⊙ ReLU(RmsNorm(x)·W1 + b1))·W2 + b2, inner width a DCL. */
 export class FeedForwardBlock implements Layer {
   readonly kind = 'feedForward';
