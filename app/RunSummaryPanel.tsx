@@ -69,6 +69,15 @@ export function RunSummaryPanel() {
               {summary.evaluationStep !== undefined && ` (validated at step ${summary.evaluationStep}, the last pass before Stop)`}
             </td>
           </tr>
+          {summary.calibrationShift !== undefined && (
+            <tr>
+              <th>Calibrated</th>
+              <td colSpan={3} data-testid="summary-calibration" title="A logit shift folded into the output bias: EER and AUC are unchanged, only where 0.5 falls moves.">
+                output logit shifted by {summary.calibrationShift >= 0 ? '+' : ''}
+                {summary.calibrationShift.toFixed(2)}, so that 0.5 is the best-F1 threshold on validation (the kept weights, Listen and the export use it)
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <ul className="widths" data-testid="summary-widths">

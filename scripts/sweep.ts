@@ -201,7 +201,7 @@ async function vadSweep(): Promise<void> {
     const runConfig = fixed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
     let best: { value: number; step: number; weights: WeightSnapshot } | null = null;
     try {
-      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval })) {
+      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval, calibrate: false })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
           process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, ${(e.event.flopsPerSecond / 1e6).toFixed(2)} MFLOP/s${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);

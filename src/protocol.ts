@@ -177,6 +177,12 @@ export interface RunSummary {
   diverged?: { step: number; reason: string } | null;
   /** The FLOP/s budget from step 0 and at each step it changed (null: steered by α). */
   budgetHistory?: BudgetChange[];
+  /**
+   * The logit shift folded into a VAD's output bias when its run ended, so that 0.5 is the
+   * pooled best-F1 threshold of its validation pass (src/train/calibration.ts); the kept
+   * weights and the exported model carry it. Absent: not calibrated (synthetic runs).
+   */
+  calibrationShift?: number;
 }
 
 /** From `step` on, the run was steered to this FLOP/s budget (null: by α alone). */

@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
 import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
-import type { Evaluation, RunConfig } from '../src/protocol';
+import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
 import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
 import { RunControl, trainSession } from '../src/train/session';
-import { createVadTask } from '../src/train/vadTask';
+import { createVadTask, type VadEvaluation } from '../src/train/vadTask';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -65,11 +65,16 @@ for (const modelId of ['crnn', 'transformer'] as const) {
         kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 80, init: 'scratch',
       };
       const task = createVadTask(config, corpus, { segmentSeconds: 1, ...HELD_OUT });
-      let finished = false;
+      let summary: RunSummary | null = null;
       for await (const e of trainSession({ runId: modelId, config, task, control: new RunControl(config), backend: 'wasm', progressEvery: 40 })) {
-        if (e.type === 'finished') finished = true;
+        if (e.type === 'finished') summary = e.summary;
       }
-      expect(finished).toBe(true);
+      expect(summary).not.toBeNull();
+      // The run ends calibrated: on validation its pooled best-F1 threshold is now 0.5.
+      expect(Number.isFinite(summary!.calibrationShift)).toBe(true);
+      const calibrated = (await task.evaluate(task.network, 'validation')) as VadEvaluation;
+      console.log(`${modelId}: calibration shift ${summary!.calibrationShift!.toFixed(3)}, validation best-F1 threshold now ${calibrated.pooledBestF1Threshold!.toFixed(4)}`);
+      expect(calibrated.pooledBestF1Threshold!).toBeCloseTo(0.5, 3);
       const widths = task.network.learnableWidths();
       expect(widths.some((w) => w.value() < 0.9 * w.full)).toBe(true);
 

@@ -8,6 +8,8 @@ import { MODEL_FAMILIES } from '../models/registry';
 import { DivergenceWatch, WeightSnapshot, type Divergence } from './divergence';
 import { EvaluationStopped, type EvaluationProgress, type TrainingTask } from './task';
 import { WidthTrainer, type TrainerConfig } from './trainer';
+import { calibrationShift, shiftOutputBias } from './calibration';
+import type { VadEvaluation } from './vadTask';
 
 /** Live controls of a running session; the worker writes them, the loop reads them every step. */
 export class RunControl {
@@ -93,6 +95,12 @@ export interface SessionOptions {
   budgetInterval?: TrainerConfig['budgetInterval'];
   /** Score the model before its first step, so the trajectory starts where the run starts (the page does). */
   evaluateAtStart?: boolean;
+  /**
+   * Calibrate a VAD when its run ends (default true): fold into its output bias the logit shift
+   * that puts its final validation pass's pooled best-F1 threshold at 0.5. The sweep turns it
+   * off: it calibrates after choosing a checkpoint.
+   */
+  calibrate?: boolean;
   /**
    * What a long validation pass is doing ("validating… 3/20"; '' when it is done), and when
    * it pauses in the middle: the host shows it (the generator cannot yield from inside a pass).
@@ -296,6 +304,11 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
     const rounds = quick ? 1 : 5;
     const latency = await latencyMs(small, task, now, rounds);
     const fullLatency = await latencyMs(fullNetwork, task, now, rounds);
+    const evaluation = quick ? run.lastEvaluation!.evaluation : await task.evaluate(small, 'validation');
+    // EER and AUC do not move with a logit shift (monotone): the evaluation stands as it is.
+    const threshold = (evaluation as VadEvaluation).pooledBestF1Threshold;
+    const calibration = options.calibrate !== false && threshold !== undefined && threshold > 0 && threshold < 1 ? calibrationShift(threshold) : undefined;
+    if (calibration !== undefined) shiftOutputBias(task.network, calibration);
     return {
       runId,
       // The α and budget in force at the end (both can change while a run trains).
@@ -307,7 +320,7 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
       fullFlopsPerSecond: fullNetwork.fullFlopsPerSecond(),
       parameters: counted.parameters,
       fullParameters: full.parameters,
-      evaluation: quick ? run.lastEvaluation!.evaluation : await task.evaluate(small, 'validation'),
+      evaluation,
       evaluationStep: quick && run.lastEvaluation!.step !== steps ? run.lastEvaluation!.step : undefined,
       latencyMsPerSecond: latency.median,
       fullLatencyMsPerSecond: fullLatency.median,
@@ -318,6 +331,7 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
       stoppedEarly: steps < config.steps && run.diverged === null,
       diverged: run.diverged,
       budgetHistory: run.budgetHistory,
+      calibrationShift: calibration,
     };
   } finally {
     small.dispose();
