@@ -21,7 +21,7 @@ export type FromBatchWorker =
   | { type: 'loaded' }
   | { type: 'loadFailed'; message: string }
   | { type: 'batch'; stream: number; batch: TrainingBatch }
-  | { type: 'error'; stream: number | null; message: string };
+  | { type: 'error'; stream: number; message: string };
 
 /** One side of a message channel, whatever the host's worker API. */
 export interface Endpoint<In, Out> {
@@ -131,11 +131,7 @@ export class BatchClient {
         }
         return;
       }
-      if (message.type === 'error' && message.stream === null) {
-        this.fail(message.message);
-        return;
-      }
-      const waiting = this.unanswered.get(message.stream!)?.shift();
+      const waiting = this.unanswered.get(message.stream)?.shift();
       if (message.type === 'batch') waiting?.resolve(message.batch);
       else waiting?.reject(new Error(`training scenes: ${message.message}`));
     });
