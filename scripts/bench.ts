@@ -272,9 +272,10 @@ async function benchPipelinedSteps(modelId: 'crnn' | 'transformer', peak: number
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
     const ms = (performance.now() - t0) / steps;
+    const fullFlopsPerSecond = task.network.fullFlopsPerSecond();
     trainer.dispose();
     task.dispose();
-    return { ms, waited: waited / steps };
+    return { ms, waited: waited / steps, fullFlopsPerSecond };
   };
   const inline = await timeSteps('inline');
   const pipelined = await timeSteps('worker');
@@ -282,9 +283,7 @@ async function benchPipelinedSteps(modelId: 'crnn' | 'transformer', peak: number
   report(`${modelId} whole training step (${steps} steps, wasm, batch ${BATCH} × 1 s)`, 'batches made inline', inline.ms, 'made ahead on a worker thread', pipelined.ms);
   rows.push([`${modelId} front end on the step's critical path (time waiting for the batch / step)`, `inline: ${percent(inline.waited, inline.ms)}`, `worker: ${pipelined.waited.toFixed(1)} ms of ${pipelined.ms.toFixed(1)} ms`, percent(pipelined.waited, pipelined.ms)]);
   console.log(rows.at(-1)!.join('  |  '));
-  const network = MODEL_FAMILIES[modelId].build({ seed: 1 });
-  const achieved = (network.fullFlopsPerSecond() * BATCH * 3) / (pipelined.ms / 1000);
-  network.dispose();
+  const achieved = (pipelined.fullFlopsPerSecond * BATCH * 3) / (pipelined.ms / 1000);
   rows.push([`${modelId} achieved FLOP/s of a whole step (batches on a worker) / matmul peak`, `step: ${(achieved / 1e9).toFixed(3)} GFLOP/s`, `peak: ${(peak / 1e9).toFixed(2)} GFLOP/s`, percent(achieved, peak)]);
   console.log(rows.at(-1)!.join('  |  '));
 }

@@ -27,7 +27,7 @@ import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../sr
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { createTask } from '../src/train/tasks';
 import { VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
-import { calibrationShift, shiftOutputBias } from '../src/train/calibration';
+import { calibrateOnValidation } from '../src/train/calibration';
 import type { TrainingTask } from '../src/train/task';
 import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MINS } from '../src/train/sweepPlan';
 import { diskSources, useBackend } from './lib/node';
@@ -273,10 +273,13 @@ async function vadSweep(): Promise<void> {
  * consolidated model so that the pooled validation best-F1 threshold sits at 0.5.
  */
 async function calibrate(task: TrainingTask, small: Network): Promise<number> {
-  const before = (await task.evaluate(small, 'validation')) as VadEvaluation;
-  const shift = calibrationShift(before.pooledBestF1Threshold!);
-  shiftOutputBias(small, shift);
-  shiftOutputBias(task.network, shift);
+  return calibrateOrFail((await task.evaluate(small, 'validation')) as VadEvaluation, [small, task.network]);
+}
+
+/** calibrateOnValidation for a sweep's model, which must have a threshold to move. */
+function calibrateOrFail(validation: VadEvaluation, networks: Network[]): number {
+  const shift = calibrateOnValidation(validation, networks);
+  if (shift === undefined) throw new Error(`calibration needs a pooled best-F1 threshold strictly between 0 and 1, got ${validation.pooledBestF1Threshold}`);
   return shift;
 }
 
@@ -299,8 +302,7 @@ async function calibrateBundled(): Promise<void> {
     const thresholds = (e: VadEvaluation) =>
       Object.entries(e.variants).map(([v, r]) => `${v} ${r!.bestF1Threshold.toFixed(2)}`).join(', ');
     const before = (await task.evaluate(task.network, 'validation')) as VadEvaluation;
-    const shift = calibrationShift(before.pooledBestF1Threshold!);
-    shiftOutputBias(task.network, shift);
+    const shift = calibrateOrFail(before, [task.network]);
     const after = (await task.evaluate(task.network, 'validation')) as VadEvaluation;
     const test = await task.evaluate(task.network, 'test');
     console.log(`${family} on ${backend}: pooled validation best-F1 threshold ${before.pooledBestF1Threshold!.toFixed(3)} → logit shift ${shift.toFixed(3)}`);

@@ -90,6 +90,11 @@ export function serveBatches(endpoint: Endpoint<ToBatchWorker, FromBatchWorker>,
   });
 }
 
+/** A request's failure as the run reports it: what went wrong where the scenes are made. */
+function scenesError(reason: string): Error {
+  return new Error(`training scenes: ${reason}`);
+}
+
 interface Waiter {
   resolve(batch: TrainingBatch): void;
   reject(error: Error): void;
@@ -127,19 +132,19 @@ export class BatchClient {
       if (message.type === 'loaded' || message.type === 'loadFailed') {
         for (const l of this.loading.splice(0)) {
           if (message.type === 'loaded') l.resolve();
-          else l.reject(new Error(`training scenes: ${message.message}`));
+          else l.reject(scenesError(message.message));
         }
         return;
       }
       const waiting = this.unanswered.get(message.stream)?.shift();
       if (message.type === 'batch') waiting?.resolve(message.batch);
-      else waiting?.reject(new Error(`training scenes: ${message.message}`));
+      else waiting?.reject(scenesError(message.message));
     });
   }
 
   /** Resolves once the worker holds the training split (it loads it now if it has not yet). */
   load(): Promise<void> {
-    if (this.failure !== null) return Promise.reject(new Error(`training scenes: ${this.failure}`));
+    if (this.failure !== null) return Promise.reject(scenesError(this.failure));
     return new Promise((resolve, reject) => {
       this.loading.push({ resolve, reject });
       this.endpoint.post({ type: 'load' });
@@ -149,8 +154,8 @@ export class BatchClient {
   /** Every stream's requests fail with this message from now on (the worker crashed). */
   fail(message: string): void {
     this.failure = message;
-    for (const l of this.loading.splice(0)) l.reject(new Error(`training scenes: ${message}`));
-    for (const waiters of this.unanswered.values()) for (const w of waiters.splice(0)) w.reject(new Error(`training scenes: ${message}`));
+    for (const l of this.loading.splice(0)) l.reject(scenesError(message));
+    for (const waiters of this.unanswered.values()) for (const w of waiters.splice(0)) w.reject(scenesError(message));
   }
 
   /** A run's batches for `spec`, `depth` of them requested ahead. */
@@ -165,7 +170,7 @@ export class BatchClient {
       const w = waiter();
       ahead.push(w);
       if (this.failure !== null) {
-        w.reject(new Error(`training scenes: ${this.failure}`));
+        w.reject(scenesError(this.failure));
         return;
       }
       unanswered.push(w);

@@ -4,11 +4,10 @@
  * are a pure function of its seed, wherever they are made.
  *
  * Making them costs about as much CPU as a CRNN training step, so a host can make them on
- * another thread while the step runs (batchServer.ts): `inlineBatches` makes each batch when it
- * is asked for; a `PortBatchSource` keeps the next ones in the making in a worker.
+ * another thread while the step runs: `inlineBatches` makes each batch when it is asked for;
+ * batchServer.ts's `BatchClient.open` keeps the next ones in the making in a worker.
  */
 import { N_FREQ, powerSpectrogramSamples } from '../audio/features';
-import { frameCount, SAMPLE_RATE } from '../audio/frames';
 import { sampleBatch } from './batches';
 import type { CorpusSplit } from './corpus';
 import { createRng } from './random';
@@ -41,12 +40,11 @@ export interface BatchSource {
 /** The batch maker of one run: each call makes the next batch of the seed's sequence. */
 export function batchMaker(split: CorpusSplit, spec: TrainingBatchSpec): () => TrainingBatch {
   const rng = createRng(spec.seed);
-  const frames = frameCount(Math.round(spec.seconds * SAMPLE_RATE));
   return () => {
     const batch = sampleBatch(split, spec.batchSize, spec.seconds, rng, spec.scenes);
     const power = powerSpectrogramSamples(batch.audio, batch.batchSize);
-    if (power.length !== spec.batchSize * frames * N_FREQ) throw new Error('batchMaker: unexpected spectrogram size');
-    return { power, labels: Float32Array.from(batch.labels), batchSize: spec.batchSize, frames };
+    if (power.length !== batch.batchSize * batch.frames * N_FREQ) throw new Error('batchMaker: unexpected spectrogram size');
+    return { power, labels: Float32Array.from(batch.labels), batchSize: batch.batchSize, frames: batch.frames };
   };
 }
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dense } from '../dcl/layers';
 import type { Network } from '../dcl/network';
+import type { Evaluation } from '../protocol';
+import type { VadEvaluation } from './vadTask';
 
 /**
  * Post-hoc calibration of a VAD's output so that its 0.5 threshold means something: the logit
@@ -29,4 +31,18 @@ export function shiftOutputBias(network: Network, shift: number): void {
     throw new Error(`${network.name}: no single sigmoid output layer named "output" to calibrate`);
   }
   tf.tidy(() => output.bias.assign(tf.add(output.bias, tf.scalar(shift))));
+}
+
+/**
+ * Calibrates on a validation pass: folds into each network's output bias the shift that moves
+ * the pass's pooled best-F1 threshold to 0.5, and returns it. Undefined, with nothing changed,
+ * when the pass has no threshold strictly between 0 and 1 to move (not a VAD, or a degenerate
+ * model).
+ */
+export function calibrateOnValidation(validation: Evaluation, networks: readonly Network[]): number | undefined {
+  const threshold = (validation as VadEvaluation).pooledBestF1Threshold;
+  if (threshold === undefined || !(threshold > 0 && threshold < 1)) return undefined;
+  const shift = calibrationShift(threshold);
+  for (const network of networks) shiftOutputBias(network, shift);
+  return shift;
 }

@@ -8,8 +8,7 @@ import { MODEL_FAMILIES } from '../models/registry';
 import { DivergenceWatch, WeightSnapshot, type Divergence } from './divergence';
 import { EvaluationStopped, type EvaluationProgress, type TrainingTask } from './task';
 import { WidthTrainer, type TrainerConfig } from './trainer';
-import { calibrationShift, shiftOutputBias } from './calibration';
-import type { VadEvaluation } from './vadTask';
+import { calibrateOnValidation } from './calibration';
 
 /** Live controls of a running session; the worker writes them, the loop reads them every step. */
 export class RunControl {
@@ -306,9 +305,7 @@ async function summarize(options: SessionOptions, run: RunOutcome, reference: Ne
     const fullLatency = await latencyMs(fullNetwork, task, now, rounds);
     const evaluation = quick ? run.lastEvaluation!.evaluation : await task.evaluate(small, 'validation');
     // EER and AUC do not move with a logit shift (monotone): the evaluation stands as it is.
-    const threshold = (evaluation as VadEvaluation).pooledBestF1Threshold;
-    const calibration = options.calibrate !== false && threshold !== undefined && threshold > 0 && threshold < 1 ? calibrationShift(threshold) : undefined;
-    if (calibration !== undefined) shiftOutputBias(task.network, calibration);
+    const calibration = options.calibrate !== false ? calibrateOnValidation(evaluation, [task.network]) : undefined;
     return {
       runId,
       // The α and budget in force at the end (both can change while a run trains).
