@@ -1,7 +1,7 @@
 /**
  * Command-line sweeps (same src/ code as the browser worker).
  *   npm run sweep -- synthetic [--steps N] [--quick]
- *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune] [--seeds 1,2,3] [--shard k/n]
+ *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune [--distill β]] [--seeds 1,2,3] [--shard k/n]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -152,6 +152,8 @@ async function vadSweep(): Promise<void> {
   if (!(family in MODEL_FAMILIES) || MODEL_FAMILIES[family].input !== 'powerSpectrogram') throw new Error(`--family must be crnn or transformer, got ${family}`);
   const quick = flag('quick');
   const fineTune = flag('fine-tune');
+  const distillation = Number(option('distill', '0'));
+  if (distillation !== 0 && !fineTune) throw new Error('--distill needs --fine-tune: the teacher is the bundled full-width model the runs start from');
   const steps = Number(option('steps', quick ? '40' : '400'));
   const seeds = option('seeds', option('seed', '1')).split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s))) throw new Error(`--seeds must be integers separated by commas, got ${option('seeds', '')}`);
@@ -162,6 +164,7 @@ async function vadSweep(): Promise<void> {
   const kappaMins = quick ? [0.25] : VAD_KAPPA_MINS;
   const only = option('only', '');
   const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
+    .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}` } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -191,6 +194,7 @@ async function vadSweep(): Promise<void> {
       kappaMin: spec.kappaMin ? Object.fromEntries(MODEL_FAMILIES[family].widthNames.map((n) => [n, spec.kappaMin!])) : {},
       uniformFraction: spec.uniformFraction ?? 1,
       init: spec.init ?? 'scratch',
+      ...(distillation ? { distillation } : {}),
     };
     const task = await createTask(config, diskSources, heldOut);
     const t0 = Date.now();

@@ -79,6 +79,12 @@ export interface RunConfig {
   /** Start from random weights or from the bundled full-width weights (VAD models). */
   init: 'scratch' | 'pretrained';
   /**
+   * Distillation weight β (VAD models started from the bundled full-width weights): each
+   * frame's target is (1 − β)·label + β·the full-width model's speech probability, so a
+   * shrinking model also learns what the full one hears. 0 or absent: labels alone.
+   */
+  distillation?: number;
+  /**
    * Straight-through baseline of a sweep: a penalty band on C(K)/C(K_max) instead of α
    * (matched to the FLOP/s a DCL run reached). Absent for runs started from the controls.
    */

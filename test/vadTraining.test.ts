@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
-import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
+import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../src/data/nodeCorpus';
+import type { SavedWeights } from '../src/dcl/weights';
+import { pretrainedWeightsPath } from '../src/models/catalog';
 import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
 import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
 import { RunControl, trainSession } from '../src/train/session';
@@ -97,3 +101,33 @@ for (const modelId of ['crnn', 'transformer'] as const) {
     }, 900_000);
   });
 }
+
+describe('distillation from the full-width model', () => {
+  it('mixes the frozen full-width model’s speech probability into each frame’s target by β', async () => {
+    const saved = JSON.parse(readFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath('crnn')), 'utf8')) as SavedWeights;
+    const config = (distillation: number): RunConfig => ({
+      modelId: 'crnn', method: 'dcl', alpha: 1, budgetFlopsPerSecond: null, steps: 1, batchSize: 4, learningRate: 1e-2,
+      kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 5, evalEvery: 1, init: 'pretrained', distillation,
+    });
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained: saved };
+    // Tasks of one seed draw the same batches; the β = 0 task's network is still the untrained full-width model.
+    const [plain, half, full] = [0, 0.5, 1].map((beta) => createVadTask(config(beta), corpus, options));
+    const [a, b, c] = await Promise.all([plain.nextBatch(), half.nextBatch(), full.nextBatch()]);
+    const labels = await a.target.data();
+    const teacher = await plain.network.infer(a.input).data();
+    const [mixed, soft] = [await b.target.data(), await c.target.data()];
+    expect(await b.input.data()).toEqual(await a.input.data());
+    expect(new Set(labels)).toEqual(new Set([0, 1]));
+    let largest = 0;
+    for (let i = 0; i < labels.length; i++) {
+      largest = Math.max(largest, Math.abs(soft[i] - teacher[i]), Math.abs(mixed[i] - (0.5 * labels[i] + 0.5 * teacher[i])));
+    }
+    expect(largest).toBeLessThan(1e-6);
+    // The teacher's probabilities are not the labels (else the test could not tell them apart).
+    expect(teacher.some((p, i) => Math.abs(p - labels[i]) > 0.2)).toBe(true);
+    tf.dispose([a, b, c].flatMap((batch) => [batch.input, batch.target]));
+    [plain, half, full].forEach((task) => task.dispose());
+    expect(() => createVadTask({ ...config(0.5), init: 'scratch' }, corpus, options)).toThrow(/init pretrained/);
+    expect(() => createVadTask(config(1.5), corpus, options)).toThrow(/\(0, 1\]/);
+  }, 120_000);
+});

@@ -149,6 +149,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     }
     importWeights(network, options.pretrained, `${config.modelId} pretrained weights`);
   }
+  const teacher = distillationTeacher(config, options);
   const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
   const batches = options.openBatches?.(batchSpec) ?? inlineBatches(corpus.splits.train, batchSpec);
   const heldOut: Partial<Record<'validation' | 'test', HeldOut>> = {};
@@ -198,10 +199,13 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     latencyInputSeconds: 1,
     async nextBatch() {
       const { power, labels, batchSize, frames } = await batches.next();
-      return {
-        input: tf.tensor3d(power, [batchSize, frames, power.length / (batchSize * frames)]),
-        target: tf.tensor3d(labels, [batchSize, frames, 1]),
-      };
+      const input = tf.tensor3d(power, [batchSize, frames, power.length / (batchSize * frames)]);
+      const target = tf.tensor3d(labels, [batchSize, frames, 1]);
+      if (!teacher) return { input, target };
+      const beta = config.distillation!;
+      const soft = tf.tidy(() => tf.add(tf.mul(target, 1 - beta), tf.mul(teacher.infer(input), beta)));
+      target.dispose();
+      return { input, target: soft };
     },
     async evaluate(model: Network, split, progress): Promise<VadEvaluation> {
       const set = heldOutSet(split);
@@ -231,8 +235,21 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     dispose() {
       batches.close();
       network.dispose();
+      teacher?.dispose();
     },
   };
+}
+
+/** The frozen full-width model whose probabilities a distilled run's targets mix in (null without distillation). */
+function distillationTeacher(config: RunConfig, options: VadTaskOptions): Network | null {
+  const beta = config.distillation ?? 0;
+  if (beta === 0) return null;
+  if (!(beta > 0 && beta <= 1)) throw new Error(`distillation weight must lie in (0, 1], got ${beta}`);
+  if (config.init !== 'pretrained' || !options.pretrained) throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
+  const family = MODEL_FAMILIES[config.modelId];
+  const teacher = family.build({ seed: config.seed, features: options.features, widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
+  importWeights(teacher, options.pretrained, `${config.modelId} pretrained weights (distillation teacher)`);
+  return teacher;
 }
 
 function concat<T extends Float32Array | Uint8Array>(parts: T[]): T {
