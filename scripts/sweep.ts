@@ -3,6 +3,7 @@
  *   npm run sweep -- synthetic [--steps N] [--quick]
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune [--distill β]] [--seeds 1,2,3] [--shard k/n]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
+ *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
  *   npm run sweep -- calibrate --family crnn|transformer   (the bundled weights, on validation)
@@ -153,6 +154,7 @@ async function vadSweep(): Promise<void> {
   const quick = flag('quick');
   const fineTune = flag('fine-tune');
   const distillation = Number(option('distill', '0'));
+  const learnedCheckpoints = flag('learned-checkpoints');
   if (distillation !== 0 && !fineTune) throw new Error('--distill needs --fine-tune: the teacher is the bundled full-width model the runs start from');
   const steps = Number(option('steps', quick ? '40' : '400'));
   const seeds = option('seeds', option('seed', '1')).split(',').map(Number);
@@ -200,21 +202,25 @@ async function vadSweep(): Promise<void> {
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
-    // weights; a learned-width run is not (an earlier checkpoint would be a wider model).
+    // weights. A learned-width run does so only with --learned-checkpoints, and then only among
+    // checkpoints whose consolidated model costs no more than its last step's (an earlier,
+    // wider model would buy its accuracy with FLOP/s).
     const fixed = spec.method === 'uniform';
-    const runConfig = fixed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
-    let best: { value: number; step: number; weights: WeightSnapshot } | null = null;
+    const checkpointed = fixed || learnedCheckpoints;
+    const runConfig = checkpointed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
+    const checkpointsKept: Checkpoint[] = [];
     try {
       for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval, calibrate: false })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
           process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, ${(e.event.flopsPerSecond / 1e6).toFixed(2)} MFLOP/s${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);
-          if (fixed && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) {
-            best?.weights.dispose();
-            best = { value: v, step: e.event.step, weights: WeightSnapshot.take(task.network.weightVariables()) };
+          if (checkpointed && v !== undefined && Number.isFinite(v)) {
+            const variables = [...task.network.weightVariables(), ...task.network.learnableWidths().map((w) => w.kappa)];
+            checkpointsKept.push({ value: v, step: e.event.step, flopsPerSecond: await consolidatedFlops(task.network), weights: WeightSnapshot.take(variables) });
           }
         }
         if (e.type !== 'finished') continue;
+        const best = bestCheckpoint(checkpointsKept, await consolidatedFlops(task.network));
         if (best) {
           best.weights.restore();
           process.stderr.write(`  ${spec.label} (seed ${spec.seed}): ends on the step-${best.step} checkpoint (validation EER ${pct(best.value)} %)\n`);
@@ -257,7 +263,7 @@ async function vadSweep(): Promise<void> {
       }
       throw new Error(`${spec.label}: no summary`);
     } finally {
-      best?.weights.dispose();
+      checkpointsKept.forEach((checkpoint) => checkpoint.weights.dispose());
       task.dispose();
     }
   };
@@ -270,6 +276,31 @@ async function vadSweep(): Promise<void> {
     write();
   }
   console.log(`\nwritten ${file}${shard.count > 1 ? `; combine the shards with: npm run sweep -- merge ${stem}.shard-*-of-${shard.count}.json` : ''}`);
+}
+
+interface Checkpoint {
+  value: number;
+  step: number;
+  /** FLOP/s of the model consolidated at this checkpoint. */
+  flopsPerSecond: number;
+  weights: WeightSnapshot;
+}
+
+/** The checkpoint with the lowest validation EER among those whose consolidated model costs at most `limit` FLOP/s. */
+function bestCheckpoint(checkpoints: readonly Checkpoint[], limit: number): Checkpoint | null {
+  let best: Checkpoint | null = null;
+  for (const c of checkpoints) if (c.flopsPerSecond <= limit && (best === null || c.value < best.value)) best = c;
+  return best;
+}
+
+/** FLOP/s of the network consolidated at its current widths, as the sweep reports them. */
+async function consolidatedFlops(network: Network): Promise<number> {
+  const small = network.consolidate(await readUnits(network.learnableWidths()));
+  try {
+    return countNetwork(small).flopsPerSecond;
+  } finally {
+    small.dispose();
+  }
 }
 
 /**
