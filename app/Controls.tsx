@@ -89,12 +89,10 @@ function InitField() {
   const setup = useAppStore((s) => s.setup);
   const availability = useAppStore((s) => s.pretrained[s.setup.modelId]);
   const entry = MODEL_CATALOG[setup.modelId];
-  const belowFullUniform = setup.method === 'uniform' && setup.uniformFraction < 1;
   let unavailable: string | null = null;
   if (!entry.pretrainable) unavailable = `${entry.displayName} has no pretrained weights: it trains from scratch.`;
   else if (availability === 'missing') unavailable = makeWeightsHint(setup.modelId);
   else if (availability !== 'available') unavailable = 'Checking whether pretrained weights are served…';
-  else if (belowFullUniform) unavailable = 'Pretrained weights are full width: a uniform baseline below full width trains from scratch.';
   const problem = initProblem(setup, availability);
   return (
     <>

@@ -49,8 +49,5 @@ export function initProblem(setup: RunConfig, availability: PretrainedAvailabili
   if (!entry.pretrainable) return `${entry.displayName} has no pretrained weights: choose “from scratch”.`;
   if (availability === 'checking' || availability === undefined) return 'Checking for pretrained weights…';
   if (availability === 'missing') return makeWeightsHint(setup.modelId);
-  if (setup.method === 'uniform' && setup.uniformFraction < 1) {
-    return 'Pretrained weights are full width: a uniform baseline below full width trains from scratch (choose “from scratch”, or fraction 1).';
-  }
   return null;
 }

@@ -134,14 +134,17 @@ function uniformRatio(family: ModelId, fraction: number): number {
  */
 function vadRunSpecs(family: ModelId, kappaMins: readonly number[], seeds: readonly number[], fineTune: boolean): VadRunSpec[] {
   const perSeed = (seed: number): Omit<VadRunSpec, 'order'>[] => {
-    if (fineTune) return kappaMins.map((kappaMin) => ({ label: `DCL κmin ${kappaMin} from full`, method: 'dcl', kappaMin, init: 'pretrained', seed }));
+    // From scratch, or (fine-tune) every run started from the bundled full-width weights: the
+    // uniform model as their first units (src/train/vadTask.ts), the others at full width.
+    const start = fineTune ? { init: 'pretrained' as const } : {};
+    const suffix = fineTune ? ' from full' : '';
     return [
-      { label: 'full width', method: 'uniform', uniformFraction: 1, seed },
-      ...kappaMins.map((kappaMin): Omit<VadRunSpec, 'order'> => ({ label: `DCL κmin ${kappaMin}`, method: 'dcl', kappaMin, seed })),
-      ...kappaMins.map((fraction): Omit<VadRunSpec, 'order'> => ({ label: `uniform ${fraction}`, method: 'uniform', uniformFraction: fraction, seed })),
+      ...(fineTune ? [] : [{ label: 'full width', method: 'uniform' as const, uniformFraction: 1, seed }]),
+      ...kappaMins.map((kappaMin): Omit<VadRunSpec, 'order'> => ({ label: `DCL κmin ${kappaMin}${suffix}`, method: 'dcl', kappaMin, seed, ...start })),
+      ...kappaMins.map((fraction): Omit<VadRunSpec, 'order'> => ({ label: `uniform ${fraction}${suffix}`, method: 'uniform', uniformFraction: fraction, seed, ...start })),
       ...kappaMins.map((fraction): Omit<VadRunSpec, 'order'> => {
         const ratio = uniformRatio(family, fraction);
-        return { label: `straight-through ≈${(100 * ratio).toFixed(0)} %`, method: 'straightThrough', kappaMin: fraction, matchRatio: ratio, seed };
+        return { label: `straight-through ≈${(100 * ratio).toFixed(0)} %${suffix}`, method: 'straightThrough', kappaMin: fraction, matchRatio: ratio, seed, ...start };
       }),
     ];
   };

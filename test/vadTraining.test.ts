@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
 import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../src/data/nodeCorpus';
-import type { SavedWeights } from '../src/dcl/weights';
+import type { Network } from '../src/dcl/network';
+import { importWeights, layerVariables, type SavedWeights } from '../src/dcl/weights';
+import { MODEL_FAMILIES } from '../src/models/registry';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
 import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
@@ -130,4 +132,30 @@ describe('distillation from the full-width model', () => {
     expect(() => createVadTask({ ...config(0.5), init: 'scratch' }, corpus, options)).toThrow(/init pretrained/);
     expect(() => createVadTask(config(1.5), corpus, options)).toThrow(/\(0, 1\]/);
   }, 120_000);
+});
+
+describe('a uniform model below full width started from the full-width weights', () => {
+  it('keeps the first units of every width of the bundled model', async () => {
+    const saved = JSON.parse(readFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath('crnn')), 'utf8')) as SavedWeights;
+    const config: RunConfig = {
+      modelId: 'crnn', method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 4, learningRate: 1e-2,
+      kappaLearningRate: 0, kappaMin: {}, uniformFraction: 0.5, seed: 5, evalEvery: 1, init: 'pretrained',
+    };
+    const task = createVadTask(config, corpus, { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained: saved });
+    const full = MODEL_FAMILIES.crnn.build({ seed: 1 });
+    importWeights(full, saved, 'crnn pretrained');
+    const tensor = (network: Network, layer: string, index: number) => layerVariables(network).filter((v) => v.layer === layer)[index].variable;
+    // conv kernel [taps, mel, conv]: mel 40 of 80, conv 16 of 32.
+    const conv = tensor(task.network, 'conv', 0);
+    expect(conv.shape).toEqual([3, 40, 16]);
+    expect(await conv.data()).toEqual(await tf.slice(tensor(full, 'conv', 0), [0, 0, 0], [3, 40, 16]).data());
+    // output kernel [gru, 1]: the first 16 GRU units.
+    expect(await tensor(task.network, 'output', 0).data()).toEqual(await tf.slice(tensor(full, 'output', 0), [0, 0], [16, 1]).data());
+    // GRU recurrent kernel [H, 3H]: each gate's first 16 columns of the first 16 rows.
+    const recurrent = tensor(full, 'gru', 1);
+    const gates = tf.concat([0, 1, 2].map((g) => tf.slice(recurrent, [0, 32 * g], [16, 16])), 1);
+    expect(await tensor(task.network, 'gru', 1).data()).toEqual(await gates.data());
+    full.dispose();
+    task.dispose();
+  }, 60_000);
 });

@@ -27,14 +27,14 @@ export const HELP = {
     title: 'model family and init',
     paragraphs: [
       'CRNN-like and transformer-like VADs decide, every 10 ms, whether a frame of 16 kHz audio is speech; they train on the bundled speech and noise. The synthetic MLP learns a small regression in a fraction of a second per step, for quick experiments.',
-      'Init “pretrained full width” starts a VAD from weights the command-line sweep trained at full width, so you watch a good model shrink; “from scratch” starts from random weights.',
+      'Init “pretrained full width” starts a VAD from weights the command-line sweep trained at full width, so you watch a good model shrink; “from scratch” starts from random weights. A uniform model below full width started from them keeps the first units of every width of the full model (the units a learned width keeps).',
     ],
   },
   method: {
     title: 'width methods: DCL, uniform, straight-through',
     paragraphs: [
       'DCL (the paper’s method) learns each layer’s width K by gradient descent: the boundary unit is partly replaced by noise of its own scale, which makes the loss a smooth function of K.',
-      'Uniform is the plain baseline: every layer keeps the same fixed fraction of its units and trains from scratch; nothing is learned about which layer can be narrow.',
+      'Uniform is the plain baseline: every layer keeps the same fixed fraction of its units (trained from scratch, or from the pretrained model’s first units); nothing is learned about which layer can be narrow.',
       'Straight-through is a second learned baseline: a hard on/off mask at round(K) forward, with the gradient of a soft ramp passed backward.',
     ],
   },

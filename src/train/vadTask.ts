@@ -3,7 +3,7 @@ import { applyChannel, DEFAULT_CHANNEL_AUGMENTATION, telephone, TELEPHONE_TEST_C
 import { powerSpectrogramOf } from '../audio/features';
 import { samplesForFrames } from '../audio/frames';
 import type { Network } from '../dcl/network';
-import { importWeights, type SavedWeights } from '../dcl/weights';
+import { checkTensorLayout, importWeights, layerVariables, type SavedWeights } from '../dcl/weights';
 import { widthSpecs } from '../dcl/widthSpec';
 import { stackScenes } from '../data/batches';
 import type { Corpus } from '../data/corpus';
@@ -143,11 +143,8 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     }),
   });
   if (config.init === 'pretrained') {
-    if (!options.pretrained) throw new Error(`no pretrained weights bundled for ${config.modelId}`);
-    if (config.method === 'uniform' && config.uniformFraction !== 1) {
-      throw new Error('pretrained weights are full width: a uniform baseline below full width trains from scratch');
-    }
-    importWeights(network, options.pretrained, `${config.modelId} pretrained weights`);
+    if (config.method === 'uniform' && config.uniformFraction !== 1) startSliced(network, config, options);
+    else importWeights(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`);
   }
   const teacher = distillationTeacher(config, options);
   const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
@@ -245,11 +242,41 @@ function distillationTeacher(config: RunConfig, options: VadTaskOptions): Networ
   const beta = config.distillation ?? 0;
   if (beta === 0) return null;
   if (!(beta > 0 && beta <= 1)) throw new Error(`distillation weight must lie in (0, 1], got ${beta}`);
-  if (config.init !== 'pretrained' || !options.pretrained) throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
+  if (config.init !== 'pretrained') throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
+  return pretrainedFullWidth(config, options, 'uniform');
+}
+
+function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWeights {
+  if (!options.pretrained) throw new Error(`no pretrained weights bundled for ${config.modelId}`);
+  return options.pretrained;
+}
+
+/** The bundled full-width model, its widths fixed ('uniform') or learnable at full ('dcl', to consolidate at chosen widths). */
+function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method: 'uniform' | 'dcl'): Network {
   const family = MODEL_FAMILIES[config.modelId];
-  const teacher = family.build({ seed: config.seed, features: options.features, widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
-  importWeights(teacher, options.pretrained, `${config.modelId} pretrained weights (distillation teacher)`);
-  return teacher;
+  const network = family.build({ seed: config.seed, features: options.features, widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
+  importWeights(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`);
+  return network;
+}
+
+/**
+ * A uniform model below full width started from the bundled full-width weights: the full model
+ * consolidated at the uniform widths, i.e. its first units of every width kept (the units a
+ * learned width keeps), the rest sliced away.
+ */
+function startSliced(network: Network, config: RunConfig, options: VadTaskOptions): void {
+  const full = pretrainedFullWidth(config, options, 'dcl');
+  const units = new Map(network.layers.flatMap((layer) => layer.widths()).map((w) => [w.name, w.full]));
+  const sliced = full.consolidate(full.learnableWidths().map((w) => units.get(w.name)!));
+  try {
+    const targets = layerVariables(network);
+    const sources = layerVariables(sliced);
+    checkTensorLayout(targets, sources.map(({ layer, variable }) => ({ layer, shape: variable.shape })), `${config.modelId} pretrained weights sliced to uniform ${config.uniformFraction}`);
+    targets.forEach(({ variable }, i) => variable.assign(sources[i].variable));
+  } finally {
+    sliced.dispose();
+    full.dispose();
+  }
 }
 
 function concat<T extends Float32Array | Uint8Array>(parts: T[]): T {
