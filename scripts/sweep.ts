@@ -3,6 +3,7 @@
  *   npm run sweep -- synthetic [--steps N] [--quick]
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune [--distill β]] [--seeds 1,2,3] [--shard k/n]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
+ *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -166,7 +167,8 @@ async function vadSweep(): Promise<void> {
   const shard = parseShard(shardText);
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
   const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
-  const kappaMins = quick ? [0.25] : VAD_KAPPA_MINS;
+  const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
+  if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
   const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}` } : spec))
