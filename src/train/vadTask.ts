@@ -267,14 +267,15 @@ function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method:
 function startSliced(network: Network, config: RunConfig, options: VadTaskOptions): void {
   const full = pretrainedFullWidth(config, options, 'dcl');
   const units = new Map(network.layers.flatMap((layer) => layer.widths()).map((w) => [w.name, w.full]));
-  const sliced = full.consolidate(full.learnableWidths().map((w) => units.get(w.name)!));
+  let sliced: Network | null = null;
   try {
+    sliced = full.consolidate(full.learnableWidths().map((w) => units.get(w.name)!));
     const targets = layerVariables(network);
     const sources = layerVariables(sliced);
     checkTensorLayout(targets, sources.map(({ layer, variable }) => ({ layer, shape: variable.shape })), `${config.modelId} pretrained weights sliced to uniform ${config.uniformFraction}`);
     targets.forEach(({ variable }, i) => variable.assign(sources[i].variable));
   } finally {
-    sliced.dispose();
+    sliced?.dispose();
     full.dispose();
   }
 }
