@@ -300,7 +300,7 @@ function bestCheckpoint(checkpoints: readonly Checkpoint[], limit: number): Chec
 
 /** FLOP/s of the network consolidated at its current widths, as the sweep reports them. */
 async function consolidatedFlops(network: Network): Promise<number> {
-  const small = network.consolidate(await readUnits(network.learnableWidths()));
+  const small = await network.consolidateAsync();
   try {
     return countNetwork(small).flopsPerSecond;
   } finally {

@@ -49,6 +49,15 @@ export function importWeights(network: Network, saved: SavedWeights, source: str
   });
 }
 
+/** Copy every trainable tensor of `source` into `target`, a network of the same layout (checked layer by layer, shape by shape). */
+export function copyWeights(target: Network, source: Network, description: string): void {
+  if (source.name !== target.name) throw new Error(`${description}: weights are for "${source.name}", not "${target.name}"`);
+  const targets = layerVariables(target);
+  const sources = layerVariables(source);
+  checkTensorLayout(targets, sources.map(({ layer, variable }) => ({ layer, shape: variable.shape })), description);
+  targets.forEach(({ variable }, i) => variable.assign(sources[i]!.variable));
+}
+
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

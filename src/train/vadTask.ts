@@ -3,7 +3,7 @@ import { applyChannel, DEFAULT_CHANNEL_AUGMENTATION, telephone, TELEPHONE_TEST_C
 import { powerSpectrogramOf } from '../audio/features';
 import { samplesForFrames } from '../audio/frames';
 import type { Network } from '../dcl/network';
-import { checkTensorLayout, importWeights, layerVariables, type SavedWeights } from '../dcl/weights';
+import { copyWeights, importWeights, type SavedWeights } from '../dcl/weights';
 import { widthSpecs } from '../dcl/widthSpec';
 import { stackScenes } from '../data/batches';
 import type { Corpus } from '../data/corpus';
@@ -270,10 +270,7 @@ function startSliced(network: Network, config: RunConfig, options: VadTaskOption
   let sliced: Network | null = null;
   try {
     sliced = full.consolidate(full.learnableWidths().map((w) => units.get(w.name)!));
-    const targets = layerVariables(network);
-    const sources = layerVariables(sliced);
-    checkTensorLayout(targets, sources.map(({ layer, variable }) => ({ layer, shape: variable.shape })), `${config.modelId} pretrained weights sliced to uniform ${config.uniformFraction}`);
-    targets.forEach(({ variable }, i) => variable.assign(sources[i].variable));
+    copyWeights(network, sliced, `${config.modelId} pretrained weights sliced to uniform ${config.uniformFraction}`);
   } finally {
     sliced?.dispose();
     full.dispose();
