@@ -5,6 +5,7 @@
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
+ *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
  *   npm run sweep -- calibrate --family crnn|transformer   (the bundled weights, on validation)
@@ -24,6 +25,7 @@ import { MODEL_FAMILIES } from '../src/models/registry';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
 import { SNR_BINS } from '../src/train/metrics';
 import { WeightSnapshot } from '../src/train/divergence';
+import { WeightAverage } from '../src/train/weightAverage';
 import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
 import { pretrainedWeightsPath } from '../src/models/catalog';
@@ -93,6 +95,8 @@ interface VadRunResult extends VadRunSpec {
   test: Evaluation;
   /** The logit shift folded into the output bias on validation (src/train/calibration.ts); validation and test are scored after it. */
   calibrationShift?: number;
+  /** --average-from: the run's weight average, scored on validation before calibration. */
+  weightAverage?: AveragedWeights & { afterStep: number };
   trainingSeconds: number;
 }
 
@@ -159,8 +163,12 @@ async function vadSweep(): Promise<void> {
   const fineTune = flag('fine-tune');
   const distillation = Number(option('distill', '0'));
   const learnedCheckpoints = flag('learned-checkpoints');
+  const averageFrom = option('average-from', '') === '' ? null : Number(option('average-from', ''));
+  if (averageFrom !== null && !(averageFrom >= 0 && averageFrom < 1)) throw new Error(`--average-from must be a fraction of the steps in [0, 1), got ${option('average-from', '')}`);
   if (distillation !== 0 && !fineTune) throw new Error('--distill needs --fine-tune: the teacher is the bundled full-width model the runs start from');
   const steps = Number(option('steps', quick ? '40' : '400'));
+  // Moments after this step go into the weight average.
+  const averageAfter = averageFrom === null ? null : Math.floor(averageFrom * steps);
   const seeds = option('seeds', option('seed', '1')).split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s))) throw new Error(`--seeds must be integers separated by commas, got ${option('seeds', '')}`);
   const shardText = option('shard', '1/1');
@@ -214,10 +222,17 @@ async function vadSweep(): Promise<void> {
     const checkpointed = fixed || learnedCheckpoints;
     const runConfig = checkpointed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
     const checkpointsKept: Checkpoint[] = [];
+    const logEvery = Math.max(1, Math.round(steps / 4));
+    // The weight average (fixed widths only: a learned width changes which units its weights
+    // serve) takes a moment every AVERAGE_MOMENTS-th of the run from step averageFrom·steps on.
+    const average = fixed && averageAfter !== null ? new WeightAverage(task.network.weightVariables()) : null;
+    const averageEvery = Math.max(1, Math.round(steps / AVERAGE_MOMENTS));
     try {
-      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: Math.max(1, Math.round(steps / 4)), budgetInterval, calibrate: false })) {
+      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: average ? averageEvery : logEvery, budgetInterval, calibrate: false })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
+          if (average && e.event.step > averageAfter! && e.event.step % averageEvery === 0) average.add();
+          if (v === undefined && e.event.step % logEvery !== 0) continue;
           process.stderr.write(`  ${spec.label} (seed ${spec.seed}): step ${e.event.step}/${steps}, loss ${e.event.taskLoss.toFixed(3)}, ${(e.event.flopsPerSecond / 1e6).toFixed(2)} MFLOP/s${v === undefined ? '' : `, validation EER ${pct(v)} %`}\n`);
           if (checkpointed && v !== undefined && Number.isFinite(v)) {
             const variables = [...task.network.weightVariables(), ...task.network.learnableWidths().map((w) => w.kappa)];
@@ -230,6 +245,8 @@ async function vadSweep(): Promise<void> {
           best.weights.restore();
           process.stderr.write(`  ${spec.label} (seed ${spec.seed}): ends on the step-${best.step} checkpoint (validation EER ${pct(best.value)} %)\n`);
         }
+        const averaged = average ? await tryAverage(task, average, best?.value ?? (await task.evaluate(task.network, 'validation')).value) : null;
+        if (averaged) process.stderr.write(`  ${spec.label} (seed ${spec.seed}): mean of ${averaged.moments} moments after step ${averageAfter}: validation EER ${pct(averaged.validationEer)} %, ${averaged.kept ? 'kept' : 'not kept'}\n`);
         const learnable = task.network.learnableWidths();
         const units = await readUnits(learnable);
         const small = task.network.consolidate(units);
@@ -244,12 +261,13 @@ async function vadSweep(): Promise<void> {
           validation: await task.evaluate(small, 'validation'),
           test: await task.evaluate(small, 'test'),
           calibrationShift: shift,
+          ...(averaged ? { weightAverage: { afterStep: averageAfter!, ...averaged } } : {}),
           trainingSeconds: (Date.now() - t0) / 1000,
         };
         // Every trained model is kept as an export (consolidated, calibrated), to listen to or bundle.
         const exported = await exportModel(task.network, {
           name: `${family} ${spec.label} seed ${spec.seed}`,
-          trainingSetup: { command: `npm run sweep -- ${args.join(' ')}`, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift },
+          trainingSetup: { command: `npm run sweep -- ${args.join(' ')}`, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift, ...(averaged ? { weightAverage: result.weightAverage } : {}) },
         });
         mkdirSync(SAVED_MODELS_DIR, { recursive: true });
         writeFileSync(join(SAVED_MODELS_DIR, `${family}-${slug(spec.label)}-s${spec.seed}.zip`), toZip(exported));
@@ -269,6 +287,7 @@ async function vadSweep(): Promise<void> {
       throw new Error(`${spec.label}: no summary`);
     } finally {
       checkpointsKept.forEach((checkpoint) => checkpoint.weights.dispose());
+      average?.dispose();
       task.dispose();
     }
   };
@@ -289,6 +308,31 @@ interface Checkpoint {
   /** FLOP/s of the model consolidated at this checkpoint. */
   flopsPerSecond: number;
   weights: WeightSnapshot;
+}
+
+/** Moments a run's weight average may take, spread evenly over the whole run. */
+const AVERAGE_MOMENTS = 40;
+
+interface AveragedWeights {
+  moments: number;
+  validationEer: number;
+  /** True when the mean scored better on validation than the weights the run would end on, and replaced them. */
+  kept: boolean;
+}
+
+/** Scores the weight average on validation and keeps it when it beats `currentEer` (the network's weights now); null with no moments. */
+async function tryAverage(task: TrainingTask, average: WeightAverage, currentEer: number): Promise<AveragedWeights | null> {
+  if (average.count === 0) return null;
+  const current = WeightSnapshot.take(task.network.weightVariables());
+  try {
+    average.assign();
+    const validationEer = (await task.evaluate(task.network, 'validation')).value;
+    const kept = validationEer < currentEer;
+    if (!kept) current.restore();
+    return { moments: average.count, validationEer, kept };
+  } finally {
+    current.dispose();
+  }
 }
 
 /** The checkpoint with the lowest validation EER among those whose consolidated model costs at most `limit` FLOP/s. */
