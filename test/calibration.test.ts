@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { bestF1 } from '../src/train/vadTask';
-import { calibrationShift, shiftedThreshold, shiftOutputBias } from '../src/train/calibration';
+import { calibrationShift, shiftedThreshold, shiftOutputBias, withCalibration } from '../src/train/calibration';
+import type { Evaluation } from '../src/protocol';
+import { Dense } from '../src/dcl/layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -37,5 +39,28 @@ describe('output calibration', () => {
       input.dispose();
       network.dispose();
     }
+  });
+
+  it("calibrates a paused run's model only while it is used, then puts the exact output bias back", async () => {
+    const network = MODEL_FAMILIES.crnn.build({ seed: 3 });
+    const input = tf.tidy(() => tf.abs(tf.randomNormal([1, 20, N_FREQ], 0, 1, 'float32', 7)));
+    const bias = () => Array.from((network.layers.find((layer) => layer.name === 'output') as Dense).bias.dataSync());
+    const biasBefore = bias();
+    const before = network.infer(input).dataSync() as Float32Array;
+    const validation = { metric: 'EER', value: 0.1, pooledBestF1Threshold: 0.3 } as unknown as Evaluation;
+    const seen = await withCalibration(network, validation, async (shift) => {
+      const during = network.infer(input).dataSync() as Float32Array;
+      for (let i = 0; i < before.length; i++) expect(logit(during[i]) - logit(before[i])).toBeCloseTo(calibrationShift(0.3), 3);
+      return shift;
+    });
+    expect(seen).toBeCloseTo(calibrationShift(0.3), 12);
+    expect(bias()).toEqual(biasBefore);
+    // Nothing to calibrate on: the network is used as it is.
+    expect(await withCalibration(network, null, async (shift) => shift)).toBeUndefined();
+    // A failing use still leaves the training network's bias as it was.
+    await expect(withCalibration(network, validation, async () => Promise.reject(new Error('export failed')))).rejects.toThrow(/export failed/);
+    expect(bias()).toEqual(biasBefore);
+    input.dispose();
+    network.dispose();
   });
 });

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, describeWebgpuAdapter, trySetBackend } from '../src/backend';
 import { chooseBackendByMeasurement, type MeasuredChoice } from '../src/backendMeasure';
 import { backendCheck } from '../src/backendCheck';
-import type { BackendCheckResult, ModelId } from '../src/protocol';
+import type { BackendCheckResult, Evaluation, ModelId } from '../src/protocol';
 import { BACKEND_NAMES, type BackendName, type FromWorker, type RunConfig, type RunSummary, type ToWorker } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
@@ -23,6 +23,7 @@ import type { Network } from '../src/dcl/network';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { exportModel, type ExportedModel } from '../src/runtime/exportModel';
 import { applyKeptWeights, keepWeights, startingWeightsProblem, type KeptWeights } from '../src/train/keptWeights';
+import { withCalibration } from '../src/train/calibration';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -238,6 +239,8 @@ interface ActiveRun {
   control: RunControl;
   config: RunConfig;
   stepsDone: number;
+  /** The run's last validation pass and its step: a paused run's model is calibrated on it. */
+  lastEvaluation?: { evaluation: Evaluation; step: number };
   /** The run's network while its task lives (the listening page consolidates a paused run from it). */
   network?: Network;
 }
@@ -246,15 +249,22 @@ let active: ActiveRun | null = null;
 /** The last finished VAD run's consolidated model, kept as plain data for the listening page. */
 let lastRunModel: { runId: string; model: ExportedModel } | null = null;
 
-function exportRunModel(runId: string, config: RunConfig, network: Network, steps: number): Promise<ExportedModel> {
-  return exportModel(network, { name: `${config.modelId} ${config.method} ${runId}`, trainingSetup: { runId, steps, config } });
+function exportRunModel(runId: string, config: RunConfig, network: Network, steps: number, calibration: Record<string, unknown> = {}): Promise<ExportedModel> {
+  return exportModel(network, { name: `${config.modelId} ${config.method} ${runId}`, trainingSetup: { runId, steps, config, ...calibration } });
 }
 
-/** 'exportModel': the paused run's consolidated model now, else the last finished one's. */
+/**
+ * 'exportModel': the paused run's consolidated model now, else the last finished one's. A
+ * paused run's model leaves calibrated on its last validation pass, as a finished run's is on
+ * its final one, so that 0.5 means the same in Listen and in the export.
+ */
 async function postRunModel(): Promise<void> {
   if (active?.network !== undefined && active.control.isPaused) {
-    const { runId, network } = active;
-    post({ type: 'runModel', runId, paused: true, model: await exportRunModel(runId, active.config, network, active.stepsDone) });
+    const { runId, network, config, stepsDone, lastEvaluation } = active;
+    const model = await withCalibration(network, lastEvaluation?.evaluation ?? null, (shift) =>
+      exportRunModel(runId, config, network, stepsDone, shift === undefined ? {} : { calibrationShift: shift, calibratedOnValidationAtStep: lastEvaluation!.step }),
+    );
+    post({ type: 'runModel', runId, paused: true, model });
   } else if (lastRunModel !== null) {
     post({ type: 'runModel', runId: lastRunModel.runId, paused: false, model: lastRunModel.model });
   } else {
@@ -283,7 +293,10 @@ async function trainOnce(runId: string, config: RunConfig, control: RunControl, 
     const onStatus = ({ state, detail }: { state: 'running' | 'paused'; detail: string }) => post({ type: 'state', state, runId, detail });
     for await (const event of trainSession({ runId, config, task, control, backend, yieldToHost, evaluateAtStart: true, onStatus })) {
       if (event.type === 'progress') {
-        if (active !== null) active.stepsDone = event.event.step;
+        if (active !== null) {
+          active.stepsDone = event.event.step;
+          if (event.event.evaluation !== null) active.lastEvaluation = { evaluation: event.event.evaluation, step: event.event.step };
+        }
         post({ type: 'progress', event: event.event });
       } else if (event.type === 'paused') post({ type: 'state', state: 'paused', runId });
       else {

@@ -24,13 +24,38 @@ export function shiftedThreshold(threshold: number, shift: number): number {
   return 1 / (1 + Math.exp(-(logit + shift)));
 }
 
-/** Add `shift` to the logit of the network's sigmoid output layer (named "output"). */
-export function shiftOutputBias(network: Network, shift: number): void {
+function outputLayer(network: Network): Dense {
   const output = network.layers.find((layer) => layer.name === 'output');
   if (!(output instanceof Dense) || output.activation !== 'sigmoid' || output.outWidth.full !== 1) {
     throw new Error(`${network.name}: no single sigmoid output layer named "output" to calibrate`);
   }
+  return output;
+}
+
+/** Add `shift` to the logit of the network's sigmoid output layer (named "output"). */
+export function shiftOutputBias(network: Network, shift: number): void {
+  const output = outputLayer(network);
   tf.tidy(() => output.bias.assign(tf.add(output.bias, tf.scalar(shift))));
+}
+
+/**
+ * Runs `use` on the network calibrated on `validation`, then puts the output bias back exactly
+ * as it was: a paused run's model leaves calibrated while the run trains on untouched. `use`
+ * gets the shift, undefined when the pass has no threshold to move (then the network is as is).
+ */
+export async function withCalibration<T>(network: Network, validation: Evaluation | null, use: (shift: number | undefined) => Promise<T>): Promise<T> {
+  const threshold = (validation as VadEvaluation | null)?.pooledBestF1Threshold;
+  if (threshold === undefined || !(threshold > 0 && threshold < 1)) return use(undefined);
+  const bias = outputLayer(network).bias;
+  const before = tf.clone(bias);
+  try {
+    const shift = calibrationShift(threshold);
+    shiftOutputBias(network, shift);
+    return await use(shift);
+  } finally {
+    bias.assign(before);
+    before.dispose();
+  }
 }
 
 /**

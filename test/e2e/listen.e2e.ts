@@ -315,6 +315,12 @@ describe('listening', () => {
     console.log(`paused run consolidated: ${widths}; ${(await page.getByTestId('comparison').innerText()).replace(/\s+/g, ' ')}`);
     expect(widths).toMatch(/^mel \d+\/80, conv \d+\/32, gru \d+\/32$/);
     expect(Number(await page.getByTestId('comparison-eer').getAttribute('data-eer'))).toBeGreaterThan(0);
+    // The paused run's model leaves calibrated on the run's last validation pass, as a finished one's does.
+    const setup = fromZip(new Uint8Array(await downloadBytes(page, 'export-model')), 'paused.zip').trainingSetup;
+    console.log(`paused run's export: calibration shift ${String(setup.calibrationShift)} from the validation pass at step ${String(setup.calibratedOnValidationAtStep)}`);
+    expect(Number.isFinite(setup.calibrationShift)).toBe(true);
+    expect(setup.calibrationShift).not.toBe(0);
+    expect(Number.isInteger(setup.calibratedOnValidationAtStep)).toBe(true);
     await page.getByTestId('stop').click();
     expect(errors).toEqual([]);
   });
