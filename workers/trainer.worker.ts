@@ -14,7 +14,7 @@ import { RunControl, trainSession } from '../src/train/session';
 import type { SavedWeights } from '../src/dcl/weights';
 import type { Corpus, LoadProgress } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
-import { BatchClient, type FromBatchWorker, type ToBatchWorker } from '../src/data/batchServer';
+import { BatchClient, workerEndpoint, type FromBatchWorker, type ToBatchWorker } from '../src/data/batchServer';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, PAGE_HELD_OUT, type TaskSources } from '../src/train/tasks';
@@ -74,10 +74,7 @@ function trainingSceneWorker(): BatchClient {
   if (trainingScenes === null) {
     const worker = new Worker(new URL('./batch.worker.ts', import.meta.url), { type: 'module', name: 'training scenes' });
     const client = new BatchClient(
-      {
-        post: (message: ToBatchWorker, transfer = []) => worker.postMessage(message, transfer),
-        listen: (handler: (message: FromBatchWorker) => void) => worker.addEventListener('message', (event: MessageEvent<FromBatchWorker>) => handler(event.data)),
-      },
+      workerEndpoint<FromBatchWorker, ToBatchWorker>(worker),
       (progress) => reportCorpusProgress('training', progress),
     );
     worker.addEventListener('error', (event) => {

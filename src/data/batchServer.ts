@@ -29,6 +29,20 @@ export interface Endpoint<In, Out> {
   listen(handler: (message: In) => void): void;
 }
 
+/** What a Worker and a worker's own global scope share for messages. */
+interface MessageTarget {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+/** The endpoint of a browser worker, seen from either side: the page's Worker object or the worker's `self`. */
+export function workerEndpoint<In, Out>(target: MessageTarget): Endpoint<In, Out> {
+  return {
+    post: (message, transfer = []) => target.postMessage(message, transfer),
+    listen: (handler) => target.addEventListener('message', (event) => handler(event.data as In)),
+  };
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
