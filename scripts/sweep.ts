@@ -5,6 +5,7 @@
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
+ *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -183,12 +184,16 @@ async function vadSweep(): Promise<void> {
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
-  console.log(`VAD sweep, ${family}: ${steps} steps × batch 16 × ${VAD_TASK_DEFAULTS.segmentSeconds} s, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
+  const batchSize = Number(option('batch-size', '16'));
+  const learningRate = Number(option('learning-rate', '3e-3'));
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch-size must be a whole number ≥ 1, got ${option('batch-size', '')}`);
+  if (!(learningRate > 0)) throw new Error(`--learning-rate must be a positive number, got ${option('learning-rate', '')}`);
+  console.log(`VAD sweep, ${family}: ${steps} steps × batch ${batchSize} × ${VAD_TASK_DEFAULTS.segmentSeconds} s, Adam ${learningRate}, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
   console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
 
   const base: RunConfig = {
-    modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize: 16,
-    learningRate: 3e-3, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: steps, init: 'scratch',
+    modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize,
+    learningRate, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: steps, init: 'scratch',
   };
   const tag = option('tag', '');
   const stem = `results/vad-sweep-${family}${fineTune ? '-finetune' : ''}${quick ? '-quick' : ''}${tag ? `-${tag}` : ''}`;
