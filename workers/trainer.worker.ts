@@ -259,7 +259,7 @@ async function postRunModel(): Promise<void> {
   if (active?.network !== undefined && active.control.isPaused) {
     const { runId, network, config, stepsDone, lastEvaluation } = active;
     const model = await withCalibration(network, lastEvaluation?.evaluation ?? null, (shift) =>
-      exportRunModel(runId, config, network, stepsDone, shift === undefined ? {} : { calibrationShift: shift, calibratedOnValidationAtStep: lastEvaluation!.step }),
+      exportRunModel(runId, config, network, stepsDone, shift === undefined ? { calibration: 'none: no validation pass of this run to calibrate on yet' } : { calibrationShift: shift, calibratedOnValidationAtStep: lastEvaluation!.step }),
     );
     post({ type: 'runModel', runId, paused: true, model });
   } else if (lastRunModel !== null) {

@@ -306,6 +306,8 @@ describe('listening', () => {
     await expect(page.getByTestId('consolidate').isDisabled()).resolves.toBe(true);
     await page.getByTestId('train').click();
     await page.getByTestId('pause').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
+    // Paused after the run's starting validation pass, so there is a pass to calibrate on.
+    await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { trajectory: unknown[] } } }).__explorer.state().trajectory.length > 0, null, { timeout: 240_000 });
     await page.getByTestId('pause').click();
     await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { runState: string } } }).__explorer.state().runState === 'paused', null, { timeout: 240_000 });
     await page.getByTestId('consolidate').click();
@@ -319,8 +321,7 @@ describe('listening', () => {
     const setup = fromZip(new Uint8Array(await downloadBytes(page, 'export-model')), 'paused.zip').trainingSetup;
     console.log(`paused run's export: calibration shift ${String(setup.calibrationShift)} from the validation pass at step ${String(setup.calibratedOnValidationAtStep)}`);
     expect(Number.isFinite(setup.calibrationShift)).toBe(true);
-    expect(setup.calibrationShift).not.toBe(0);
-    expect(Number.isInteger(setup.calibratedOnValidationAtStep)).toBe(true);
+    expect(setup.calibratedOnValidationAtStep).toBe(0);
     await page.getByTestId('stop').click();
     expect(errors).toEqual([]);
   });
