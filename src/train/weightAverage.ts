@@ -1,9 +1,9 @@
 /**
  * The mean of a network's weights over moments of a run: stochastic weight averaging
- * (Izmailov et al., 2018). Late in a run the weights wander around a wide minimum with the
- * batch noise; their mean sits nearer its middle, and scores more steadily on unseen audio
- * than any one moment does. Only for weights whose shapes and roles do not change while they
- * are averaged (fixed widths).
+ * (Izmailov et al., 2018). Late in a run the weights wander around a minimum with the batch
+ * noise; their mean may sit nearer its middle and generalise better than any one moment, so
+ * the sweep scores it on validation and keeps it only where it wins there. Only for weights
+ * whose shapes and roles do not change while they are averaged (fixed widths).
  */
 import * as tf from '@tensorflow/tfjs';
 
