@@ -44,12 +44,11 @@ export function shiftOutputBias(network: Network, shift: number): void {
  * gets the shift, undefined when the pass has no threshold to move (then the network is as is).
  */
 export async function withCalibration<T>(network: Network, validation: Evaluation | null, use: (shift: number | undefined) => Promise<T>): Promise<T> {
-  const threshold = (validation as VadEvaluation | null)?.pooledBestF1Threshold;
-  if (threshold === undefined || !(threshold > 0 && threshold < 1)) return use(undefined);
+  const shift = validationShift(validation);
+  if (shift === undefined) return use(undefined);
   const bias = outputLayer(network).bias;
   const before = tf.clone(bias);
   try {
-    const shift = calibrationShift(threshold);
     shiftOutputBias(network, shift);
     return await use(shift);
   } finally {
@@ -65,9 +64,13 @@ export async function withCalibration<T>(network: Network, validation: Evaluatio
  * model).
  */
 export function calibrateOnValidation(validation: Evaluation, networks: readonly Network[]): number | undefined {
-  const threshold = (validation as VadEvaluation).pooledBestF1Threshold;
-  if (threshold === undefined || !(threshold > 0 && threshold < 1)) return undefined;
-  const shift = calibrationShift(threshold);
-  for (const network of networks) shiftOutputBias(network, shift);
+  const shift = validationShift(validation);
+  if (shift !== undefined) for (const network of networks) shiftOutputBias(network, shift);
   return shift;
+}
+
+/** The shift a validation pass calls for; undefined when it has no pooled best-F1 threshold strictly between 0 and 1. */
+function validationShift(validation: Evaluation | null): number | undefined {
+  const threshold = (validation as VadEvaluation | null)?.pooledBestF1Threshold;
+  return threshold !== undefined && threshold > 0 && threshold < 1 ? calibrationShift(threshold) : undefined;
 }
