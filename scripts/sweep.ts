@@ -2,6 +2,7 @@
  * Command-line sweeps (same src/ code as the browser worker).
  *   npm run sweep -- synthetic [--steps N] [--quick]
  *   npm run sweep -- vad --family crnn|transformer [--quick] [--steps N] [--fine-tune [--distill β]] [--seeds 1,2,3] [--shard k/n]
+ *     [--distill β --teacher crnn|transformer (the other family's bundled full-width model teaches, also from scratch)]
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
@@ -166,7 +167,11 @@ async function vadSweep(): Promise<void> {
   const learnedCheckpoints = flag('learned-checkpoints');
   const averageFrom = option('average-from', '') === '' ? null : Number(option('average-from', ''));
   if (averageFrom !== null && !(averageFrom >= 0 && averageFrom < 1)) throw new Error(`--average-from must be a fraction of the steps in [0, 1), got ${option('average-from', '')}`);
-  if (distillation !== 0 && !fineTune) throw new Error('--distill needs --fine-tune: the teacher is the bundled full-width model the runs start from');
+  const teacher = option('teacher', family) as ModelId;
+  if (!(teacher in MODEL_FAMILIES) || MODEL_FAMILIES[teacher].input !== 'powerSpectrogram') throw new Error(`--teacher must be crnn or transformer, got ${teacher}`);
+  const ownTeacher = teacher === family;
+  if (distillation !== 0 && ownTeacher && !fineTune) throw new Error('--distill needs --fine-tune (or --teacher naming the other family): the teacher is the bundled full-width model the runs start from');
+  if (distillation === 0 && !ownTeacher) throw new Error('--teacher needs --distill β');
   const steps = Number(option('steps', quick ? '40' : '400'));
   // Moments after this step go into the weight average.
   const averageAfter = averageFrom === null ? null : Math.floor(averageFrom * steps);
@@ -180,7 +185,7 @@ async function vadSweep(): Promise<void> {
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
   const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
-    .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}` } : spec))
+    .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -215,6 +220,7 @@ async function vadSweep(): Promise<void> {
       uniformFraction: spec.uniformFraction ?? 1,
       init: spec.init ?? 'scratch',
       ...(distillation ? { distillation } : {}),
+      ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
     const task = await createTask(config, diskSources, heldOut);
     const t0 = Date.now();

@@ -85,6 +85,11 @@ export interface RunConfig {
    */
   distillation?: number;
   /**
+   * The VAD family whose bundled full-width model teaches a distilled run (absent: the run's own,
+   * which the run then starts from). Another family's teacher also teaches a run from scratch.
+   */
+  distillationTeacher?: ModelId;
+  /**
    * Straight-through baseline of a sweep: a penalty band on C(K)/C(K_max) instead of α
    * (matched to the FLOP/s a DCL run reached). Absent for runs started from the controls.
    */

@@ -26,5 +26,7 @@ export async function createTask(config: RunConfig, sources: TaskSources, vad: P
   if (config.modelId === 'synthetic') return createSyntheticTask(config);
   const corpus = await sources.loadCorpus();
   const pretrained = config.init === 'pretrained' ? await sources.loadPretrained(config.modelId) : undefined;
-  return createVadTask(config, corpus, { ...VAD_TASK_DEFAULTS, openBatches: sources.trainingBatches, ...vad, pretrained });
+  const teacher = config.distillationTeacher;
+  const teacherWeights = teacher && teacher !== config.modelId ? await sources.loadPretrained(teacher) : undefined;
+  return createVadTask(config, corpus, { ...VAD_TASK_DEFAULTS, openBatches: sources.trainingBatches, ...vad, pretrained, teacherWeights });
 }

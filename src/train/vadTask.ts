@@ -12,6 +12,7 @@ import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
+import { savedNormalisation } from '../runtime/model';
 import { frameBinaryCrossEntropy } from '../models/vad';
 import { runsOnCpu, type Evaluation, type RunConfig } from '../protocol';
 import { detectionMetrics } from './metrics';
@@ -25,6 +26,8 @@ export interface VadTaskOptions {
   heldOutSeconds: number;
   /** Weights to start from (config.init = 'pretrained'). */
   pretrained?: SavedWeights;
+  /** Full-width weights of config.distillationTeacher, where that is another family than the run's. */
+  teacherWeights?: SavedWeights;
   /** How training scenes are made (default TRAINING_SCENE_OPTIONS: channel augmentation and sound events). */
   trainingScenes?: Partial<SceneOptions>;
   /** Where the training batches are made (default: on this thread, from `corpus.splits.train`). */
@@ -237,13 +240,27 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   };
 }
 
-/** The frozen full-width model whose probabilities a distilled run's targets mix in (null without distillation). */
+/**
+ * The frozen full-width model whose probabilities a distilled run's targets mix in (null without
+ * distillation): the bundled model of the run's own family, which the run starts from, or of
+ * config.distillationTeacher (e.g. a CRNN teaching a transformer).
+ */
 function distillationTeacher(config: RunConfig, options: VadTaskOptions): Network | null {
   const beta = config.distillation ?? 0;
   if (beta === 0) return null;
   if (!(beta > 0 && beta <= 1)) throw new Error(`distillation weight must lie in (0, 1], got ${beta}`);
-  if (config.init !== 'pretrained') throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
-  return pretrainedFullWidth(config, options, 'uniform');
+  const teacherFamily = config.distillationTeacher ?? config.modelId;
+  if (teacherFamily === config.modelId) {
+    if (config.init !== 'pretrained') throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
+    return pretrainedFullWidth(config, options, 'uniform');
+  }
+  const family = MODEL_FAMILIES[teacherFamily];
+  if (family?.input !== 'powerSpectrogram') throw new Error(`distillation teacher ${teacherFamily} is not a VAD model`);
+  if (!options.teacherWeights) throw new Error(`no full-width weights for the distillation teacher ${teacherFamily}`);
+  const weights = options.teacherWeights;
+  const network = family.build({ seed: config.seed, features: savedNormalisation(weights), widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
+  importWeights(network, weights, `${teacherFamily} teacher weights`);
+  return network;
 }
 
 function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWeights {
