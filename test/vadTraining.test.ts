@@ -132,6 +132,35 @@ describe('distillation from the full-width model', () => {
     expect(() => createVadTask({ ...config(0.5), init: 'scratch' }, corpus, options)).toThrow(/init pretrained/);
     expect(() => createVadTask(config(1.5), corpus, options)).toThrow(/\(0, 1\]/);
   }, 120_000);
+
+  it('takes another family’s full-width model as the teacher of a run from scratch', async () => {
+    const crnnWeights = JSON.parse(readFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath('crnn')), 'utf8')) as SavedWeights;
+    const config = (distillation: number): RunConfig => ({
+      modelId: 'transformer', method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 4, learningRate: 1e-2,
+      kappaLearningRate: 0, kappaMin: {}, uniformFraction: 1, seed: 5, evalEvery: 1, init: 'scratch',
+      ...(distillation ? { distillation, distillationTeacher: 'crnn' as const } : {}),
+    });
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, teacherWeights: crnnWeights };
+    const [plain, taught] = [0, 0.5].map((beta) => createVadTask(config(beta), corpus, options));
+    const crnn = MODEL_FAMILIES.crnn.build({ seed: 0 });
+    importWeights(crnn, crnnWeights, 'crnn weights');
+    const [a, b] = await Promise.all([plain.nextBatch(), taught.nextBatch()]);
+    const labels = await a.target.data();
+    const teacher = await crnn.infer(a.input).data();
+    const mixed = await b.target.data();
+    expect(await b.input.data()).toEqual(await a.input.data());
+    let largest = 0;
+    for (let i = 0; i < labels.length; i++) largest = Math.max(largest, Math.abs(mixed[i] - (0.5 * labels[i] + 0.5 * teacher[i])));
+    expect(largest).toBeLessThan(1e-6);
+    expect(teacher.some((p, i) => Math.abs(p - labels[i]) > 0.2)).toBe(true);
+    // The transformer's own untrained output is not what the targets mix in.
+    const student = await taught.network.infer(a.input).data();
+    expect(student.some((p, i) => Math.abs(p - teacher[i]) > 0.05)).toBe(true);
+    tf.dispose([a, b].flatMap((batch) => [batch.input, batch.target]));
+    [plain, taught].forEach((task) => task.dispose());
+    crnn.dispose();
+    expect(() => createVadTask(config(0.5), corpus, { ...options, teacherWeights: undefined })).toThrow(/no full-width weights for the distillation teacher crnn/);
+  }, 120_000);
 });
 
 describe('a uniform model below full width started from the full-width weights', () => {
