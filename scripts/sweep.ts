@@ -24,6 +24,7 @@ import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { exportModel, toZip } from '../src/runtime/exportModel';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { MODEL_FAMILIES } from '../src/models/registry';
+import { attentionContextOf } from '../src/models/transformer';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
 import { SNR_BINS } from '../src/train/metrics';
 import { WeightSnapshot } from '../src/train/divergence';
@@ -288,6 +289,7 @@ async function vadSweep(): Promise<void> {
             command: `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network), calibrationShift: shift,
+            ...(attentionContextOf(task.network) === undefined ? {} : { attentionContext: attentionContextOf(task.network)! }),
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));

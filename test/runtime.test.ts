@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameCount } from '../src/audio/frames';
 import { countNetwork } from '../src/dcl/count';
 import type { Network } from '../src/dcl/network';
-import type { SavedWeights } from '../src/dcl/weights';
+import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { crnnNetwork } from '../src/models/crnn';
+import { MODEL_FAMILIES } from '../src/models/registry';
 import { transformerNetwork } from '../src/models/transformer';
 import {
   BUNDLED_MODELS,
@@ -24,6 +25,7 @@ import {
   loadBundledModel,
   loadModel,
   modelFromNetwork,
+  savedAttentionContext,
   savedNormalisation,
   toFiles,
   toZip,
@@ -247,6 +249,27 @@ describe('savedNormalisation', () => {
     expect(savedNormalisation(saved('global'))).toEqual({ kind: 'global' });
     expect(savedNormalisation(saved('running:300'))).toEqual({ kind: 'running', timeConstantFrames: 300 });
     expect(() => savedNormalisation(saved('layer norm'))).toThrow(/unknown features "layer norm"/);
+  });
+});
+
+describe('savedAttentionContext', () => {
+  const saved = (attentionContext?: number | string) =>
+    ({ format: 'width-explorer-weights/1', network: 'transformer', provenance: attentionContext === undefined ? {} : { attentionContext }, tensors: [] }) as SavedWeights;
+  it('reads the context from the provenance, 16 frames for weights that predate it', () => {
+    expect(savedAttentionContext(saved())).toBe(16);
+    expect(savedAttentionContext(saved(32))).toBe(32);
+    expect(() => savedAttentionContext(saved(2.5))).toThrow(/not a whole number of frames/);
+    expect(() => savedAttentionContext(saved('wide'))).toThrow(/not a whole number of frames/);
+  });
+
+  it('builds a bundled transformer at the context its weights were trained with', async () => {
+    const network = MODEL_FAMILIES.transformer.build({ seed: 3, context: 7 });
+    const weights = exportWeights(network, { features: 'running:300', attentionContext: 7 });
+    network.dispose();
+    const model = await bundledModel('transformer-full', weights);
+    const contexts = model.architecture.layers.flatMap((layer) => (layer.kind === 'attention' ? [layer.context] : []));
+    expect(contexts).toEqual([7, 7]);
+    model.dispose();
   });
 });
 

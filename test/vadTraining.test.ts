@@ -7,9 +7,10 @@ import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
 import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../src/data/nodeCorpus';
 import type { Network } from '../src/dcl/network';
-import { importWeights, layerVariables, type SavedWeights } from '../src/dcl/weights';
+import { exportWeights, importWeights, layerVariables, type SavedWeights } from '../src/dcl/weights';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { pretrainedWeightsPath } from '../src/models/catalog';
+import { attentionContextOf, TRANSFORMER_CONTEXT } from '../src/models/transformer';
 import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
 import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
 import { RunControl, trainSession } from '../src/train/session';
@@ -161,6 +162,27 @@ describe('distillation from the full-width model', () => {
     crnn.dispose();
     expect(() => createVadTask(config(0.5), corpus, { ...options, teacherWeights: undefined })).toThrow(/no full-width weights for the distillation teacher crnn/);
   }, 120_000);
+});
+
+describe('a run from pretrained transformer weights', () => {
+  it('is built at the attention context the weights were trained with, whatever the family default', () => {
+    const trained = MODEL_FAMILIES.transformer.build({ seed: 2, context: 9 });
+    const pretrained = exportWeights(trained, { features: 'running:300', attentionContext: 9 });
+    trained.dispose();
+    const config = (method: RunConfig['method'], uniformFraction: number): RunConfig => ({
+      modelId: 'transformer', method, alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 2, learningRate: 1e-2,
+      kappaLearningRate: 0, kappaMin: {}, uniformFraction, seed: 5, evalEvery: 1, init: 'pretrained',
+    });
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained };
+    for (const [method, fraction] of [['dcl', 1], ['uniform', 0.5]] as const) {
+      const task = createVadTask(config(method, fraction), corpus, options);
+      expect(attentionContextOf(task.network), `${method} ${fraction}`).toBe(9);
+      task.dispose();
+    }
+    const scratch = createVadTask({ ...config('dcl', 1), init: 'scratch' }, corpus, options);
+    expect(attentionContextOf(scratch.network)).toBe(TRANSFORMER_CONTEXT);
+    scratch.dispose();
+  });
 });
 
 describe('a uniform model below full width started from the full-width weights', () => {

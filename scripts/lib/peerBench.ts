@@ -22,7 +22,7 @@ import {
   createStreamingVad,
   inferClip,
   modelFromNetwork,
-  savedNormalisation,
+  savedBuildOptions,
   SILERO_WINDOW,
   sileroSize,
   StreamingSpectrum,
@@ -41,7 +41,7 @@ const PUSH = 160;
 /** A family's bundled weights with every width at fraction κ of full, consolidated. */
 async function bundledAt(family: VadFamily, kappa: number): Promise<VadModel> {
   const saved = await diskSources.loadPretrained(family);
-  const network = MODEL_FAMILIES[family].build({ seed: 0, features: savedNormalisation(saved) });
+  const network = MODEL_FAMILIES[family].build({ seed: 0, ...savedBuildOptions(saved) });
   try {
     importWeights(network, saved, `${family} weights`);
     for (const w of network.learnableWidths()) w.setKappa(kappa);

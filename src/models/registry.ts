@@ -13,6 +13,8 @@ export interface ModelBuildOptions {
   widths?: Record<string, WidthSpec>;
   /** VAD models: log-mel normalisation (logMel.ts); ignored by the synthetic model. */
   features?: FeatureNormalisation;
+  /** Transformer: frames each frame attends to (default TRANSFORMER_CONTEXT); ignored by the others. */
+  context?: number;
 }
 
 /** A catalog entry (src/models/catalog.ts, plain data the UI reads too) with its build function. */

@@ -14,6 +14,8 @@ export type TransformerWidthName = (typeof TRANSFORMER_WIDTH_NAMES)[number];
 export const TRANSFORMER_FULL_SIZES: Readonly<Record<TransformerWidthName, number>> = { mel: 80, ff1: 128, ff2: 128 };
 /** Frames each frame attends to (itself and the 15 before it: 160 ms). */
 export const TRANSFORMER_CONTEXT = 16;
+/** The context of transformer weights saved before their provenance recorded it (attentionContext). */
+export const UNRECORDED_TRANSFORMER_CONTEXT = 16;
 /** Taps of the causal depthwise convolution that gives the attention the frame order. */
 export const TRANSFORMER_MIX_KERNEL = 3;
 
@@ -47,4 +49,9 @@ export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CO
     new Dense('output', mel, new FixedWidth('output', 1), 'sigmoid', { seed: seed + 50 }),
   ];
   return new Network('transformer', layers, VAD_FRAMES_PER_SECOND);
+}
+
+/** The attention context of a network's attention blocks (undefined: it has none). */
+export function attentionContextOf(network: Network): number | undefined {
+  return network.layers.find((layer): layer is WindowedAttentionBlock => layer instanceof WindowedAttentionBlock)?.context;
 }

@@ -5,6 +5,7 @@ import { importWeights, type SavedWeights } from '../dcl/weights';
 import type { Network } from '../dcl/network';
 import { pretrainedWeightsPath } from '../models/catalog';
 import { MODEL_FAMILIES } from '../models/registry';
+import { UNRECORDED_TRANSFORMER_CONTEXT } from '../models/transformer';
 import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type Normalisation, type VadFamily } from './architecture';
 import { exportModel, fromZip, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
 import { FRAME_SECONDS, KernelStreamingVad, type StreamingVad } from './streaming';
@@ -105,10 +106,26 @@ export function savedNormalisation(saved: SavedWeights): Normalisation {
   return { kind: 'running', timeConstantFrames: Number(match[1]) };
 }
 
+/**
+ * The attention context saved transformer weights were trained with: provenance.attentionContext,
+ * or for weights that predate it the context they all used (UNRECORDED_TRANSFORMER_CONTEXT).
+ */
+export function savedAttentionContext(saved: SavedWeights): number {
+  const value = saved.provenance?.attentionContext;
+  if (value === undefined) return UNRECORDED_TRANSFORMER_CONTEXT;
+  if (!(Number.isInteger(value) && Number(value) >= 1)) throw new Error(`saved weights: attention context "${String(value)}" in their provenance is not a whole number of frames`);
+  return Number(value);
+}
+
+/** How to build the network saved weights belong to (log-mel normalisation, attention context). */
+export function savedBuildOptions(saved: SavedWeights): { features: Normalisation; context: number } {
+  return { features: savedNormalisation(saved), context: savedAttentionContext(saved) };
+}
+
 /** A bundled full-width model from its saved weights (public/models/<family>-full.weights.json). */
 export async function bundledModel(name: BundledFullModelName, saved: SavedWeights): Promise<VadModel> {
   const family = bundledFamily(name);
-  const network = MODEL_FAMILIES[family].build({ seed: 0, features: savedNormalisation(saved) });
+  const network = MODEL_FAMILIES[family].build({ seed: 0, ...savedBuildOptions(saved) });
   try {
     importWeights(network, saved, `${name} weights`);
     return await modelFromNetwork(network, { name, trainingSetup: { source: `public/models/${family}-full.weights.json`, ...saved.provenance } });

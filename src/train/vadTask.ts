@@ -12,7 +12,7 @@ import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
-import { savedNormalisation } from '../runtime/model';
+import { savedAttentionContext, savedBuildOptions } from '../runtime/model';
 import { frameBinaryCrossEntropy } from '../models/vad';
 import { runsOnCpu, type Evaluation, type RunConfig } from '../protocol';
 import { detectionMetrics } from './metrics';
@@ -139,6 +139,8 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   const network = family.build({
     seed: config.seed,
     features: options.features,
+    // A run from pretrained weights has their architecture; from scratch, the family's.
+    ...(config.init === 'pretrained' ? { context: savedAttentionContext(pretrainedWeights(config, options)) } : {}),
     widths: widthSpecs(family.fullSizes, config.method, {
       kappaMin: config.kappaMin,
       defaultKappaMin: family.defaultKappaMin,
@@ -258,7 +260,7 @@ function distillationTeacher(config: RunConfig, options: VadTaskOptions): Networ
   if (family?.input !== 'powerSpectrogram') throw new Error(`distillation teacher ${teacherFamily} is not a VAD model`);
   if (!options.teacherWeights) throw new Error(`no full-width weights for the distillation teacher ${teacherFamily}`);
   const weights = options.teacherWeights;
-  const network = family.build({ seed: config.seed, features: savedNormalisation(weights), widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
+  const network = family.build({ seed: config.seed, ...savedBuildOptions(weights), widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
   importWeights(network, weights, `${teacherFamily} teacher weights`);
   return network;
 }
@@ -271,8 +273,9 @@ function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWei
 /** The bundled full-width model, its widths fixed ('uniform') or learnable at full ('dcl', to consolidate at chosen widths). */
 function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method: 'uniform' | 'dcl'): Network {
   const family = MODEL_FAMILIES[config.modelId];
-  const network = family.build({ seed: config.seed, features: options.features, widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
-  importWeights(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`);
+  const saved = pretrainedWeights(config, options);
+  const network = family.build({ seed: config.seed, features: options.features, context: savedAttentionContext(saved), widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
+  importWeights(network, saved, `${config.modelId} pretrained weights`);
   return network;
 }
 
