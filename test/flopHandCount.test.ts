@@ -24,7 +24,7 @@ import type { Network } from '../src/dcl/network';
 import { crnnNetwork } from '../src/models/crnn';
 import { GLOBAL_NORMALISATION } from '../src/models/logMel';
 import { fullFlopsOfModels } from '../src/models/registry';
-import { TRANSFORMER_CONTEXT, TRANSFORMER_MIX_KERNEL, transformerNetwork } from '../src/models/transformer';
+import { TRANSFORMER_CONTEXT, TRANSFORMER_MIX_KERNEL, transformerNetwork, UNRECORDED_TRANSFORMER_CONTEXT } from '../src/models/transformer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -141,8 +141,7 @@ function feedForwardOps(e: number, f: number): Op[] {
 }
 
 /** Transformer per frame: log-mel (E) → causal depthwise mix → 2 × [attention, feed-forward] → RMS norm → dense 1 → sigmoid. */
-function transformerOps({ mel: e, ff1, ff2 }: { mel: number; ff1: number; ff2: number }): Op[] {
-  const l = TRANSFORMER_CONTEXT;
+function transformerOps({ mel: e, ff1, ff2, context: l = TRANSFORMER_CONTEXT }: { mel: number; ff1: number; ff2: number; context?: number }): Op[] {
   return [
     ...logMelOps(e),
     // Depthwise: each channel reads its own last 3 frames.
@@ -188,7 +187,7 @@ const FAMILIES: Family[] = [
   },
   {
     name: 'transformer',
-    ops: (w) => transformerOps(w as { mel: number; ff1: number; ff2: number }),
+    ops: (w) => transformerOps(w as { mel: number; ff1: number; ff2: number; context?: number }),
     build: (seed) => transformerNetwork({ seed, features: GLOBAL_NORMALISATION }),
     full: { mel: 80, ff1: 128, ff2: 128 },
     probe: { mel: 37, ff1: 65, ff2: 22 },
@@ -196,24 +195,26 @@ const FAMILIES: Family[] = [
   },
 ];
 
-/** Every README table row with a widths cell ("mel 41/80, conv 17/32, gru 17/32") followed by its MFLOP/s. */
 /**
- * Every README row with a widths cell of this family. A row merged over seeds names seed 1's
- * widths and, where the seeds differ, the others' ("… (seed 1; others 40, 17, 17; …)"), and
- * prints its MFLOP/s as mean ± half the range over them.
+ * Every README row with a widths cell of this family ("mel 41/80, conv 17/32, gru 17/32")
+ * followed by its MFLOP/s. A row merged over seeds names seed 1's widths and, where the seeds
+ * differ, the others' ("… (seed 1; others 40, 17, 17; …)"), and prints its MFLOP/s as mean ±
+ * half the range over them. A transformer row names its attention context (", context 32")
+ * unless it is the one all its earlier models used (UNRECORDED_TRANSFORMER_CONTEXT).
  */
 function readmeRows(family: Family): { widths: Widths[]; mflops: string; row: string }[] {
   // The README's tables and the archived ones of the first corpus (same architectures).
   const readme = ['../README.md', '../docs/results-v1.md'].map((file) => readFileSync(resolve(import.meta.dirname, file), 'utf8')).join('\n');
   const [a, b] = family.readmeNames;
-  const pattern = new RegExp(`^mel (\\d+)/80, ${a} (\\d+)/\\d+, ${b} (\\d+)/\\d+(?: \\(seed 1; others ([\\d, ;]+)\\))?$`);
-  const named = (mel: number, first: number, second: number): Widths => ({ mel, [a]: first, [b]: second });
+  const pattern = new RegExp(`^mel (\\d+)/80, ${a} (\\d+)/\\d+, ${b} (\\d+)/\\d+(?:, context (\\d+))?(?: \\(seed 1; others ([\\d, ;]+)\\))?$`);
   const rows = [];
   for (const line of readme.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     const at = cells.findIndex((c) => pattern.test(c));
     if (at < 0) continue;
-    const [, mel, first, second, others] = pattern.exec(cells[at])!;
+    const [, mel, first, second, context, others] = pattern.exec(cells[at])!;
+    const attention: Widths = family.name === 'transformer' ? { context: context ? Number(context) : UNRECORDED_TRANSFORMER_CONTEXT } : {};
+    const named = (w1: number, w2: number, w3: number): Widths => ({ mel: w1, [a]: w2, [b]: w3, ...attention });
     const widths = [named(Number(mel), Number(first), Number(second))];
     for (const seed of others ? others.split(';') : []) widths.push(named(...(seed.split(',').map(Number) as [number, number, number])));
     rows.push({ widths, mflops: cells[at + 1], row: line });
