@@ -6,7 +6,7 @@
  *     [--only <row label part>] [--checkpoints N (validation passes of fixed-width runs; the best is kept)]
  *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
- *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)]
+ *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)] [--context frames (the transformer's attention context, from scratch)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -182,6 +182,10 @@ async function vadSweep(): Promise<void> {
   const shard = parseShard(shardText);
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
   const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
+  const attentionContext = option('context', '') === '' ? undefined : Number(option('context', ''));
+  if (attentionContext !== undefined && !(family === 'transformer' && Number.isInteger(attentionContext) && attentionContext >= 1 && !fineTune)) {
+    throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
+  }
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
@@ -223,7 +227,7 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    const task = await createTask(config, diskSources, heldOut);
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best

@@ -165,7 +165,7 @@ describe('distillation from the full-width model', () => {
 });
 
 describe('a run from pretrained transformer weights', () => {
-  it('is built at the attention context the weights were trained with, whatever the family default', () => {
+  it('is built at the attention context the weights were trained with; a run from scratch at the one asked for', () => {
     const trained = MODEL_FAMILIES.transformer.build({ seed: 2, context: 9 });
     const pretrained = exportWeights(trained, { features: 'running:300', attentionContext: 9 });
     trained.dispose();
@@ -173,15 +173,17 @@ describe('a run from pretrained transformer weights', () => {
       modelId: 'transformer', method, alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 2, learningRate: 1e-2,
       kappaLearningRate: 0, kappaMin: {}, uniformFraction, seed: 5, evalEvery: 1, init: 'pretrained',
     });
-    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained };
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained, attentionContext: 11 };
     for (const [method, fraction] of [['dcl', 1], ['uniform', 0.5]] as const) {
       const task = createVadTask(config(method, fraction), corpus, options);
       expect(attentionContextOf(task.network), `${method} ${fraction}`).toBe(9);
       task.dispose();
     }
-    const scratch = createVadTask({ ...config('dcl', 1), init: 'scratch' }, corpus, options);
-    expect(attentionContextOf(scratch.network)).toBe(TRANSFORMER_CONTEXT);
-    scratch.dispose();
+    for (const [asked, built] of [[11, 11], [undefined, TRANSFORMER_CONTEXT]] as const) {
+      const scratch = createVadTask({ ...config('dcl', 1), init: 'scratch' }, corpus, { ...options, attentionContext: asked });
+      expect(attentionContextOf(scratch.network)).toBe(built);
+      scratch.dispose();
+    }
   });
 });
 

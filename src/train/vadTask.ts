@@ -34,6 +34,8 @@ export interface VadTaskOptions {
   openBatches?: (spec: TrainingBatchSpec) => BatchSource;
   /** Log-mel normalisation of the model (default: the model's own, logMel.ts DEFAULT_FEATURE_NORMALISATION). */
   features?: FeatureNormalisation;
+  /** Transformer: attention context in frames of a run from scratch (default TRANSFORMER_CONTEXT). */
+  attentionContext?: number;
   /** Channel variants scored per split (default HELD_OUT_VARIANTS). */
   variants?: Record<'validation' | 'test', readonly HeldOutVariant[]>;
 }
@@ -139,8 +141,8 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   const network = family.build({
     seed: config.seed,
     features: options.features,
-    // A run from pretrained weights has their architecture; from scratch, the family's.
-    ...(config.init === 'pretrained' ? { context: savedAttentionContext(pretrainedWeights(config, options)) } : {}),
+    // A run from pretrained weights has their architecture; from scratch, the family's or the one asked for.
+    context: config.init === 'pretrained' ? savedAttentionContext(pretrainedWeights(config, options)) : options.attentionContext,
     widths: widthSpecs(family.fullSizes, config.method, {
       kappaMin: config.kappaMin,
       defaultKappaMin: family.defaultKappaMin,
