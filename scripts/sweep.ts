@@ -7,6 +7,7 @@
  *     [--kappa-mins 0.5,0.25,0.125 (κ_min of the DCL rows and the fraction of the baselines' rows)]
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
  *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)] [--context frames (the transformer's attention context, from scratch)]
+ *     [--levels lo,hi (dBFS range of the training scenes' level, default -45,-10)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -33,7 +34,8 @@ import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { createTask } from '../src/train/tasks';
-import { VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
+import { TRAINING_SCENE_OPTIONS, VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
+import { DEFAULT_CHANNEL_AUGMENTATION } from '../src/audio/channel';
 import { calibrateOnValidation } from '../src/train/calibration';
 import type { TrainingTask } from '../src/train/task';
 import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MINS } from '../src/train/sweepPlan';
@@ -182,6 +184,9 @@ async function vadSweep(): Promise<void> {
   const shard = parseShard(shardText);
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
   const heldOut = quick ? { heldOutScenes: 6, heldOutSeconds: 4 } : {};
+  const levels = option('levels', '') === '' ? null : option('levels', '').split(',').map(Number);
+  if (levels && !(levels.length === 2 && levels[0] < levels[1] && levels[1] <= 0)) throw new Error(`--levels takes two dBFS values lo,hi with lo < hi ≤ 0, got ${option('levels', '')}`);
+  const trainingScenes = levels ? { ...TRAINING_SCENE_OPTIONS, channel: { ...DEFAULT_CHANNEL_AUGMENTATION, levelRangeDb: levels as [number, number] } } : undefined;
   const attentionContext = option('context', '') === '' ? undefined : Number(option('context', ''));
   if (attentionContext !== undefined && !(family === 'transformer' && Number.isInteger(attentionContext) && attentionContext >= 1 && !fineTune)) {
     throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
@@ -227,7 +232,7 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    const task = await createTask(config, diskSources, { ...heldOut, attentionContext });
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
