@@ -9,7 +9,7 @@ import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { crnnNetwork } from '../src/models/crnn';
 import { MODEL_FAMILIES } from '../src/models/registry';
-import { transformerNetwork } from '../src/models/transformer';
+import { TRANSFORMER_CONTEXT, transformerNetwork } from '../src/models/transformer';
 import {
   BUNDLED_MODELS,
   bundledFamily,
@@ -136,8 +136,8 @@ describe('streaming state', () => {
     }
     // 1 s and 60 s into the stream: the same state; and it holds no more than the model's windows need.
     expect(sizes[1]).toBe(sizes[0]);
-    // 2 attention blocks × keys and values of 16 frames × 80, 3 frames × 80 of causal mix, the sample buffer, 80 running means and a frame counter.
-    expect(sizes[0]).toBeLessThanOrEqual(2 * 2 * 16 * 80 + 3 * 80 + 4 * 400 + 80 + 1);
+    // 2 attention blocks × keys and values of the context's frames × 80, 3 frames × 80 of causal mix, the sample buffer, 80 running means and a frame counter.
+    expect(sizes[0]).toBeLessThanOrEqual(2 * 2 * TRANSFORMER_CONTEXT * 80 + 3 * 80 + 4 * 400 + 80 + 1);
     model.dispose();
   });
 });

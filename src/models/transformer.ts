@@ -12,8 +12,11 @@ export const TRANSFORMER_WIDTH_NAMES = ['mel', 'ff1', 'ff2'] as const;
 export type TransformerWidthName = (typeof TRANSFORMER_WIDTH_NAMES)[number];
 /** d_model is the mel band count (80); one feed-forward inner width per encoder layer. */
 export const TRANSFORMER_FULL_SIZES: Readonly<Record<TransformerWidthName, number>> = { mel: 80, ff1: 128, ff2: 128 };
-/** Frames each frame attends to (itself and the 15 before it: 160 ms). */
-export const TRANSFORMER_CONTEXT = 16;
+/**
+ * Frames each frame attends to (itself and the 31 before it: 320 ms). Chosen on validation over
+ * 16 and 64 frames for the full-width model (README, "What held").
+ */
+export const TRANSFORMER_CONTEXT = 32;
 /** The context of transformer weights saved before their provenance recorded it (attentionContext). */
 export const UNRECORDED_TRANSFORMER_CONTEXT = 16;
 /** Taps of the causal depthwise convolution that gives the attention the frame order. */
