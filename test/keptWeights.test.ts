@@ -13,7 +13,7 @@ import { DEFAULT_SETUP } from '../app/urlState';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { RunConfig } from '../src/protocol';
 import { exportModel } from '../src/runtime/exportModel';
-import { applyKeptWeights, keepWeights, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
+import { applyKeptWeights, keepWeights, keptAttentionContext, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
 import { storedSummary } from './fixtures';
 
 beforeAll(async () => {
@@ -50,6 +50,24 @@ describe('kept weights of a network', () => {
     expect(() => applyKeptWeights(crnn, badKappa, 'run r1')).toThrow(/κ of mel is NaN/);
     crnn.dispose();
     transformer.dispose();
+  });
+
+  it('of a transformer carry its attention context: a continued run is built at it, another context is refused', async () => {
+    const trained = MODEL_FAMILIES.transformer.build({ seed: 1, context: 12 });
+    const kept = await keepWeights(trained);
+    expect(kept.attentionContext).toBe(12);
+    expect(keptAttentionContext(kept)).toBe(12);
+    const atDefault = MODEL_FAMILIES.transformer.build({ seed: 2 });
+    expect(() => applyKeptWeights(atDefault, kept, 'run r2')).toThrow(/run r2: weights attend over 12 frames, the model over 32/);
+    const same = MODEL_FAMILIES.transformer.build({ seed: 2, context: keptAttentionContext(kept) });
+    applyKeptWeights(same, kept, 'run r2');
+    // Kept before the context was recorded: the 16 frames every earlier transformer used.
+    const { attentionContext: _, ...older } = kept;
+    expect(keptAttentionContext(older)).toBe(16);
+    expect(keptAttentionContext(await keepWeights(atDefault))).toBe(32);
+    const crnn = MODEL_FAMILIES.crnn.build({ seed: 1 });
+    expect(keptAttentionContext(await keepWeights(crnn))).toBeUndefined();
+    [trained, atDefault, same, crnn].forEach((n) => n.dispose());
   });
 
   it('go with a continued run and only with one', async () => {

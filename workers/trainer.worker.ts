@@ -22,7 +22,7 @@ import { runSweep, SweepControl } from '../src/train/sweepRunner';
 import type { Network } from '../src/dcl/network';
 import { MODEL_CATALOG } from '../src/models/catalog';
 import { exportModel, type ExportedModel } from '../src/runtime/exportModel';
-import { applyKeptWeights, keepWeights, startingWeightsProblem, type KeptWeights } from '../src/train/keptWeights';
+import { applyKeptWeights, keepWeights, keptAttentionContext, startingWeightsProblem, type KeptWeights } from '../src/train/keptWeights';
 import { withCalibration } from '../src/train/calibration';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -277,7 +277,11 @@ function firstLine(error: unknown): string {
 async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName, startWeights?: KeptWeights): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
   // A continued run's kept weights replace any others: the bundled ones are not fetched for it.
-  const task = await createTask(startWeights === undefined ? config : { ...config, init: 'scratch' }, browserSources, PAGE_HELD_OUT);
+  const task = await createTask(
+    startWeights === undefined ? config : { ...config, init: 'scratch' },
+    browserSources,
+    startWeights === undefined ? PAGE_HELD_OUT : { ...PAGE_HELD_OUT, attentionContext: keptAttentionContext(startWeights) },
+  );
   try {
     if (startWeights !== undefined) applyKeptWeights(task.network, startWeights, `the kept weights of run ${config.continuedFrom}`);
   } catch (error) {

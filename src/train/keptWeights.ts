@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../dcl/network';
 import { checkTensorLayout, layerVariables } from '../dcl/weights';
+import { attentionContextOf, UNRECORDED_TRANSFORMER_CONTEXT } from '../models/transformer';
 import type { RunConfig } from '../protocol';
 
 export const KEPT_WEIGHTS_FORMAT = 'width-explorer-kept/1';
@@ -19,6 +20,13 @@ export interface KeptWeights {
   tensors: { layer: string; shape: number[]; values: Float32Array }[];
   /** κ = K/N of every learnable width, in network order. */
   kappa: { name: string; value: number }[];
+  /** A transformer's attention context in frames (absent: a transformer kept before it was recorded, 16 frames). */
+  attentionContext?: number;
+}
+
+/** The attention context a network continuing these weights must be built with (undefined: not a transformer). */
+export function keptAttentionContext(kept: KeptWeights): number | undefined {
+  return kept.attentionContext ?? (kept.network === 'transformer' ? UNRECORDED_TRANSFORMER_CONTEXT : undefined);
 }
 
 /** Reads the network's weights and widths (asynchronously, so GPU backends are not blocked on a sync read). */
@@ -32,6 +40,7 @@ export async function keepWeights(network: Network): Promise<KeptWeights> {
     network: network.name,
     tensors: targets.map(({ layer, variable }, i) => ({ layer, shape: variable.shape, values: Float32Array.from(values[i]!) })),
     kappa: widths.map((w, i) => ({ name: w.name, value: kappas[i]![0]! })),
+    ...(attentionContextOf(network) === undefined ? {} : { attentionContext: attentionContextOf(network) }),
   };
 }
 
@@ -47,6 +56,9 @@ export function keptWeightBytes(kept: KeptWeights): number {
 export function applyKeptWeights(network: Network, kept: KeptWeights, source: string): void {
   if (kept?.format !== KEPT_WEIGHTS_FORMAT) throw new Error(`${source}: not kept weights of this app`);
   if (kept.network !== network.name) throw new Error(`${source}: weights are for "${kept.network}", not "${network.name}"`);
+  if (keptAttentionContext(kept) !== attentionContextOf(network)) {
+    throw new Error(`${source}: weights attend over ${keptAttentionContext(kept)} frames, the model over ${attentionContextOf(network)}`);
+  }
   const targets = layerVariables(network);
   checkTensorLayout(targets, kept.tensors, source);
   targets.forEach(({ layer, variable }, i) => {
