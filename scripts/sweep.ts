@@ -294,11 +294,12 @@ async function vadSweep(): Promise<void> {
         writeFileSync(join(SAVED_MODELS_DIR, `${family}-${slug(spec.label)}-s${spec.seed}.zip`), toZip(exported));
         // The bundled start is seed 1's full-width model; other seeds never replace it.
         if (spec.label === 'full width' && spec.seed === 1 && !quick) {
+          const trainedContext = attentionContextOf(task.network);
           const weights = exportWeights(task.network, {
             command: `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network), calibrationShift: shift,
-            ...(attentionContextOf(task.network) === undefined ? {} : { attentionContext: attentionContextOf(task.network)! }),
+            ...(trainedContext === undefined ? {} : { attentionContext: trainedContext }),
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));

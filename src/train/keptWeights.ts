@@ -35,12 +35,13 @@ export async function keepWeights(network: Network): Promise<KeptWeights> {
   const values = await Promise.all(targets.map(({ variable }) => variable.data() as Promise<Float32Array>));
   const widths = network.learnableWidths();
   const kappas = await Promise.all(widths.map((w) => w.kappa.data()));
+  const attentionContext = attentionContextOf(network);
   return {
     format: KEPT_WEIGHTS_FORMAT,
     network: network.name,
     tensors: targets.map(({ layer, variable }, i) => ({ layer, shape: variable.shape, values: Float32Array.from(values[i]!) })),
     kappa: widths.map((w, i) => ({ name: w.name, value: kappas[i]![0]! })),
-    ...(attentionContextOf(network) === undefined ? {} : { attentionContext: attentionContextOf(network) }),
+    ...(attentionContext === undefined ? {} : { attentionContext }),
   };
 }
 

@@ -12,9 +12,9 @@ import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
-import { savedAttentionContext, savedBuildOptions } from '../runtime/model';
+import { savedAttentionContext, savedNormalisation } from '../runtime/model';
 import { frameBinaryCrossEntropy } from '../models/vad';
-import { runsOnCpu, type Evaluation, type RunConfig } from '../protocol';
+import { runsOnCpu, type Evaluation, type ModelId, type RunConfig } from '../protocol';
 import { detectionMetrics } from './metrics';
 import type { TrainingTask } from './task';
 
@@ -258,13 +258,10 @@ function distillationTeacher(config: RunConfig, options: VadTaskOptions): Networ
     if (config.init !== 'pretrained') throw new Error('distillation learns from the bundled full-width weights: start the run from them (init pretrained)');
     return pretrainedFullWidth(config, options, 'uniform');
   }
-  const family = MODEL_FAMILIES[teacherFamily];
-  if (family?.input !== 'powerSpectrogram') throw new Error(`distillation teacher ${teacherFamily} is not a VAD model`);
+  if (MODEL_FAMILIES[teacherFamily]?.input !== 'powerSpectrogram') throw new Error(`distillation teacher ${teacherFamily} is not a VAD model`);
   if (!options.teacherWeights) throw new Error(`no full-width weights for the distillation teacher ${teacherFamily}`);
   const weights = options.teacherWeights;
-  const network = family.build({ seed: config.seed, ...savedBuildOptions(weights), widths: widthSpecs(family.fullSizes, 'uniform', { uniformFraction: 1 }) });
-  importWeights(network, weights, `${teacherFamily} teacher weights`);
-  return network;
+  return fullWidthNetwork(teacherFamily, weights, { seed: config.seed, features: savedNormalisation(weights), method: 'uniform' }, `${teacherFamily} teacher weights`);
 }
 
 function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWeights {
@@ -274,10 +271,19 @@ function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWei
 
 /** The bundled full-width model, its widths fixed ('uniform') or learnable at full ('dcl', to consolidate at chosen widths). */
 function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method: 'uniform' | 'dcl'): Network {
-  const family = MODEL_FAMILIES[config.modelId];
-  const saved = pretrainedWeights(config, options);
-  const network = family.build({ seed: config.seed, features: options.features, context: savedAttentionContext(saved), widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
-  importWeights(network, saved, `${config.modelId} pretrained weights`);
+  return fullWidthNetwork(config.modelId, pretrainedWeights(config, options), { seed: config.seed, features: options.features, method }, `${config.modelId} pretrained weights`);
+}
+
+/** A family's full-width network, at the attention context the saved weights record, holding those weights. */
+function fullWidthNetwork(
+  modelId: ModelId,
+  saved: SavedWeights,
+  { seed, features, method }: { seed: number; features?: FeatureNormalisation; method: 'uniform' | 'dcl' },
+  source: string,
+): Network {
+  const family = MODEL_FAMILIES[modelId];
+  const network = family.build({ seed, features, context: savedAttentionContext(saved), widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
+  importWeights(network, saved, source);
   return network;
 }
 
