@@ -178,7 +178,16 @@ export async function trainViaUi(page: Page, options: TrainViaUiOptions = {}): P
   }
   const before = (await explorerState(page)).finishedRuns.length;
   await page.getByTestId('train').click();
-  await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { runState: string } } }).__explorer.state().runState !== 'idle');
+  // Polled on a timer, not on animation frames, and as long as the run may take: on a loaded
+  // machine the page's frames can stall past the default 30 s.
+  await page.waitForFunction(
+    (count) => {
+      const state = (window as unknown as { __explorer: { state(): { runState: string; finishedRuns: unknown[]; errors: string[] } } }).__explorer.state();
+      return state.runState !== 'idle' || state.finishedRuns.length > count || state.errors.length > 0;
+    },
+    before,
+    { timeout: options.timeoutMs ?? 240_000, polling: 250 },
+  );
   if (options.waitForFinish === false) return explorerState(page);
   await page.waitForFunction(
     (count) => {
