@@ -8,6 +8,7 @@
  *     [--learned-checkpoints (learned-width runs too, among checkpoints no costlier than their last step)]
  *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)] [--context frames (the transformer's attention context, from scratch)]
  *     [--levels lo,hi (dBFS range of the training scenes' level, default -45,-10)]
+ *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -191,11 +192,14 @@ async function vadSweep(): Promise<void> {
   if (attentionContext !== undefined && !(family === 'transformer' && Number.isInteger(attentionContext) && attentionContext >= 1 && !fineTune)) {
     throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
   }
+  const melOrder = option('mel-order', '') === '' ? undefined : option('mel-order', '');
+  if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
   const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
+    .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -232,7 +236,7 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes });
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
@@ -300,6 +304,7 @@ async function vadSweep(): Promise<void> {
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network), calibrationShift: shift,
             ...(trainedContext === undefined ? {} : { attentionContext: trainedContext }),
+            ...(melOrder === undefined || melOrder === 'ascending' ? {} : { melOrder }),
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { N_FREQ, logMelStatistics, melFilterbank } from '../src/audio/features';
+import { N_FREQ, logMelStatistics, melFilterbank, spreadBandOrder } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
 import { CausalConv1d } from '../src/dcl/layers';
 import { FixedWidth, isLearnable } from '../src/dcl/width';
 import { Network, seededContext } from '../src/dcl/network';
 import type { WidthSpec } from '../src/dcl/widthSpec';
-import { CRNN_FULL_SIZES, crnnNetwork } from '../src/models/crnn';
+import { CRNN_FULL_SIZES, crnnNetwork, gatherMelInputs } from '../src/models/crnn';
+import { copyWeights } from '../src/dcl/weights';
 import { LogMel } from '../src/models/logMel';
 import { fullFlopsOfModels, MODEL_FAMILIES } from '../src/models/registry';
 import { TRANSFORMER_CONTEXT, TRANSFORMER_FULL_SIZES, transformerNetwork } from '../src/models/transformer';
@@ -238,6 +239,49 @@ describe('log-mel layer', () => {
     tf.dispose([x, bank, y, mean, variance, z]);
     full.dispose();
     low.dispose();
+  });
+});
+
+describe('mel bands spread over the spectrum', () => {
+  it('lists every band once, each prefix of 2^m bands evenly spaced and any prefix spanning the spectrum', () => {
+    const order = spreadBandOrder(80);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 80 }, (_, b) => b));
+    expect(order.slice(0, 16).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, j) => 5 * j));
+    for (const k of [4, 10, 20, 24, 40]) {
+      const prefix = order.slice(0, k).sort((a, b) => a - b);
+      expect(prefix[k - 1]! - prefix[0]!).toBeGreaterThanOrEqual(60);
+      expect(Math.max(...prefix.slice(1).map((b, i) => b - prefix[i]!))).toBeLessThanOrEqual(Math.ceil((2 * 80) / k));
+    }
+  });
+
+  it('a fixed width keeps those bands, with their statistics', () => {
+    const x = spectrogram(2, 30, 31);
+    const bank = melFilterbank();
+    const statistics = logMelStatistics(x, bank);
+    const full = new LogMel('log-mel', new FixedWidth('mel', 80), { statistics });
+    const spread = new LogMel('log-mel', new FixedWidth('mel', 20), { statistics, order: 'spread' });
+    const diff = tf.tidy(() => {
+      const picked = tf.gather(full.apply(x, seededContext('infer', 0)), spreadBandOrder(80).slice(0, 20), 2);
+      return tf.max(tf.abs(tf.sub(spread.apply(x, seededContext('infer', 0)), picked))).dataSync()[0];
+    });
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([x, bank]);
+    full.dispose();
+    spread.dispose();
+  });
+
+  it('a CRNN with spread bands, given weights of ascending bands and its convolution inputs gathered, computes the same', () => {
+    const widths = { mel: { kind: 'fixed' as const, units: 80 }, conv: { kind: 'fixed' as const, units: 32 }, gru: { kind: 'fixed' as const, units: 32 } };
+    const ascending = crnnNetwork({ seed: 5, widths });
+    const spread = crnnNetwork({ seed: 6, widths, melOrder: 'spread' });
+    copyWeights(spread, ascending, 'test');
+    gatherMelInputs(spread, spreadBandOrder(80));
+    const x = spectrogram(2, 40, 32);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ascending.infer(x), spread.infer(x)))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-5);
+    x.dispose();
+    ascending.dispose();
+    spread.dispose();
   });
 });
 

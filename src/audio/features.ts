@@ -161,6 +161,41 @@ function melEdges(nMels: number, sampleRate: number, { scale = 'htk', fMin = 0, 
 }
 
 /**
+ * How a log-mel layer lists its bands, which decides the bands a width keeps (a width keeps its
+ * first units): 'ascending', lowest band first, so a narrower model hears a narrower spectrum;
+ * 'spread' (spreadBandOrder), so any first K bands sample the whole spectrum and a narrower model
+ * hears it at a coarser resolution.
+ */
+export type MelOrder = 'ascending' | 'spread';
+
+/**
+ * The bands 0…n−1 in an order whose every prefix is spread over them: band ⌊x_j·n⌋ for the van der
+ * Corput sequence x_j = 0, 1/2, 1/4, 3/4, 1/8, … (binary digits of j mirrored), a band already
+ * listed skipped. A prefix of 2^m bands (m ≤ log2 n) is evenly spaced, one in between is that plus
+ * a few bands halfway between them, spread over the spectrum too.
+ */
+export function spreadBandOrder(n: number): number[] {
+  const bits = Math.ceil(Math.log2(Math.max(1, n)));
+  const order: number[] = [];
+  const listed = new Set<number>();
+  for (let j = 0; j < 2 ** bits; j++) {
+    let mirrored = 0;
+    for (let bit = 0; bit < bits; bit++) if (j & (1 << bit)) mirrored |= 1 << (bits - 1 - bit);
+    const band = Math.floor((mirrored / 2 ** bits) * n);
+    if (!listed.has(band)) {
+      listed.add(band);
+      order.push(band);
+    }
+  }
+  return order;
+}
+
+/** The band listed at each position under `order`: band order[j] is the layer's unit j. */
+export function melBandOrder(order: MelOrder, n: number): number[] {
+  return order === 'spread' ? spreadBandOrder(n) : Array.from({ length: n }, (_, b) => b);
+}
+
+/**
  * Triangular mel filters as a row-major [nFreq, nMels] matrix, lowest band first, peak 1
  * (torchaudio's default: HTK scale, no area normalisation). Each triangle rises from the
  * previous band's centre to its own and falls to the next band's, evaluated at the

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { LOG_MEL_FLOOR, N_FREQ, N_MELS, melFilterbank, type BandStatistics } from '../audio/features';
+import { LOG_MEL_FLOOR, N_FREQ, N_MELS, melBandOrder, melFilterbank, type BandStatistics, type MelOrder } from '../audio/features';
 import { SAMPLE_RATE } from '../audio/frames';
 import type { PrimitiveOp } from '../dcl/count';
 import { melFilterbankFlops } from '../dcl/flops';
@@ -73,8 +73,10 @@ export interface LogMelOptions {
   fullBands?: number;
   nFreq?: number;
   sampleRate?: number;
-  /** Per-band statistics over the full filterbank (length fullBands). */
+  /** Per-band statistics over the full filterbank (length fullBands, lowest band first). */
   statistics?: BandStatistics;
+  /** Which bands come first, and so which a width keeps (default 'ascending': the lowest). */
+  order?: MelOrder;
 }
 
 /**
@@ -87,8 +89,9 @@ export const DEFAULT_FEATURE_NORMALISATION: FeatureNormalisation = RUNNING_NORMA
 /**
  * Log-mel front end as a layer: power spectrogram [B, T, nFreq] → normalised log-mel
  * [B, T, bands], (log(mel + 1e-6) − mean_b) / std_b, with a width over the mel bands.
- * A learnable width keeps the lowest bands; a fixed width of n units is the lowest n bands
- * of the full filterbank (the same front end a consolidated model ends up with).
+ * A width keeps the first bands in the layer's order (options.order: the lowest, or bands spread
+ * over the spectrum); a fixed width of n units is the first n bands of the full filterbank in that
+ * order (the same front end a consolidated model ends up with).
  * No parameters: the filterbank and the constants are fixed tensors, not variables.
  * Consolidation only slices; the boundary band's √a folds into the layer that reads it.
  */
@@ -114,21 +117,18 @@ export class LogMel implements Layer {
     this.inWidth = new FixedWidth('spectrum', nFreq);
   }
 
-  /** The lowest `bands` bands of the full filterbank with their constants. */
-  private static fullTensors(bands: number, { fullBands = N_MELS, nFreq = N_FREQ, sampleRate = SAMPLE_RATE, statistics }: LogMelOptions): LogMelTensors {
+  /** The first `bands` bands of the full filterbank in `order`, with their constants. */
+  private static fullTensors(bands: number, { fullBands = N_MELS, nFreq = N_FREQ, sampleRate = SAMPLE_RATE, statistics, order = 'ascending' }: LogMelOptions): LogMelTensors {
     if (bands > fullBands) throw new Error(`log-mel: ${bands} bands requested from a ${fullBands}-band filterbank`);
     if (statistics && (statistics.mean.length !== fullBands || statistics.std.length !== fullBands)) {
       throw new Error(`log-mel: statistics must have ${fullBands} bands`);
     }
     return tf.tidy(() => {
-      const bank = melFilterbank(fullBands, nFreq, sampleRate);
-      const mean = statistics ? tf.tensor1d(statistics.mean) : tf.fill([fullBands], DEFAULT_LOG_MEL_MEAN);
-      const std = statistics ? tf.tensor1d(statistics.std) : tf.fill([fullBands], DEFAULT_LOG_MEL_STD);
-      return {
-        filterbank: sliceAxis(bank, 1, 0, bands) as tf.Tensor2D,
-        mean: sliceAxis(mean, 0, 0, bands) as tf.Tensor1D,
-        invStd: sliceAxis(tf.div(1, std), 0, 0, bands) as tf.Tensor1D,
-      };
+      const listed = tf.tensor1d(melBandOrder(order, fullBands).slice(0, bands), 'int32');
+      const bank = tf.gather(melFilterbank(fullBands, nFreq, sampleRate), listed, 1);
+      const mean = tf.gather(statistics ? tf.tensor1d(statistics.mean) : tf.fill([fullBands], DEFAULT_LOG_MEL_MEAN), listed);
+      const std = tf.gather(statistics ? tf.tensor1d(statistics.std) : tf.fill([fullBands], DEFAULT_LOG_MEL_STD), listed);
+      return { filterbank: bank as tf.Tensor2D, mean: mean as tf.Tensor1D, invStd: tf.div(1, std) as tf.Tensor1D };
     });
   }
 

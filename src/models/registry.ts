@@ -2,6 +2,7 @@ import type { Network } from '../dcl/network';
 import type { WidthSpec } from '../dcl/widthSpec';
 import { MODEL_IDS, type ModelId } from '../protocol';
 import { MODEL_CATALOG, type ModelCatalogEntry } from './catalog';
+import type { MelOrder } from '../audio/features';
 import type { FeatureNormalisation } from './logMel';
 import { CRNN_FULL_SIZES, CRNN_WIDTH_NAMES, crnnNetwork } from './crnn';
 import { SYNTHETIC_WIDTHS, syntheticNetwork } from './synthetic';
@@ -15,6 +16,8 @@ export interface ModelBuildOptions {
   features?: FeatureNormalisation;
   /** Transformer: frames each frame attends to (default TRANSFORMER_CONTEXT); ignored by the others. */
   context?: number;
+  /** VAD models: which mel bands come first, and so which the mel width keeps (default 'ascending'). */
+  melOrder?: MelOrder;
 }
 
 /** A catalog entry (src/models/catalog.ts, plain data the UI reads too) with its build function. */

@@ -1,4 +1,4 @@
-import type { BandStatistics } from '../audio/features';
+import type { BandStatistics, MelOrder } from '../audio/features';
 import { Dense } from '../dcl/layers';
 import type { Layer } from '../dcl/layer';
 import { Network } from '../dcl/network';
@@ -31,6 +31,8 @@ export interface TransformerOptions {
   statistics?: BandStatistics;
   /** Log-mel normalisation (default: logMel.ts's DEFAULT_FEATURE_NORMALISATION, running). */
   features?: FeatureNormalisation;
+  /** Which mel bands come first, and so which the mel width (d_model) keeps (default 'ascending'). */
+  melOrder?: MelOrder;
 }
 
 /**
@@ -39,10 +41,10 @@ export interface TransformerOptions {
  * (pre-RMS-norm, residual) → RMS norm → dense → sigmoid. The residual stream width is the
  * mel width, so learning fewer bands narrows the whole model.
  */
-export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics, features }: TransformerOptions): Network {
+export function transformerNetwork({ seed, widths = {}, context = TRANSFORMER_CONTEXT, statistics, features, melOrder }: TransformerOptions): Network {
   const [mel, ff1, ff2] = TRANSFORMER_WIDTH_NAMES.map((n) => makeWidth(n, TRANSFORMER_FULL_SIZES[n], widths[n]));
   const layers: Layer[] = [
-    new LogMel('log-mel', mel, { statistics }, features ?? DEFAULT_FEATURE_NORMALISATION),
+    new LogMel('log-mel', mel, { statistics, order: melOrder }, features ?? DEFAULT_FEATURE_NORMALISATION),
     new CausalMix('causal mix', mel, TRANSFORMER_MIX_KERNEL, { seed }),
     new WindowedAttentionBlock('attention 1', mel, context, { seed: seed + 10 }),
     new FeedForwardBlock('feed-forward 1', mel, ff1, { seed: seed + 20 }),
