@@ -304,7 +304,6 @@ async function vadSweep(): Promise<void> {
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network), calibrationShift: shift,
             ...(trainedContext === undefined ? {} : { attentionContext: trainedContext }),
-            ...(melOrder === undefined || melOrder === 'ascending' ? {} : { melOrder }),
           });
           mkdirSync(join(DEFAULT_PUBLIC_DIR, 'models'), { recursive: true });
           writeFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath(family)), JSON.stringify(weights));

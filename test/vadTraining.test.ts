@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ } from '../src/audio/features';
 import type { Corpus } from '../src/data/corpus';
 import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../src/data/nodeCorpus';
-import type { Network } from '../src/dcl/network';
+import { seededContext, type Network } from '../src/dcl/network';
 import { exportWeights, importWeights, layerVariables, type SavedWeights } from '../src/dcl/weights';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { pretrainedWeightsPath } from '../src/models/catalog';
@@ -161,6 +161,35 @@ describe('distillation from the full-width model', () => {
     [plain, taught].forEach((task) => task.dispose());
     crnn.dispose();
     expect(() => createVadTask(config(0.5), corpus, { ...options, teacherWeights: undefined })).toThrow(/no full-width weights for the distillation teacher crnn/);
+  }, 120_000);
+});
+
+describe('a CRNN run from the bundled weights with its mel bands spread', () => {
+  it('starts as the same function, and only a CRNN is reordered', () => {
+    const saved = JSON.parse(readFileSync(join(DEFAULT_PUBLIC_DIR, pretrainedWeightsPath('crnn')), 'utf8')) as SavedWeights;
+    const config: RunConfig = {
+      modelId: 'crnn', method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 2, learningRate: 1e-2,
+      kappaLearningRate: 0, kappaMin: {}, uniformFraction: 1, seed: 5, evalEvery: 1, init: 'pretrained',
+    };
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained: saved };
+    const ascending = createVadTask(config, corpus, options);
+    const spread = createVadTask(config, corpus, { ...options, melOrder: 'spread' });
+    const x = tf.randomNormal([2, 50, 201], 1, 0.5, 'float32', 3).abs();
+    const [diff, moved] = tf.tidy(() => {
+      const [a, b] = [ascending.network.infer(x), spread.network.infer(x)];
+      // Its second mel unit is another band (40, not 1): the front end did change.
+      const secondUnit = (n: typeof ascending.network) => n.layers[0]!.apply(x, seededContext('infer', 0)).slice([0, 0, 1], [-1, -1, 1]);
+      return [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(tf.sub(secondUnit(ascending.network), secondUnit(spread.network)))).dataSync()[0]!];
+    });
+    expect(diff).toBeLessThan(1e-5);
+    expect(moved).toBeGreaterThan(0.1);
+    x.dispose();
+    ascending.dispose();
+    spread.dispose();
+    const transformer = MODEL_FAMILIES.transformer.build({ seed: 1 });
+    const transformerWeights = exportWeights(transformer, { features: 'running:300', attentionContext: 32 });
+    transformer.dispose();
+    expect(() => createVadTask({ ...config, modelId: 'transformer' }, corpus, { ...options, pretrained: transformerWeights, melOrder: 'spread' })).toThrow(/only CRNN weights/);
   }, 120_000);
 });
 

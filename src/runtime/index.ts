@@ -23,9 +23,8 @@
  *       (a consolidated, calibrated DCL CRNN from the sweep): its widths, FLOP/s and training setup
  *       are in its flops report and setup (VadModel.exported), nothing else states them.
  *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the full-width models from their
- *       saved weights, built as their provenance names: log-mel normalisation (none: global), the
- *       transformer's attention context (none: 16 frames) and the mel band order (none: ascending)
- *       (savedBuildOptions)
+ *       saved weights, built as their provenance names: log-mel normalisation (none: global) and the
+ *       transformer's attention context (none: 16 frames) (savedBuildOptions)
  *   VadModel.inferClip(samples16k)               whole-clip tfjs inference (the reference)
  *
  * Streaming (streaming.ts, kernels.ts, silero.ts), one shape for every lane:

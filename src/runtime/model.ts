@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { powerSpectrogram, type MelOrder } from '../audio/features';
+import { powerSpectrogram } from '../audio/features';
 import { frameCount } from '../audio/frames';
 import { importWeights, type SavedWeights } from '../dcl/weights';
 import type { Network } from '../dcl/network';
@@ -117,17 +117,9 @@ export function savedAttentionContext(saved: SavedWeights): number {
   return Number(value);
 }
 
-/** The mel band order saved weights were trained with: provenance.melOrder, or 'ascending' (weights that predate it). */
-export function savedMelOrder(saved: SavedWeights): MelOrder {
-  const value = saved.provenance?.melOrder;
-  if (value === undefined) return 'ascending';
-  if (value !== 'ascending' && value !== 'spread') throw new Error(`saved weights: unknown mel order "${String(value)}" in their provenance (expected ascending or spread)`);
-  return value;
-}
-
-/** How to build the network saved weights belong to (log-mel normalisation, attention context, mel band order). */
-export function savedBuildOptions(saved: SavedWeights): { features: Normalisation; context: number; melOrder: MelOrder } {
-  return { features: savedNormalisation(saved), context: savedAttentionContext(saved), melOrder: savedMelOrder(saved) };
+/** How to build the network saved weights belong to (log-mel normalisation, attention context). */
+export function savedBuildOptions(saved: SavedWeights): { features: Normalisation; context: number } {
+  return { features: savedNormalisation(saved), context: savedAttentionContext(saved) };
 }
 
 /** A bundled full-width model from its saved weights (public/models/<family>-full.weights.json). */

@@ -12,7 +12,7 @@ import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
-import { savedAttentionContext, savedMelOrder, savedNormalisation } from '../runtime/model';
+import { savedAttentionContext, savedNormalisation } from '../runtime/model';
 import { gatherMelInputs } from '../models/crnn';
 import { frameBinaryCrossEntropy } from '../models/vad';
 import { runsOnCpu, type Evaluation, type ModelId, type RunConfig } from '../protocol';
@@ -38,9 +38,9 @@ export interface VadTaskOptions {
   /** Transformer: attention context in frames of a run from scratch (default TRANSFORMER_CONTEXT). */
   attentionContext?: number;
   /**
-   * Which mel bands the run's model lists first, and so which its mel width keeps (default: the
-   * pretrained weights' own order, 'ascending' from scratch). A CRNN started from weights saved
-   * with ascending bands may take 'spread': the weights are reordered, the same function.
+   * Which mel bands the run's model lists first, and so which its mel width keeps (default
+   * 'ascending', the order every saved model has). A CRNN started from saved weights may take
+   * 'spread': the weights are reordered, the same function.
    */
   melOrder?: MelOrder;
   /** Channel variants scored per split (default HELD_OUT_VARIANTS). */
@@ -150,7 +150,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     features: options.features,
     // A run from pretrained weights has their architecture; from scratch, the family's or the one asked for.
     context: config.init === 'pretrained' ? savedAttentionContext(pretrainedWeights(config, options)) : options.attentionContext,
-    melOrder: runMelOrder(config, options),
+    melOrder: options.melOrder,
     widths: widthSpecs(family.fullSizes, config.method, {
       kappaMin: config.kappaMin,
       defaultKappaMin: family.defaultKappaMin,
@@ -159,7 +159,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   });
   if (config.init === 'pretrained') {
     if (config.method === 'uniform' && config.uniformFraction !== 1) startSliced(network, config, options);
-    else importFullWidth(network, pretrainedWeights(config, options), runMelOrder(config, options), `${config.modelId} pretrained weights`);
+    else importFullWidth(network, pretrainedWeights(config, options), options.melOrder, `${config.modelId} pretrained weights`);
   }
   const teacher = distillationTeacher(config, options);
   const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
@@ -269,7 +269,7 @@ function distillationTeacher(config: RunConfig, options: VadTaskOptions): Networ
   if (MODEL_FAMILIES[teacherFamily]?.input !== 'powerSpectrogram') throw new Error(`distillation teacher ${teacherFamily} is not a VAD model`);
   if (!options.teacherWeights) throw new Error(`no full-width weights for the distillation teacher ${teacherFamily}`);
   const weights = options.teacherWeights;
-  return fullWidthNetwork(teacherFamily, weights, { seed: config.seed, features: savedNormalisation(weights), method: 'uniform', melOrder: savedMelOrder(weights) }, `${teacherFamily} teacher weights`);
+  return fullWidthNetwork(teacherFamily, weights, { seed: config.seed, features: savedNormalisation(weights), method: 'uniform' }, `${teacherFamily} teacher weights`);
 }
 
 function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWeights {
@@ -277,22 +277,16 @@ function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWei
   return options.pretrained;
 }
 
-/** The mel band order of the run's model: the one asked for, else the pretrained weights' own, else ascending. */
-function runMelOrder(config: RunConfig, options: VadTaskOptions): MelOrder {
-  return options.melOrder ?? (config.init === 'pretrained' ? savedMelOrder(pretrainedWeights(config, options)) : 'ascending');
-}
-
 /** The bundled full-width model, its widths fixed ('uniform') or learnable at full ('dcl', to consolidate at chosen widths), in the run's band order. */
 function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method: 'uniform' | 'dcl'): Network {
-  const weights = pretrainedWeights(config, options);
-  return fullWidthNetwork(config.modelId, weights, { seed: config.seed, features: options.features, method, melOrder: runMelOrder(config, options) }, `${config.modelId} pretrained weights`);
+  return fullWidthNetwork(config.modelId, pretrainedWeights(config, options), { seed: config.seed, features: options.features, method, melOrder: options.melOrder }, `${config.modelId} pretrained weights`);
 }
 
 /** A family's full-width network, at the attention context the saved weights record and the band order asked for, holding those weights. */
 function fullWidthNetwork(
   modelId: ModelId,
   saved: SavedWeights,
-  { seed, features, method, melOrder }: { seed: number; features?: FeatureNormalisation; method: 'uniform' | 'dcl'; melOrder: MelOrder },
+  { seed, features, method, melOrder }: { seed: number; features?: FeatureNormalisation; method: 'uniform' | 'dcl'; melOrder?: MelOrder },
   source: string,
 ): Network {
   const family = MODEL_FAMILIES[modelId];
@@ -302,17 +296,14 @@ function fullWidthNetwork(
 }
 
 /**
- * Load full-width weights into a network whose mel bands are listed in `melOrder`. Weights saved
- * with another order are reordered where that is implemented (a CRNN saved with ascending bands:
- * its convolution's input channels), so the network computes what the weights computed.
+ * Load full-width weights (saved with ascending bands, as every saved model is) into a network
+ * whose mel bands are listed in `melOrder`: a CRNN's convolution inputs are reordered to match, so
+ * the network computes what the weights computed.
  */
-function importFullWidth(network: Network, saved: SavedWeights, melOrder: MelOrder, source: string): void {
+function importFullWidth(network: Network, saved: SavedWeights, melOrder: MelOrder = 'ascending', source: string): void {
   importWeights(network, saved, source);
-  const savedOrder = savedMelOrder(saved);
-  if (savedOrder === melOrder) return;
-  if (network.name !== 'crnn' || savedOrder !== 'ascending') {
-    throw new Error(`${source}: saved with ${savedOrder} mel bands; only CRNN weights saved with ascending bands can be reordered (to ${melOrder})`);
-  }
+  if (melOrder === 'ascending') return;
+  if (network.name !== 'crnn') throw new Error(`${source}: only CRNN weights can be reordered to ${melOrder} mel bands`);
   gatherMelInputs(network, melBandOrder(melOrder, N_MELS));
 }
 
