@@ -110,7 +110,7 @@ describe('explains itself and draws the curve', () => {
         document.querySelector<HTMLInputElement>('[data-testid=seed-input]')?.value === seed &&
         document.querySelector<HTMLInputElement>('[data-testid=steps-input]')?.value === steps,
       [String(stored.seed), String(stored.steps)],
-      { timeout: 10_000, polling: 50 },
+      { timeout: 60_000, polling: 50 },
     );
     await expect(page.getByTestId('seed-input').inputValue()).resolves.toBe(String(stored.seed));
     await expect(page.getByTestId('steps-input').inputValue()).resolves.toBe(String(stored.steps));

@@ -100,7 +100,7 @@ describe('trade-off explorer', () => {
 
     await waitFor(page, (state) => state.lastSummary !== null);
     // The chart's Recharts part takes the finished run over when the main thread is idle.
-    await page.locator('[data-testid=chart-accuracy-flops] .accuracy-plot[data-plotted-runs="1"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=chart-accuracy-flops] .accuracy-plot[data-plotted-runs="1"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(500);
     const plotAtEnd = await accuracyPlot(page);
     const state = await explorerState(page);
