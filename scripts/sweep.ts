@@ -192,7 +192,7 @@ async function vadSweep(): Promise<void> {
   if (attentionContext !== undefined && !(family === 'transformer' && Number.isInteger(attentionContext) && attentionContext >= 1 && !fineTune)) {
     throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
   }
-  const melOrder = option('mel-order', '') === '' ? undefined : option('mel-order', '');
+  const melOrder = option('mel-order', '') || undefined;
   if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);

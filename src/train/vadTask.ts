@@ -159,7 +159,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   });
   if (config.init === 'pretrained') {
     if (config.method === 'uniform' && config.uniformFraction !== 1) startSliced(network, config, options);
-    else importFullWidth(network, pretrainedWeights(config, options), options.melOrder, `${config.modelId} pretrained weights`);
+    else importFullWidth(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`, options.melOrder);
   }
   const teacher = distillationTeacher(config, options);
   const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
@@ -291,7 +291,7 @@ function fullWidthNetwork(
 ): Network {
   const family = MODEL_FAMILIES[modelId];
   const network = family.build({ seed, features, context: savedAttentionContext(saved), melOrder, widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
-  importFullWidth(network, saved, melOrder, source);
+  importFullWidth(network, saved, source, melOrder);
   return network;
 }
 
@@ -300,7 +300,7 @@ function fullWidthNetwork(
  * whose mel bands are listed in `melOrder`: a CRNN's convolution inputs are reordered to match, so
  * the network computes what the weights computed.
  */
-function importFullWidth(network: Network, saved: SavedWeights, melOrder: MelOrder = 'ascending', source: string): void {
+function importFullWidth(network: Network, saved: SavedWeights, source: string, melOrder: MelOrder = 'ascending'): void {
   importWeights(network, saved, source);
   if (melOrder === 'ascending') return;
   if (network.name !== 'crnn') throw new Error(`${source}: only CRNN weights can be reordered to ${melOrder} mel bands`);
