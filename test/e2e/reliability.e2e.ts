@@ -43,8 +43,11 @@ async function trainAndWait(page: Page): Promise<ExplorerSnapshot> {
 
 /** The accuracy chart's tick labels on one axis do not overlap (boxes in page pixels). */
 async function expectNoOverlap(page: Page, axis: 'x' | 'y'): Promise<number> {
-  const labels = page.locator(`[data-testid=chart-accuracy-flops] .recharts-${axis}Axis-tick-labels text`);
+  const selector = `[data-testid=chart-accuracy-flops] .recharts-${axis}Axis-tick-labels text`;
+  const labels = page.locator(selector);
   await labels.first().waitFor();
+  // Measured once every label is laid out: under load a label can exist before it has a box (CI saw all-zero boxes).
+  await page.waitForFunction((s) => [...document.querySelectorAll(s)].every((n) => n.getBoundingClientRect().width > 0), selector, { timeout: 60_000 });
   const boxes = await labels.evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom })));
   const sorted = axis === 'x' ? boxes.sort((a, b) => a.left - b.left) : boxes.sort((a, b) => a.top - b.top);
   expect(sorted.length).toBeGreaterThanOrEqual(2);
