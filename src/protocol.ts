@@ -5,6 +5,7 @@
  */
 
 import type { ExportedModel } from './runtime/exportModel';
+import type { BundledSmallModelName } from './models/catalog';
 import type { KeptWeights } from './train/keptWeights';
 import type { SweepResult, SweepSpec, SweepStatus } from './train/sweepPlan';
 
@@ -324,11 +325,16 @@ export interface ModelMeasurement {
   validation: Evaluation;
 }
 
+/** How a bundled small model came into the consolidated lane (null: it is not a bundled one). */
+export type BundledOrigin = 'start' | 'asked' | null;
+
 export type ToListener =
   | { type: 'init' }
   | { type: 'setModel'; lane: ModelLaneId; model: ExportedModel }
   /** An exported model's files (a dropped folder's files, or one .zip) for the consolidated lane; `source` names them in errors. */
   | { type: 'importModel'; source: string; files: { name: string; data: Uint8Array }[] }
+  /** One of the app's bundled small models (public/models/<family>-small.zip) for the consolidated lane. */
+  | { type: 'loadBundled'; name: BundledSmallModelName }
   /** The consolidated lane's model as a zip (model.json, weights.bin, flops.json, setup.json). */
   | { type: 'exportZip' }
   /** `session` numbers the stream, so the page can drop a stopped stream's last batches. */
@@ -375,7 +381,10 @@ export type FromListener =
   | { type: 'comparison'; full: ModelMeasurement; consolidated: ModelMeasurement }
   | { type: 'recording'; wav: ArrayBuffer; seconds: number }
   | { type: 'modelZip'; name: string; zip: Uint8Array }
-  /** The consolidated lane's model changed (the bundled small model at start, a run, an import): its description. */
-  | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown>; bundled: boolean }
+  /**
+   * The consolidated lane's model changed: its description. `bundled`: 'start' for the bundled
+   * small model the lane starts with, 'asked' for one the user picked, null for a run or an import.
+   */
+  | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown>; bundled: BundledOrigin }
   /** 'bundled': the bundled small model could not be loaded (its lane stays empty until the user gives one). */
   | { type: 'error'; scope: 'mic' | 'file' | 'model' | 'bundled' | 'silero' | 'compare' | 'worker'; message: string };

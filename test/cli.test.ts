@@ -115,7 +115,7 @@ describe('npm run vad', () => {
   it('explains bad arguments', () => {
     expect(vad(speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/give either --model or --peer silero/) });
     expect(vad('--model', join(dir, 'nowhere'), speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/nowhere: no such folder or zip, and not a bundled model/) });
-    expect(vad('--model', 'crnn-tiny', speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/crnn-tiny: no such folder or zip, and not a bundled model \(crnn-full, transformer-full, crnn-small\)/) });
+    expect(vad('--model', 'crnn-tiny', speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/crnn-tiny: no such folder or zip, and not a bundled model \(crnn-full, transformer-full, crnn-small, transformer-small\)/) });
     expect(vad('--model', 'crnn-full', '--threshold', 'high', speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--threshold needs a number/) });
     expect(vad('--model', dir, speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/model\.json is missing/) });
   });

@@ -12,6 +12,7 @@ import { MODEL_FAMILIES } from '../src/models/registry';
 import { TRANSFORMER_CONTEXT, transformerNetwork } from '../src/models/transformer';
 import {
   BUNDLED_MODELS,
+  BUNDLED_SMALL_MODELS,
   bundledFamily,
   bundledModel,
   createSileroVad,
@@ -214,9 +215,10 @@ describe('bundled models', () => {
     model.dispose();
   });
 
-  it('crnn-small is a smaller CRNN than crnn-full: fewer counted FLOP/s and parameters, as its flops report says and its layers count', async () => {
-    const small = await loadBundledModel('crnn-small', readPublic);
-    const full = await loadBundledModel('crnn-full', readPublic);
+  it.each(BUNDLED_SMALL_MODELS)('%s is a smaller model of its family than the full one: fewer counted FLOP/s and parameters, as its flops report says and its layers count', async (name) => {
+    const small = await loadBundledModel(name, readPublic);
+    const full = await loadBundledModel(`${bundledFamily(name)}-full`, readPublic);
+    expect(small.architecture.family).toBe(bundledFamily(name));
     const report = small.exported.flopsReport;
     // The report in the zip is the count of the layers it holds (nothing typed in by hand).
     const counted = countNetwork(small.network);
@@ -224,8 +226,10 @@ describe('bundled models', () => {
     expect(report.parameters).toBe(counted.parameters);
     expect(report.flopsPerSecond).toBeLessThan(full.exported.flopsReport.flopsPerSecond);
     expect(report.parameters).toBeLessThan(full.exported.flopsReport.parameters);
+    // The README's small models: at most a quarter of their full model's counted FLOP/s.
+    expect(report.flopsPerSecond).toBeLessThanOrEqual(0.25 * full.exported.flopsReport.flopsPerSecond);
     for (const [width, units] of Object.entries(full.architecture.widths)) expect(small.architecture.widths[width]).toBeLessThanOrEqual(units);
-    console.log(`crnn-small: ${JSON.stringify(report.widths)}, ${report.flopsPerSecond} FLOP/s (${((100 * report.flopsPerSecond) / full.exported.flopsReport.flopsPerSecond).toFixed(1)} % of crnn-full), ${report.parameters} parameters (crnn-full ${full.exported.flopsReport.parameters})`);
+    console.log(`${name}: ${JSON.stringify(report.widths)}, ${report.flopsPerSecond} FLOP/s (${((100 * report.flopsPerSecond) / full.exported.flopsReport.flopsPerSecond).toFixed(1)} % of ${full.name}), ${report.parameters} parameters (${full.name} ${full.exported.flopsReport.parameters})`);
     small.dispose();
     full.dispose();
   });

@@ -21,6 +21,7 @@ import { LaneClock, measureUntilStable } from '../src/listen/timing';
 import {
   LANE_IDS,
   RECORDING_SECONDS,
+  type BundledOrigin,
   type CaptureChunk,
   type FromListener,
   type LaneId,
@@ -40,6 +41,7 @@ import {
   toZip,
   ORT_WASM_DIR,
   SILERO_MODEL_PATH,
+  type BundledSmallModelName,
   type ExportedModel,
   type StreamingVad,
   type VadFamily,
@@ -81,11 +83,11 @@ function postLanes(): void {
 
 async function setModel(lane: ModelLaneId, exported: ExportedModel): Promise<void> {
   await backendReady;
-  await installModel(lane, await loadModel(exported), false);
+  await installModel(lane, await loadModel(exported), null);
 }
 
-/** Puts a loaded model into a lane; `bundled` tells the page it is the app's bundled small model. */
-async function installModel(lane: ModelLaneId, loaded: VadModel, bundled: boolean): Promise<void> {
+/** Puts a loaded model into a lane; `bundled` tells the page whether it is one of the app's bundled small models. */
+async function installModel(lane: ModelLaneId, loaded: VadModel, bundled: BundledOrigin): Promise<void> {
   models[lane]?.dispose();
   models[lane] = loaded;
   if (lane === 'consolidated') {
@@ -114,12 +116,17 @@ async function loadFull(family: VadFamily): Promise<void> {
 }
 
 /**
- * The consolidated lane starts with the bundled small CRNN (public/models/crnn-small.zip), so a
- * first visit hears it beside the full model; a consolidated run, an import or a kept run replaces it.
+ * A bundled small model (public/models/<family>-small.zip) into the consolidated lane. The lane
+ * starts with the small CRNN, so a first visit hears it beside the full model; the user can pick
+ * the small transformer instead, and a consolidated run, an import or a kept run replaces either.
  */
-async function loadBundledSmall(): Promise<void> {
+async function loadBundledSmall(name: BundledSmallModelName, origin: Exclude<BundledOrigin, null>): Promise<void> {
   await backendReady;
-  await installModel('consolidated', await loadBundledModel('crnn-small', fetchBundled), true);
+  try {
+    await installModel('consolidated', await loadBundledModel(name, fetchBundled), origin);
+  } catch (error) {
+    post({ type: 'error', scope: 'bundled', message: `The bundled small model ${name} could not be loaded, so the consolidated lane ${models.consolidated === null ? 'is empty' : 'keeps its model'}: ${describe(error)}` });
+  }
 }
 
 function sileroModelBytes(): Promise<Uint8Array> {
@@ -427,11 +434,7 @@ async function handle(message: ToListener): Promise<void> {
       } catch (error) {
         post({ type: 'error', scope: 'model', message: `Could not load the full-width model: ${describe(error)}` });
       }
-      try {
-        await loadBundledSmall();
-      } catch (error) {
-        post({ type: 'error', scope: 'bundled', message: `The bundled small model could not be loaded, so the consolidated lane is empty: ${describe(error)}` });
-      }
+      await loadBundledSmall('crnn-small', 'start');
       postLanes();
       // Silero loads in the background; a failure turns its lane off with a message.
       void sileroStream().then((stream) => {
@@ -456,6 +459,9 @@ async function handle(message: ToListener): Promise<void> {
       }
       return;
     }
+    case 'loadBundled':
+      await loadBundledSmall(message.name, 'asked');
+      return;
     case 'exportZip': {
       const model = models.consolidated;
       if (model === null) {

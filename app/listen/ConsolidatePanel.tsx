@@ -6,12 +6,12 @@
  */
 import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { MODEL_CATALOG } from '../../src/models/catalog';
+import { BUNDLED_SMALL_MODELS, MODEL_CATALOG } from '../../src/models/catalog';
 import type { ModelMeasurement } from '../../src/protocol';
 import { formatCount, formatFlops, formatMs, percent } from '../format';
 import { useAppStore } from '../store';
-import { compareModels, consolidateRun, exportModelZip, importModelFiles } from './listenActions';
-import { useListenStore } from './listenStore';
+import { compareModels, consolidateRun, exportModelZip, importModelFiles, loadBundledSmallModel } from './listenActions';
+import { BUNDLED_SOURCE, useListenStore } from './listenStore';
 
 /** The learnable widths, as units kept of the family's full size ("mel 41/80, conv 17/32, …"). */
 function widthsText(widths: Record<string, number>, family: string): string {
@@ -100,6 +100,20 @@ export function ConsolidatePanel() {
           Import: drop an exported zip or folder here, or{' '}
           <input type="file" data-testid="import-model" multiple accept=".zip,.json,.bin" onChange={(e) => void importModelFiles([...(e.target.files ?? [])])} />
         </label>
+      </div>
+      <div className="listen-row">
+        <span>Bundled small model:</span>
+        {BUNDLED_SMALL_MODELS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            data-testid={`load-${name}`}
+            disabled={comparing || (modelSource === BUNDLED_SOURCE && model?.name === name)}
+            onClick={() => loadBundledSmallModel(name)}
+          >
+            {name}
+          </button>
+        ))}
       </div>
       {!canConsolidate && !consolidating && <p className="hint">Pause a CRNN or transformer VAD run, or let one finish, to consolidate it here.</p>}
       {consolidateError !== null && (

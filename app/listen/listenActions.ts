@@ -1,6 +1,7 @@
 /** What the listening panels do: talk to the listen worker, the trainer worker and the microphone. */
 import type { FromWorker, LaneId } from '../../src/protocol';
 import type { ExportedModel } from '../../src/runtime/exportModel';
+import type { BundledSmallModelName } from '../../src/models/catalog';
 import { sendToWorker } from '../worker';
 import { download } from '../download';
 import { micClock, micHistory, newMicSession, setPendingFile, useListenStore } from './listenStore';
@@ -32,6 +33,13 @@ export function receiveRunModel(message: Extract<FromWorker, { type: 'runModel' 
 export function testKeptModel(runId: string, model: ExportedModel): void {
   useListenStore.getState().set({ consolidateError: null, comparison: null, comparing: true, modelSource: `run ${runId}, from its kept weights` });
   sendToListener({ type: 'setModel', lane: 'consolidated', model });
+  sendToListener({ type: 'compare' });
+}
+
+/** One of the app's bundled small models to the consolidated lane, measured like an import. */
+export function loadBundledSmallModel(name: BundledSmallModelName): void {
+  useListenStore.getState().set({ bundledError: null, consolidateError: null, comparison: null, comparing: true });
+  sendToListener({ type: 'loadBundled', name });
   sendToListener({ type: 'compare' });
 }
 

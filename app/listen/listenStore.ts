@@ -153,7 +153,8 @@ export const useListenStore = create<ListenState>()((set, get) => ({
         return;
       case 'consolidatedModel': {
         const model = { name: message.name, family: message.family, trainingSetup: message.trainingSetup };
-        if (!message.bundled) set({ model, importError: null, bundledError: null });
+        if (message.bundled === null) set({ model, importError: null, bundledError: null });
+        else if (message.bundled === 'asked') set({ model, modelSource: BUNDLED_SOURCE, importError: null, bundledError: null });
         // The bundled small model fills the lane at start, unless the user already asked for another one.
         else if (get().modelSource === '') set({ model, modelSource: BUNDLED_SOURCE, bundledError: null });
         return;

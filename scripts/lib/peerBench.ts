@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- peer`: our VADs beside Silero on the same audio, measured in one run.
  *  1. Accuracy on the repo's test split (the held-out scenes src/train/vadTask.ts scores, and its
- *     channel variants): frame EER/AUC of the bundled full-width models and of Silero v5, with
- *     FLOP/s and parameters.
+ *     channel variants): frame EER/AUC of the bundled models (full-width and small) and of
+ *     Silero v5, with FLOP/s and parameters.
  *  2. Streaming real-time factor of each lane (audio pushed 10 ms at a time): full CRNN,
  *     consolidated CRNN at 25 % width, full transformer, Silero; plus tfjs-wasm whole-clip
  *     inference of the same models, the reference the plain-TypeScript kernels replace.
@@ -12,15 +12,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SAMPLE_RATE } from '../../src/audio/frames';
 import { stackScenes } from '../../src/data/batches';
+import { DEFAULT_PUBLIC_DIR } from '../../src/data/nodeCorpus';
 import { fixedScenes } from '../../src/data/scenes';
 import { importWeights } from '../../src/dcl/weights';
 import { MODEL_FAMILIES } from '../../src/models/registry';
 import {
+  BUNDLED_SMALL_MODELS,
   createSileroVad,
   createStreamingVad,
   inferClip,
+  loadBundledModel,
   modelFromNetwork,
   savedBuildOptions,
   SILERO_WINDOW,
@@ -115,12 +119,15 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   const transformerFull = await bundledAt('transformer', 1);
 
   if (score) {
+    const readPublic = async (path: string): Promise<Uint8Array> => new Uint8Array(await readFile(join(DEFAULT_PUBLIC_DIR, path)));
+    const smalls = await Promise.all(BUNDLED_SMALL_MODELS.map((name) => loadBundledModel(name, readPublic)));
     const variants = HELD_OUT_VARIANTS.test;
     console.log(`Test split: ${test.batchSize} scenes × ${heldOutSeconds} s (seed ${HELD_OUT_SEED.test}), ${test.labels.length} frames per variant (${variants.join(', ')}: src/train/vadTask.ts); each scene streamed from a fresh state\n`);
     const rows: string[][] = [];
     for (const variant of variants) for (const [name, vad, flops, params] of [
       ['crnn-full', createStreamingVad(crnnFull), crnnFull.exported.flopsReport.flopsPerSecond, crnnFull.exported.flopsReport.parameters],
       ['transformer-full', createStreamingVad(transformerFull), transformerFull.exported.flopsReport.flopsPerSecond, transformerFull.exported.flopsReport.parameters],
+      ...smalls.map((small) => [small.name, createStreamingVad(small), small.exported.flopsReport.flopsPerSecond, small.exported.flopsReport.parameters] as const),
       ['silero v5 (peer)', silero, size.flopsPerSecond, null],
     ] as const) {
       const scores = new Float32Array(test.labels.length);
@@ -140,6 +147,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
         params === null ? `${size.parameters} (counted in the ONNX file)` : String(params),
       ]);
     }
+    smalls.forEach((small) => small.dispose());
     table(['test variant', 'model', 'frame EER', 'AUC', 'EER % by SNR (<5 / 5–15 / 15–25 / ≥25 dB)', 'FLOP/s', 'parameters'], rows);
   }
 

@@ -77,3 +77,10 @@ export function accuracyMetric(entry: ModelCatalogEntry): 'EER' | 'MSE' {
 export function pretrainedWeightsPath(modelId: ModelId): string {
   return `models/${modelId}-full.weights.json`;
 }
+
+/** The app's bundled models under public/ (the runtime loads them: src/runtime/model.ts). */
+export const BUNDLED_MODELS = ['crnn-full', 'transformer-full', 'crnn-small', 'transformer-small'] as const;
+export type BundledModelName = (typeof BUNDLED_MODELS)[number];
+export type BundledFullModelName = Extract<BundledModelName, `${string}-full`>;
+export type BundledSmallModelName = Extract<BundledModelName, `${string}-small`>;
+export const BUNDLED_SMALL_MODELS = BUNDLED_MODELS.filter((name): name is BundledSmallModelName => name.endsWith('-small'));

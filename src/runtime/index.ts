@@ -16,12 +16,13 @@
  * Models (model.ts):
  *   loadModel(exported) → Promise<VadModel>      rebuilt with the repo's own layers (VadModel.network)
  *   modelFromNetwork(network, meta)              = loadModel(await exportModel(network, meta))
- *   BUNDLED_MODELS = crnn-full, transformer-full, crnn-small: the app's bundled models, under public/
- *       (bundledModelPath(name): models/<family>-full.weights.json, models/crnn-small.zip)
+ *   BUNDLED_MODELS = crnn-full, transformer-full, crnn-small, transformer-small: the app's bundled
+ *       models, under public/ (bundledModelPath(name): models/<family>-full.weights.json,
+ *       models/<family>-small.zip; BUNDLED_SMALL_MODELS lists the small ones)
  *   loadBundledModel(name, read)                 any of them; read(path relative to public/) → bytes
- *       (the command line reads the disk, the listen worker fetches). crnn-small is an export zip
- *       (a consolidated, calibrated DCL CRNN from the sweep): its widths, FLOP/s and training setup
- *       are in its flops report and setup (VadModel.exported), nothing else states them.
+ *       (the command line reads the disk, the listen worker fetches). A small model is an export
+ *       zip (a consolidated, calibrated DCL model from the sweep): its widths, FLOP/s and training
+ *       setup are in its flops report and setup (VadModel.exported), nothing else states them.
  *   bundledModel('crnn-full' | 'transformer-full', savedWeights)   the full-width models from their
  *       saved weights, built as their provenance names: log-mel normalisation (none: global) and the
  *       transformer's attention context (none: 16 frames) (savedBuildOptions)
@@ -66,6 +67,7 @@ export {
 } from './exportModel';
 export {
   BUNDLED_MODELS,
+  BUNDLED_SMALL_MODELS,
   bundledFamily,
   bundledModel,
   bundledModelPath,
@@ -80,6 +82,7 @@ export {
   modelFromNetwork,
   type BundledFullModelName,
   type BundledModelName,
+  type BundledSmallModelName,
   type VadModel,
 } from './model';
 export { FRAME_SECONDS, KernelStreamingVad, StreamingSpectrum, type StreamingVad } from './streaming';

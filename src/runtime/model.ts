@@ -3,7 +3,14 @@ import { powerSpectrogram } from '../audio/features';
 import { frameCount } from '../audio/frames';
 import { importWeights, type SavedWeights } from '../dcl/weights';
 import type { Network } from '../dcl/network';
-import { pretrainedWeightsPath } from '../models/catalog';
+import {
+  BUNDLED_MODELS,
+  BUNDLED_SMALL_MODELS,
+  pretrainedWeightsPath,
+  type BundledFullModelName,
+  type BundledModelName,
+  type BundledSmallModelName,
+} from '../models/catalog';
 import { MODEL_FAMILIES } from '../models/registry';
 import { UNRECORDED_TRANSFORMER_CONTEXT } from '../models/transformer';
 import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type Normalisation, type VadFamily } from './architecture';
@@ -48,13 +55,11 @@ export async function modelFromNetwork(network: Network, meta: ExportMeta): Prom
 
 /**
  * The app's bundled models, served from public/ (the app's base URL) and read from there by the
- * command line: the full-width models as saved training weights, the small CRNN as an export zip
- * (consolidated and calibrated, as the sweep keeps its models; its widths, FLOP/s and training
- * setup are whatever its zip says).
+ * command line: the full-width models as saved training weights, the small models as export zips
+ * (consolidated and calibrated, as the sweep keeps its models; their widths, FLOP/s and training
+ * setup are whatever their zips say).
  */
-export const BUNDLED_MODELS = ['crnn-full', 'transformer-full', 'crnn-small'] as const;
-export type BundledModelName = (typeof BUNDLED_MODELS)[number];
-export type BundledFullModelName = Extract<BundledModelName, `${string}-full`>;
+export { BUNDLED_MODELS, BUNDLED_SMALL_MODELS, type BundledFullModelName, type BundledModelName, type BundledSmallModelName };
 
 export function isBundledModelName(name: string): name is BundledModelName {
   return (BUNDLED_MODELS as readonly string[]).includes(name);

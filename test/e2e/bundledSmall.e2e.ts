@@ -2,8 +2,9 @@
  * The bundled small model in the listen panels. On a fresh page the consolidated lane holds
  * crnn-small (public/models/crnn-small.zip) once the listen section is in view, labelled with
  * what its zip says (widths, counted FLOP/s, "bundled"), and a file runs through it exactly as
- * the runtime runs the same zip in Node; an imported zip then replaces it. A zip that cannot be
- * read leaves the lane empty with a message, and the rest keeps working.
+ * the runtime runs the same zip in Node; an imported zip then replaces it, and the user's pick of
+ * the bundled small transformer replaces that (measured against the full transformer). A zip
+ * that cannot be read leaves the lane empty with a message, and the rest keeps working.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ let dir = '';
 let wavPath = '';
 let importZipPath = '';
 let small: VadModel;
+let smallTransformer: VadModel;
 
 /** "mel 20/80, conv 8/32, gru 8/32" from a CRNN's widths, as the panel writes them. */
 const crnnWidths = (widths: Record<string, number>): string => `mel ${widths.mel}/80, conv ${widths.conv}/32, gru ${widths.gru}/32`;
@@ -30,7 +32,9 @@ const crnnWidths = (widths: Record<string, number>): string => `mel ${widths.mel
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bundled-small-e2e-'));
   await tf.setBackend('cpu');
-  small = await loadBundledModel('crnn-small', async (path) => new Uint8Array(readFileSync(join(PUBLIC, path))));
+  const readPublic = async (path: string): Promise<Uint8Array> => new Uint8Array(readFileSync(join(PUBLIC, path)));
+  small = await loadBundledModel('crnn-small', readPublic);
+  smallTransformer = await loadBundledModel('transformer-small', readPublic);
   // 2 s: quiet noise with a voiced-like burst in the middle (the lanes must move, not their accuracy).
   let seed = 5;
   const noise = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.004;
@@ -47,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   small?.dispose();
+  smallTransformer?.dispose();
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
@@ -57,7 +62,7 @@ describe('bundled small model', () => {
     await session?.close();
   });
 
-  it('fills the consolidated lane of a fresh page, runs a file like the runtime, gives way to an import; a broken zip leaves the lane empty with a message', async () => {
+  it('fills the consolidated lane of a fresh page, runs a file like the runtime, gives way to an import and to the small transformer; a broken zip leaves the lane empty with a message', async () => {
     session = await launchBrowser();
     const { page, errors } = session;
     const section = page.getByTestId('listen-section');
@@ -67,7 +72,7 @@ describe('bundled small model', () => {
     await page.route('**/models/crnn-small.zip', (route) => route.fulfill({ status: 200, contentType: 'application/zip', body: Buffer.from('not a zip') }));
     await openExplorer(page, '?backend=wasm');
     await section.scrollIntoViewIfNeeded();
-    await expect(page.getByTestId('bundled-error').innerText({ timeout: 60_000 })).resolves.toMatch(/bundled small model could not be loaded.*crnn-small\.zip: not a readable zip/);
+    await expect(page.getByTestId('bundled-error').innerText({ timeout: 60_000 })).resolves.toMatch(/bundled small model crnn-small could not be loaded, so the consolidated lane is empty.*crnn-small\.zip: not a readable zip/);
     await section.and(page.locator('[data-lanes="full,silero"]')).waitFor({ timeout: 60_000 });
     await expect(model.count()).resolves.toBe(0);
     await page.unroute('**/models/crnn-small.zip');
@@ -106,6 +111,20 @@ describe('bundled small model', () => {
     // The lane's description is the worker's (it names the model the lane now runs).
     await page.getByTestId('consolidated-model-size').filter({ hasText: 'mel 48/80, conv 20/32, gru 20/32' }).waitFor({ timeout: 60_000 });
     await expect(model.getAttribute('data-source')).resolves.toBe('imported from crnn-60.zip');
+
+    // The user picks the bundled small transformer: it replaces the import, the full lane turns
+    // to the full transformer, and the two are measured side by side, labelled from its zip.
+    const transformerReport = smallTransformer.exported.flopsReport;
+    const transformerWidths = `mel ${transformerReport.widths.mel}/80, ff1 ${transformerReport.widths.ff1}/128, ff2 ${transformerReport.widths.ff2}/128`;
+    await page.getByTestId('load-transformer-small').click();
+    await model.filter({ hasText: 'transformer-small' }).and(page.locator('[data-source="bundled"]')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('consolidated-model-size').filter({ hasText: `${transformerWidths} · ${formatFlops(transformerReport.flopsPerSecond)} (counted)` }).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('load-transformer-small').isDisabled()).resolves.toBe(true);
+    const comparison = page.getByTestId('comparison');
+    await comparison.waitFor({ timeout: 240_000 });
+    await expect(page.getByTestId('comparison-widths').innerText()).resolves.toBe(transformerWidths);
+    await expect(comparison.innerText()).resolves.toContain('mel 80/80, ff1 128/128, ff2 128/128');
+    await expect(page.getByTestId('bundled-error').count()).resolves.toBe(0);
 
     expect(errors).toEqual([]);
   });
