@@ -117,6 +117,40 @@ describe('run records', () => {
     expect(progress.at(-1)!.elapsedSeconds).toBeLessThan(60);
   });
 
+  it('a resume asked for while the paused run is held (its export) waits until the hold ends; a pause meanwhile cancels it', async () => {
+    let holding = false;
+    const stepsDuringHold: number[] = [];
+    let held: Promise<void> = Promise.resolve();
+    const { progress, summary } = await run({ ...base, steps: 40, evalEvery: 40 }, {
+      onProgress(event, control) {
+        if (holding) stepsDuringHold.push(event.step);
+        if (event.step === 20) control.pause();
+      },
+      onPaused(control) {
+        held = control.hold(async () => {
+          holding = true;
+          control.resume();
+          expect(control.isPaused).toBe(true);
+          // Long enough for many synthetic steps, were the resume not held back.
+          await new Promise((wake) => setTimeout(wake, 200));
+          holding = false;
+        });
+      },
+    });
+    await held;
+    expect(stepsDuringHold).toEqual([]);
+    expect(summary.steps).toBe(40);
+    expect(progress.at(-1)!.step).toBe(40);
+
+    const control = new RunControl(base);
+    control.pause();
+    await control.hold(async () => {
+      control.resume();
+      control.pause();
+    });
+    expect(control.isPaused).toBe(true);
+  });
+
   it('latency comes with the range of its timing rounds', async () => {
     const { summary } = await run({ ...base, steps: 10, evalEvery: 10 });
     const [low, high] = summary.latencyRangeMsPerSecond!;

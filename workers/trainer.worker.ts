@@ -259,8 +259,11 @@ async function postRunModel(): Promise<void> {
   if (active?.network !== undefined && active.control.isPaused) {
     const { runId, network, config, stepsDone, lastEvaluation } = active;
     const uncalibrated = lastEvaluation === undefined ? 'none: no validation pass of this run to calibrate on yet' : `none: the validation pass at step ${lastEvaluation.step} has no threshold to move`;
-    const model = await withCalibration(network, lastEvaluation?.evaluation ?? null, (shift) =>
-      exportRunModel(runId, config, network, stepsDone, shift === undefined ? { calibration: uncalibrated } : { calibrationShift: shift, calibratedOnValidationAtStep: lastEvaluation!.step }),
+    // Held: a resume while the bias is shifted would train one step on the calibrated bias.
+    const model = await active.control.hold(() =>
+      withCalibration(network, lastEvaluation?.evaluation ?? null, (shift) =>
+        exportRunModel(runId, config, network, stepsDone, shift === undefined ? { calibration: uncalibrated } : { calibrationShift: shift, calibratedOnValidationAtStep: lastEvaluation!.step }),
+      ),
     );
     post({ type: 'runModel', runId, paused: true, model });
   } else if (lastRunModel !== null) {

@@ -17,6 +17,8 @@ export class RunControl {
   stopped = false;
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
+  private holds = 0;
+  private resumeAfterHold = false;
 
   constructor(config: Pick<RunConfig, 'alpha' | 'budgetFlopsPerSecond'>) {
     this.alpha = config.alpha;
@@ -27,10 +29,32 @@ export class RunControl {
   }
   pause(): void {
     this.paused = true;
+    this.resumeAfterHold = false;
   }
   resume(): void {
+    if (this.holds > 0) {
+      this.resumeAfterHold = true;
+      return;
+    }
     this.paused = false;
     this.resumeWaiters.splice(0).forEach((wake) => wake());
+  }
+  /**
+   * Runs `work` on the paused run's network while no step may run (a paused run's export
+   * shifts its output bias for a while): a resume or stop asked for meanwhile takes effect
+   * once `work` has settled.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
+    this.holds++;
+    try {
+      return await work();
+    } finally {
+      this.holds--;
+      if (this.holds === 0 && this.resumeAfterHold) {
+        this.resumeAfterHold = false;
+        this.resume();
+      }
+    }
   }
   stop(): void {
     this.stopped = true;
