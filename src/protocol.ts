@@ -386,5 +386,5 @@ export type FromListener =
    * small model the lane starts with, 'asked' for one the user picked, null for a run or an import.
    */
   | { type: 'consolidatedModel'; name: string; family: string; trainingSetup: Record<string, unknown>; bundled: BundledOrigin }
-  /** 'bundled': the bundled small model could not be loaded (its lane stays empty until the user gives one). */
+  /** 'bundled': a bundled small model could not be loaded (the lane keeps what it had, or stays empty until the user gives one). */
   | { type: 'error'; scope: 'mic' | 'file' | 'model' | 'bundled' | 'silero' | 'compare' | 'worker'; message: string };

@@ -19,7 +19,7 @@ export const DEFAULT_HANGOVER_SECONDS = 0.2;
 
 export type MicStatus = 'off' | 'starting' | 'on';
 
-/** modelSource of the bundled small model (public/models/crnn-small.zip) the consolidated lane starts with. */
+/** modelSource of a bundled small model (public/models/<family>-small.zip): the one the consolidated lane starts with, or one the user picked. */
 export const BUNDLED_SOURCE = 'bundled';
 
 export interface FileAnalysis {
