@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { decodeWavTo16k } from '../src/audio/wav';
-import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
+import { diskLoader } from '../src/data/nodeCorpus';
 import {
   BUNDLED_MODELS,
   createSileroVad,
@@ -103,7 +103,7 @@ async function modelLane(spec: string): Promise<Lane> {
   // The network is rebuilt with tfjs layers; inference itself runs in the plain-TypeScript kernels.
   await tf.setBackend('cpu');
   if (isBundledModelName(spec)) {
-    const model = await loadBundledModel(spec, async (path) => new Uint8Array(await readFile(join(DEFAULT_PUBLIC_DIR, path))));
+    const model = await loadBundledModel(spec, diskLoader());
     return { name: spec, stream: () => createStreamingVad(model) };
   }
   const path = resolve(spec);

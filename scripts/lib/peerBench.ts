@@ -12,10 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SAMPLE_RATE } from '../../src/audio/frames';
 import { stackScenes } from '../../src/data/batches';
-import { DEFAULT_PUBLIC_DIR } from '../../src/data/nodeCorpus';
+import { diskLoader } from '../../src/data/nodeCorpus';
 import { fixedScenes } from '../../src/data/scenes';
 import { importWeights } from '../../src/dcl/weights';
 import { MODEL_FAMILIES } from '../../src/models/registry';
@@ -119,8 +118,7 @@ export async function benchPeer(repeats: number, { score = true } = {}): Promise
   const transformerFull = await bundledAt('transformer', 1);
 
   if (score) {
-    const readPublic = async (path: string): Promise<Uint8Array> => new Uint8Array(await readFile(join(DEFAULT_PUBLIC_DIR, path)));
-    const smalls = await Promise.all(BUNDLED_SMALL_MODELS.map((name) => loadBundledModel(name, readPublic)));
+    const smalls = await Promise.all(BUNDLED_SMALL_MODELS.map((name) => loadBundledModel(name, diskLoader())));
     const variants = HELD_OUT_VARIANTS.test;
     console.log(`Test split: ${test.batchSize} scenes × ${heldOutSeconds} s (seed ${HELD_OUT_SEED.test}), ${test.labels.length} frames per variant (${variants.join(', ')}: src/train/vadTask.ts); each scene streamed from a fresh state\n`);
     const rows: string[][] = [];

@@ -17,7 +17,7 @@ import type { Manifest } from './manifest';
 export const DEFAULT_PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
 export const MANIFEST_PATH = 'corpus/manifest.json';
 
-/** Reads files relative to `publicDir`; a missing file rejects with an Error naming it. */
+/** Reads files relative to `publicDir` (corpus files, bundled models); a missing file rejects with an Error naming it. */
 export function diskLoader(publicDir: string = DEFAULT_PUBLIC_DIR): FileLoader {
   return async (path) => {
     const full = join(publicDir, path);
@@ -25,7 +25,7 @@ export function diskLoader(publicDir: string = DEFAULT_PUBLIC_DIR): FileLoader {
       return new Uint8Array(await readFile(full));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`corpus file ${path} could not be read (${full}): ${reason}`);
+      throw new Error(`public file ${path} could not be read (${full}): ${reason}`);
     }
   };
 }
