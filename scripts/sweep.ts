@@ -25,6 +25,7 @@ import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { exportModel, toZip } from '../src/runtime/exportModel';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
+import { checkFrequencyMasking, type FrequencyMasking } from '../src/data/frequencyMasks';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { attentionContextOf } from '../src/models/transformer';
 import type { Evaluation, ModelId, RunConfig, WidthState } from '../src/protocol';
@@ -193,6 +194,8 @@ async function vadSweep(): Promise<void> {
     throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
   }
   const melOrder = option('mel-order', '') || undefined;
+  const frequencyMaskText = option('frequency-masks', '');
+  const frequencyMasks = frequencyMaskText === '' ? undefined : parseFrequencyMasks(frequencyMaskText);
   if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
@@ -200,6 +203,7 @@ async function vadSweep(): Promise<void> {
   const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
     .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
+    .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -236,7 +240,7 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder });
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
@@ -327,6 +331,15 @@ async function vadSweep(): Promise<void> {
     write();
   }
   console.log(`\nwritten ${file}${shard.count > 1 ? `; combine the shards with: npm run sweep -- merge ${stem}.shard-*-of-${shard.count}.json` : ''}`);
+}
+
+/** `--frequency-masks count,maxMelFraction`, e.g. 2,0.15: masks per training example and the widest. */
+function parseFrequencyMasks(text: string): FrequencyMasking {
+  const [count, maxMelFraction, ...rest] = text.split(',').map(Number);
+  const masking = { count, maxMelFraction };
+  if (rest.length) throw new Error(`--frequency-masks takes count,widest-fraction, got ${text}`);
+  checkFrequencyMasking(masking);
+  return masking;
 }
 
 interface Checkpoint {

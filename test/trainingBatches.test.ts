@@ -5,6 +5,10 @@ import { loadCorpusFromDisk } from '../src/data/nodeCorpus';
 import { inlineBatches, type TrainingBatchSpec } from '../src/data/trainingBatches';
 import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
 import { workerBatches } from '../scripts/lib/node';
+import { hzToMel, N_FREQ } from '../src/audio/features';
+import { SAMPLE_RATE } from '../src/audio/frames';
+import { maskFrequencies } from '../src/data/frequencyMasks';
+import { createRng } from '../src/data/random';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -83,5 +87,51 @@ describe('training batches made on another thread', () => {
     batches.fail('worker crashed (out of memory)');
     await expect(waiting).rejects.toThrow(/worker crashed/);
     await expect(batches.open(spec).next()).rejects.toThrow(/worker crashed/);
+  });
+});
+
+describe('frequency masks on training batches', () => {
+  const masks = { count: 2, maxMelFraction: 0.15 };
+
+  it('zero each example\'s masked bins in every frame, no wider than the widest mask on the mel scale, and leave the rest as made', async () => {
+    const plain = await inlineBatches(corpus.splits.train, spec).next();
+    const masked = await inlineBatches(corpus.splits.train, { ...spec, frequencyMasks: masks }).next();
+    expect(masked.labels).toEqual(plain.labels);
+    const melTop = hzToMel(SAMPLE_RATE / 2);
+    const binHz = SAMPLE_RATE / 2 / (N_FREQ - 1);
+    let maskedBins = 0;
+    for (let b = 0; b < spec.batchSize; b++) {
+      const zeroBins: number[] = [];
+      for (let f = 0; f < N_FREQ; f++) {
+        const column = Array.from({ length: masked.frames }, (_, t) => masked.power[(b * masked.frames + t) * N_FREQ + f]);
+        const original = Array.from({ length: plain.frames }, (_, t) => plain.power[(b * plain.frames + t) * N_FREQ + f]);
+        if (column.every((v) => v === 0)) zeroBins.push(f);
+        else expect(column).toEqual(original);
+      }
+      expect(zeroBins.length).toBeGreaterThan(0);
+      // Runs of zeroed bins (overlapping masks merge): at most `count`, spanning no more of the mel scale than `count` widest masks.
+      const runs = zeroBins.reduce<number[][]>((all, f) => (all.length && all[all.length - 1].at(-1) === f - 1 ? all[all.length - 1].push(f) : all.push([f]), all), []);
+      expect(runs.length).toBeLessThanOrEqual(masks.count);
+      const melSpan = runs.reduce((sum, run) => sum + hzToMel(run.at(-1)! * binHz) - hzToMel(run[0] * binHz), 0);
+      expect(melSpan).toBeLessThanOrEqual(masks.count * masks.maxMelFraction * melTop);
+      maskedBins += zeroBins.length;
+    }
+    expect(maskedBins).toBeGreaterThan(spec.batchSize);
+  }, 60_000);
+
+  it('are part of the seed: a worker thread masks the same bins', async () => {
+    const worker = workerBatches();
+    try {
+      const withMasks = { ...spec, frequencyMasks: masks };
+      expect((await worker.client.open(withMasks).next()).power).toEqual((await inlineBatches(corpus.splits.train, withMasks).next()).power);
+    } finally {
+      worker.terminate();
+    }
+  }, 60_000);
+
+  it('refuse a mask wider than the spectrum or a fractional count', () => {
+    const power = new Float32Array(N_FREQ);
+    expect(() => maskFrequencies(power, 1, 1, { count: 1, maxMelFraction: 1 }, createRng(1))).toThrow(/fraction in \(0, 1\)/);
+    expect(() => maskFrequencies(power, 1, 1, { count: 1.5, maxMelFraction: 0.1 }, createRng(1))).toThrow(/whole number/);
   });
 });

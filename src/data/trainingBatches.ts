@@ -10,6 +10,7 @@
 import { N_FREQ, powerSpectrogramSamples } from '../audio/features';
 import { sampleBatch } from './batches';
 import type { CorpusSplit } from './corpus';
+import { maskFrequencies, type FrequencyMasking } from './frequencyMasks';
 import { createRng } from './random';
 import type { SceneOptions } from './scenes';
 
@@ -20,6 +21,8 @@ export interface TrainingBatchSpec {
   /** Seeds the scene generator: the same seed gives the same batches in the same order. */
   seed: number;
   scenes: Partial<SceneOptions>;
+  /** Frequency masks on each example's spectrogram (none when absent). */
+  frequencyMasks?: FrequencyMasking;
 }
 
 export interface TrainingBatch {
@@ -44,6 +47,7 @@ export function batchMaker(split: CorpusSplit, spec: TrainingBatchSpec): () => T
     const batch = sampleBatch(split, spec.batchSize, spec.seconds, rng, spec.scenes);
     const power = powerSpectrogramSamples(batch.audio, batch.batchSize);
     if (power.length !== batch.batchSize * batch.frames * N_FREQ) throw new Error('batchMaker: unexpected spectrogram size');
+    if (spec.frequencyMasks) maskFrequencies(power, batch.batchSize, batch.frames, spec.frequencyMasks, rng);
     return { power, labels: Float32Array.from(batch.labels), batchSize: batch.batchSize, frames: batch.frames };
   };
 }

@@ -8,6 +8,7 @@ import { widthSpecs } from '../dcl/widthSpec';
 import { stackScenes } from '../data/batches';
 import type { Corpus } from '../data/corpus';
 import { createRng } from '../data/random';
+import type { FrequencyMasking } from '../data/frequencyMasks';
 import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data/trainingBatches';
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
@@ -31,6 +32,8 @@ export interface VadTaskOptions {
   teacherWeights?: SavedWeights;
   /** How training scenes are made (default TRAINING_SCENE_OPTIONS: channel augmentation and sound events). */
   trainingScenes?: Partial<SceneOptions>;
+  /** Frequency masks on the training spectrograms (frequencyMasks.ts; default none). */
+  frequencyMasks?: FrequencyMasking;
   /** Where the training batches are made (default: on this thread, from `corpus.splits.train`). */
   openBatches?: (spec: TrainingBatchSpec) => BatchSource;
   /** Log-mel normalisation of the model (default: the model's own, logMel.ts DEFAULT_FEATURE_NORMALISATION). */
@@ -162,7 +165,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     else importFullWidth(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`, options.melOrder);
   }
   const teacher = distillationTeacher(config, options);
-  const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS };
+  const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS, ...(options.frequencyMasks ? { frequencyMasks: options.frequencyMasks } : {}) };
   const batches = options.openBatches?.(batchSpec) ?? inlineBatches(corpus.splits.train, batchSpec);
   const heldOut: Partial<Record<'validation' | 'test', HeldOut>> = {};
 
