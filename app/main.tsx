@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { MODEL_IDS } from '../src/protocol';
 import { App } from './App';
 import { checkPretrained } from './pretrained';
+import { loadStoredSweep } from './curve/sweepClient';
 import { loadRuns } from './runStore';
 import { useAppStore, type AppState } from './store';
 import { readSetup, serializeSetup } from './urlState';
@@ -40,14 +41,19 @@ useAppStore.subscribe((state, previous) => {
   urlTimer = setTimeout(writeSetupToUrl, 250);
 });
 
+// The kept sweep is read once the saved runs are known: its run in progress may be among them.
 loadRuns()
   .then(({ runs, skipped, notice }) => {
     const state = useAppStore.getState();
     state.setFinishedRuns(runs);
+    loadStoredSweep(runs);
     if (skipped.length > 0) state.addNotice(`Skipped ${skipped.length} stored run(s) that could not be read: ${skipped.join('; ')}.`);
     if (notice !== null) state.addNotice(notice);
   })
-  .catch((error: unknown) => useAppStore.getState().reportError(`Could not load finished runs: ${String(error)}`));
+  .catch((error: unknown) => {
+    useAppStore.getState().reportError(`Could not load finished runs: ${String(error)}`);
+    loadStoredSweep([]);
+  });
 
 Object.defineProperty(window, '__explorer', { value: Object.freeze({ state: () => useAppStore.getState() }) });
 

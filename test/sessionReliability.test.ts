@@ -120,6 +120,7 @@ describe('run records', () => {
   it('a resume asked for while the paused run is held (its export) waits until the hold ends; a pause meanwhile cancels it', async () => {
     let holding = false;
     const stepsDuringHold: number[] = [];
+    const resumedWhileHolding: boolean[] = [];
     let held: Promise<void> = Promise.resolve();
     const { progress, summary } = await run({ ...base, steps: 40, evalEvery: 40 }, {
       onProgress(event, control) {
@@ -127,9 +128,10 @@ describe('run records', () => {
         if (event.step === 20) control.pause();
       },
       onPaused(control) {
+        control.onResumed = () => resumedWhileHolding.push(holding);
         held = control.hold(async () => {
           holding = true;
-          control.resume();
+          expect(control.resume()).toBe(false);
           expect(control.isPaused).toBe(true);
           // Long enough for many synthetic steps, were the resume not held back.
           await new Promise((wake) => setTimeout(wake, 200));
@@ -139,6 +141,8 @@ describe('run records', () => {
     });
     await held;
     expect(stepsDuringHold).toEqual([]);
+    // The host hears of the resume once, when it happens: after the hold.
+    expect(resumedWhileHolding).toEqual([false]);
     expect(summary.steps).toBe(40);
     expect(progress.at(-1)!.step).toBe(40);
 

@@ -4,6 +4,7 @@ import type { RunConfig, RunSummary } from '../src/protocol';
 import { RunControl, trainSession } from '../src/train/session';
 import { createSyntheticTask } from '../src/train/syntheticTask';
 import {
+  countSavedCurrentRun,
   nextSweepItem,
   parseAlphaGrid,
   planSweep,
@@ -122,6 +123,36 @@ describe('sweep runner', () => {
       const straight = configs.find((c) => c.method === 'straightThrough' && c.budgetInterval!.high === dcl.flopsPerSecond / dcl.fullFlopsPerSecond);
       expect(straight).toBeDefined();
       expect(uniform.point).toBe(`α = ${alpha}`);
+    }
+  }, 120_000);
+
+  it('a status kept between a run\'s save and the status counting it counts that run, as the sweep then does', async () => {
+    const statuses: SweepStatus[] = [];
+    const saved: RunSummary[] = [];
+    // What a page reloaded right after each run's save would find: the last status kept, and the runs saved.
+    const reloads: { kept: SweepStatus; saved: RunSummary[]; next: SweepStatus | null }[] = [];
+    await runSweep('s', spec, [], {
+      runOne: async (runId, config) => {
+        const summary = await train(runId, { ...config, steps: 5 });
+        saved.push(summary);
+        reloads.push({ kept: statuses.at(-1)!, saved: [...saved], next: null });
+        return summary;
+      },
+      report: (status) => {
+        statuses.push(status);
+        const waiting = reloads.at(-1);
+        if (waiting && waiting.next === null) waiting.next = status;
+      },
+    }, new SweepControl());
+    expect(reloads).toHaveLength(6);
+    for (const { kept, saved: savedThen, next } of reloads) {
+      expect(kept.current).not.toBeNull();
+      const counted = countSavedCurrentRun(kept, savedThen);
+      expect(counted.done).toEqual(next!.done);
+      expect(counted.current).toBeNull();
+      // Without the run saved, or with it stopped early, the kept status stays as it was.
+      expect(countSavedCurrentRun(kept, savedThen.slice(0, -1))).toBe(kept);
+      expect(countSavedCurrentRun(kept, [...savedThen.slice(0, -1), { ...savedThen.at(-1)!, stoppedEarly: true }])).toBe(kept);
     }
   }, 120_000);
 

@@ -333,6 +333,7 @@ async function runTraining(runId: string, config: RunConfig, startWeights?: Kept
     return null;
   }
   const control = new RunControl(config);
+  control.onResumed = () => post({ type: 'state', state: 'running', runId });
   active = { runId, control, config, stepsDone: 0 };
   post({ type: 'state', state: 'loading', runId });
   try {
@@ -402,9 +403,8 @@ async function handle(message: ToWorker): Promise<void> {
       active?.control.pause();
       return;
     case 'resume':
-      if (active !== null && active.control.isPaused) {
-        active.control.resume();
-        post({ type: 'state', state: 'running', runId: active.runId });
+      if (active !== null && active.control.isPaused && !active.control.resume()) {
+        post({ type: 'state', state: 'paused', runId: active.runId, detail: 'resumes once its model has been exported' });
       }
       return;
     case 'stop':

@@ -1,5 +1,5 @@
 /** "Draw the curve": the α grid, the button, the sweep's progress and ETA, and its chart with the fronts. */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { CURVE_ALPHAS, parseAlphaGrid, sweepEtaSeconds, sweepSize, sweepSpecProblem, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
 import { formatSeconds } from '../format';
@@ -10,21 +10,14 @@ import { CurveChart, METHOD_COLOURS, METHOD_NAMES } from './CurveChart';
 import { download } from '../download';
 import { ChartExport } from '../charts/ChartExport';
 import { SWEEP_METHODS } from './curveGeometry';
-import { cancelSweep, discardSweep, loadStoredSweep, resumeSweep, startSweep, useSweepStore } from './sweepClient';
+import { cancelSweep, discardSweep, resumeSweep, startSweep, useSweepStore } from './sweepClient';
 import './curve.css';
 
 const defaultGrid = (modelId: keyof typeof MODEL_CATALOG): string => CURVE_ALPHAS[MODEL_CATALOG[modelId].input].join(', ');
 /** Budgets in % of the full width's FLOP/s: spread from barely pruned to a sixth. */
 const DEFAULT_BUDGET_GRID = '80, 50, 30, 15';
 
-let storedSweepLoaded = false;
-
 export function CurvePanel() {
-  useEffect(() => {
-    if (storedSweepLoaded) return;
-    storedSweepLoaded = true;
-    loadStoredSweep();
-  }, []);
   const status = useSweepStore((s) => s.status);
   const interrupted = useSweepStore((s) => s.interrupted);
   const running = status?.state === 'running' && !interrupted;

@@ -8,7 +8,8 @@
  */
 import { create } from 'zustand';
 import type { FromWorker, RunSummary } from '../../src/protocol';
-import { sweepSize, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
+import { countSavedCurrentRun, sweepSize, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
+
 import { saveRun } from '../runStore';
 import { useAppStore } from '../store';
 import { sendToWorker } from '../worker';
@@ -40,8 +41,13 @@ function isStatus(value: unknown): value is SweepStatus {
   return typeof status === 'object' && status !== null && typeof status.sweepId === 'string' && Array.isArray(status.done) && Array.isArray(status.spec?.alphas);
 }
 
-/** At page load: the last sweep, if one was kept; one that was running is reported as interrupted. */
-export function loadStoredSweep(): void {
+/**
+ * At page load, once the saved runs are known: the last sweep, if one was kept; one that was
+ * running is reported as interrupted, its run in progress counted if that run was saved.
+ */
+export function loadStoredSweep(savedRuns: readonly RunSummary[]): void {
+  // A sweep started while the saved runs were loading is newer than the kept one.
+  if (useSweepStore.getState().status !== null) return;
   let raw: string | null = null;
   try {
     raw = localStorage.getItem(STORAGE_KEY);
@@ -61,7 +67,9 @@ export function loadStoredSweep(): void {
     return;
   }
   const interrupted = parsed.state === 'running';
-  useSweepStore.setState({ status: { ...parsed, current: null }, interrupted });
+  const counted = countSavedCurrentRun(parsed, savedRuns);
+  if (counted !== parsed) persist(counted);
+  useSweepStore.setState({ status: { ...counted, current: null }, interrupted });
 }
 
 const sweepRunning = (): boolean => useSweepStore.getState().status?.state === 'running' && !useSweepStore.getState().interrupted;

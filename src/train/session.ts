@@ -31,13 +31,19 @@ export class RunControl {
     this.paused = true;
     this.resumeAfterHold = false;
   }
-  resume(): void {
+  /** Called each time a paused run goes on: at once on resume, or once the hold it waited for has settled. */
+  onResumed: (() => void) | null = null;
+  /** Resumes a paused run; false when a hold defers it (onResumed says when it happens). */
+  resume(): boolean {
     if (this.holds > 0) {
       this.resumeAfterHold = true;
-      return;
+      return false;
     }
+    const wasPaused = this.paused;
     this.paused = false;
     this.resumeWaiters.splice(0).forEach((wake) => wake());
+    if (wasPaused && !this.stopped) this.onResumed?.();
+    return true;
   }
   /**
    * Runs `work` on the paused run's network while no step may run (a paused run's export

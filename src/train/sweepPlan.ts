@@ -8,7 +8,7 @@
  * reached: a uniform-width model (every width scaled by the one fraction whose FLOP/s come
  * closest) and a straight-through model held in a band just below that FLOP/s ratio.
  */
-import type { BudgetInterval, RunConfig } from '../protocol';
+import type { BudgetInterval, RunConfig, RunSummary } from '../protocol';
 
 /** The command-line synthetic sweep's α grid (README table). */
 export const SYNTHETIC_ALPHAS = [0, 0.01, 0.1, 0.3, 1, 2, 3, 5, 10];
@@ -199,7 +199,36 @@ export interface SweepStatus {
   done: SweepResult[];
   /** Runs that failed (not retried in this sweep), with why. */
   failed: { key: string; label: string; message: string }[];
-  /** The run in progress. */
-  current: { key: string; runId: string; label: string; config: RunConfig } | null;
+  /** The run in progress (what a reload needs to count it, had it finished before the status did). */
+  current: (SweepItem & { runId: string }) | null;
   state: 'running' | 'finished' | 'cancelled';
+}
+
+/** What a finished run of the sweep adds to its status. */
+export function sweepResultOf(spec: SweepSpec, item: SweepItem, summary: RunSummary): SweepResult {
+  return {
+    key: item.key,
+    runId: summary.runId,
+    method: item.method,
+    point: gridPointOf(spec, item),
+    flopsPerSecond: summary.flopsPerSecond,
+    fullFlopsPerSecond: summary.fullFlopsPerSecond,
+    metric: summary.evaluation.metric,
+    value: summary.evaluation.value,
+    wallSeconds: summary.wallSeconds,
+  };
+}
+
+/**
+ * A kept status, given the runs saved beside it: a run is saved when it finishes, a moment before
+ * the status that counts it, so a reload between the two keeps the run saved while the status
+ * still names it as the run in progress. That run is counted here, as the sweep would have.
+ */
+export function countSavedCurrentRun(status: SweepStatus, saved: readonly RunSummary[]): SweepStatus {
+  const { current } = status;
+  // Statuses kept before the run in progress carried its method cannot be counted.
+  if (current === null || typeof current.method !== 'string' || status.done.some((r) => r.key === current.key)) return status;
+  const summary = saved.find((run) => run.runId === current.runId && !run.stoppedEarly);
+  if (summary === undefined) return status;
+  return { ...status, done: [...status.done, sweepResultOf(status.spec, current, summary)], current: null };
 }

@@ -7,7 +7,7 @@ import { countNetwork } from '../dcl/count';
 import { widthSpecs } from '../dcl/widthSpec';
 import { MODEL_FAMILIES } from '../models/registry';
 import type { ModelId, RunConfig, RunSummary } from '../protocol';
-import { gridPointOf, nextSweepItem, planSweep, sweepSize, uniformFractionFor, type SweepItem, type SweepResult, type SweepSpec, type SweepStatus } from './sweepPlan';
+import { nextSweepItem, planSweep, sweepResultOf, sweepSize, uniformFractionFor, type SweepResult, type SweepSpec, type SweepStatus } from './sweepPlan';
 
 export interface SweepHost {
   /** Trains one run to its end and returns its summary; throws when it fails. */
@@ -32,20 +32,6 @@ export function countUniformFlops(modelId: ModelId, fraction: number): number {
   } finally {
     network.dispose();
   }
-}
-
-function resultOf(spec: SweepSpec, item: SweepItem, summary: RunSummary): SweepResult {
-  return {
-    key: item.key,
-    runId: summary.runId,
-    method: item.method,
-    point: gridPointOf(spec, item),
-    flopsPerSecond: summary.flopsPerSecond,
-    fullFlopsPerSecond: summary.fullFlopsPerSecond,
-    metric: summary.evaluation.metric,
-    value: summary.evaluation.value,
-    wallSeconds: summary.wallSeconds,
-  };
 }
 
 const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
@@ -75,7 +61,7 @@ export async function runSweep(sweepId: string, spec: SweepSpec, done: readonly 
     const item = control.cancelled ? null : nextSweepItem(plan, status.done, status.failed.map((f) => f.key));
     if (item === null) break;
     const runId = `${sweepId}-${item.key}`;
-    status = { ...status, current: { key: item.key, runId, label: item.label, config: item.config } };
+    status = { ...status, current: { ...item, runId } };
     host.report(status);
     try {
       const summary = await host.runOne(runId, item.config);
@@ -83,7 +69,7 @@ export async function runSweep(sweepId: string, spec: SweepSpec, done: readonly 
         if (control.cancelled) break;
         throw new Error('stopped before its last step');
       }
-      status = { ...status, done: [...status.done, resultOf(spec, item, summary)], current: null };
+      status = { ...status, done: [...status.done, sweepResultOf(spec, item, summary)], current: null };
     } catch (error) {
       // The baselines of a failed DCL run are never planned: the sweep makes fewer runs.
       const lost = item.method === 'dcl' ? 3 : 1;
