@@ -9,6 +9,7 @@
  *     [--batch-size B (16)] [--learning-rate r (Adam's, 3e-3)] [--context frames (the transformer's attention context, from scratch)]
  *     [--levels lo,hi (dBFS range of the training scenes' level, default -45,-10)]
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
+ *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
@@ -194,9 +195,9 @@ async function vadSweep(): Promise<void> {
     throw new Error(`--context takes a whole number of frames ≥ 1, for transformer runs from scratch (a fine-tuned run keeps its weights' context), got ${option('context', '')}`);
   }
   const melOrder = option('mel-order', '') || undefined;
+  if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const frequencyMaskText = option('frequency-masks', '');
   const frequencyMasks = frequencyMaskText === '' ? undefined : parseFrequencyMasks(frequencyMaskText);
-  if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');

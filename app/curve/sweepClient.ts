@@ -9,7 +9,6 @@
 import { create } from 'zustand';
 import type { FromWorker, RunSummary } from '../../src/protocol';
 import { countSavedCurrentRun, sweepSize, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
-
 import { saveRun } from '../runStore';
 import { useAppStore } from '../store';
 import { sendToWorker } from '../worker';

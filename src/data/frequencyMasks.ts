@@ -22,28 +22,20 @@ export function checkFrequencyMasking(masking: FrequencyMasking): void {
   if (!(masking.maxMelFraction > 0 && masking.maxMelFraction < 1)) throw new Error(`frequency masks: the widest mask must be a fraction in (0, 1) of the mel scale, got ${masking.maxMelFraction}`);
 }
 
-/**
- * Zeroes, in place, the bins of `power` ([batchSize, frames, N_FREQ] row-major) that fall in each
- * example's masks, and returns the masked bin ranges [first, last) per example.
- */
-export function maskFrequencies(power: Float32Array, batchSize: number, frames: number, masking: FrequencyMasking, rng: Rng): Array<Array<[number, number]>> {
+/** Zeroes, in place, the bins of `power` ([batchSize, frames, N_FREQ] row-major) that fall in each example's masks. */
+export function maskFrequencies(power: Float32Array, batchSize: number, frames: number, masking: FrequencyMasking, rng: Rng): void {
   checkFrequencyMasking(masking);
   if (power.length !== batchSize * frames * N_FREQ) throw new Error(`maskFrequencies: expected ${batchSize}×${frames}×${N_FREQ} values, got ${power.length}`);
   const melTop = hzToMel(SAMPLE_RATE / 2);
   const binHz = SAMPLE_RATE / 2 / (N_FREQ - 1);
-  const masked: Array<Array<[number, number]>> = [];
   for (let b = 0; b < batchSize; b++) {
-    const ranges: Array<[number, number]> = [];
     for (let m = 0; m < masking.count; m++) {
       const width = rng.uniform(0, masking.maxMelFraction) * melTop;
       const start = rng.uniform(0, melTop - width);
       const first = Math.ceil(melToHz(start) / binHz);
       const last = Math.min(N_FREQ, Math.floor(melToHz(start + width) / binHz) + 1);
       if (last <= first) continue;
-      ranges.push([first, last]);
       for (let t = 0; t < frames; t++) power.fill(0, (b * frames + t) * N_FREQ + first, (b * frames + t) * N_FREQ + last);
     }
-    masked.push(ranges);
   }
-  return masked;
 }
