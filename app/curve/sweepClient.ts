@@ -26,6 +26,15 @@ export const useSweepStore = create<SweepState>()(() => ({ status: null, interru
 /** Runs of the current sweep that finished and wait for its end to join the table. */
 let deferred: RunSummary[] = [];
 
+/**
+ * Keeps the status for a reload, in order, and only once the saves of the runs finished before it
+ * have settled: a kept status never counts a run that a reload would not find saved.
+ */
+let keeping: Promise<void> = Promise.resolve();
+function keep(status: SweepStatus | null): void {
+  keeping = keeping.then(() => persist(status));
+}
+
 function persist(status: SweepStatus | null): void {
   try {
     if (status === null) localStorage.removeItem(STORAGE_KEY);
@@ -62,12 +71,12 @@ export function loadStoredSweep(savedRuns: readonly RunSummary[]): void {
   }
   if (!isStatus(parsed)) {
     useAppStore.getState().reportError('The kept sweep progress could not be read; it was dropped.');
-    persist(null);
+    keep(null);
     return;
   }
   const interrupted = parsed.state === 'running';
   const counted = countSavedCurrentRun(parsed, savedRuns);
-  if (counted !== parsed) persist(counted);
+  if (counted !== parsed) keep(counted);
   useSweepStore.setState({ status: { ...counted, current: null }, interrupted });
 }
 
@@ -78,7 +87,7 @@ export function startSweep(spec: SweepSpec): void {
   deferred = [];
   const status: SweepStatus = { sweepId, spec, total: sweepSize(spec), done: [], failed: [], current: null, state: 'running' };
   useSweepStore.setState({ status, interrupted: false });
-  persist(status);
+  keep(status);
   sendToWorker({ type: 'startSweep', sweepId, spec, done: [] });
 }
 
@@ -98,7 +107,7 @@ export function cancelSweep(): void {
 /** Forgets the kept sweep (its finished runs stay in the table). */
 export function discardSweep(): void {
   useSweepStore.setState({ status: null, interrupted: false });
-  persist(null);
+  keep(null);
 }
 
 function joinTable(): void {
@@ -117,7 +126,7 @@ function receiveStatus(status: SweepStatus): void {
     useAppStore.getState().beginRun(status.current.runId, status.current.config);
   }
   useSweepStore.setState({ status, interrupted: false });
-  persist(status);
+  keep(status);
   // In a task of its own, after the sweep's last status has rendered: the big chart re-renders for it.
   if (status.state !== 'running') setTimeout(joinTable, 0);
 }
@@ -132,6 +141,7 @@ export function receiveSweepMessage(message: FromWorker): boolean {
   const { summary } = message;
   useAppStore.getState().showSummary(summary);
   deferred.push(summary);
-  saveRun(summary).catch((error: unknown) => useAppStore.getState().reportError(`Could not save the finished run: ${String(error)}`));
+  const saved = saveRun(summary).catch((error: unknown) => useAppStore.getState().reportError(`Could not save the finished run: ${String(error)}`));
+  keeping = keeping.then(() => saved);
   return true;
 }
