@@ -164,7 +164,8 @@ describe('explains itself and draws the curve', () => {
     console.log(`reloaded after ${before.done} runs: ${await page.getByTestId('sweep-interrupted').innerText()}`);
     expect(interrupted.done).toBeGreaterThanOrEqual(before.done);
     expect(interrupted.state).toBe('interrupted');
-    await page.getByTestId('finished-runs').and(page.locator(`[data-count="${interrupted.done}"]`)).waitFor({ timeout: 30_000 });
+    // Polled so that a failure names the table's count beside the status's.
+    await expect.poll(() => page.getByTestId('finished-runs').getAttribute('data-count'), { timeout: 30_000, message: `runs in the table, against the kept status's ${interrupted.done}` }).toBe(String(interrupted.done));
     await page.getByTestId('resume-sweep').and(page.locator(':not([disabled])')).waitFor();
     await page.getByTestId('train').and(page.locator(':not([disabled])')).waitFor({ timeout: 120_000 });
     // The sweep's end (the panel leaves "running") is marked in the trace as its "summary": the table and
