@@ -116,7 +116,8 @@ describe('bundled small model', () => {
     // to the full transformer, and the two are measured side by side, labelled from its zip.
     const transformerReport = smallTransformer.exported.flopsReport;
     const transformerWidths = `mel ${transformerReport.widths.mel}/80, ff1 ${transformerReport.widths.ff1}/128, ff2 ${transformerReport.widths.ff2}/128`;
-    await page.getByTestId('load-transformer-small').click();
+    // The buttons stay disabled while the lane is busy with the import, which takes longer on a loaded machine.
+    await page.getByTestId('load-transformer-small').click({ timeout: 120_000 });
     await model.filter({ hasText: 'transformer-small' }).and(page.locator('[data-source="bundled"]')).waitFor({ timeout: 60_000 });
     await page.getByTestId('consolidated-model-size').filter({ hasText: `${transformerWidths} · ${formatFlops(transformerReport.flopsPerSecond)} (counted)` }).waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('load-transformer-small').isDisabled()).resolves.toBe(true);
