@@ -11,6 +11,7 @@
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
+ *     [--polish-from 'results/models/<name>-s{seed}.zip' (each seed trains that seed's consolidated model on, at its widths, on new scenes)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
  *   npm run sweep -- merge results/vad-sweep-crnn.shard-*-of-2.json [--out merged.json]
  *   npm run sweep -- calibrate --family crnn|transformer   (the bundled weights, on validation)
@@ -24,7 +25,7 @@ import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
-import { exportModel, toZip } from '../src/runtime/exportModel';
+import { exportModel, fromZip, readWeights, toZip, type ExportedModel } from '../src/runtime/exportModel';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { checkFrequencyMasking, type FrequencyMasking } from '../src/data/frequencyMasks';
 import { MODEL_FAMILIES } from '../src/models/registry';
@@ -45,6 +46,8 @@ import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MIN
 import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
+/** Added to a --polish-from run's seed for its training scenes, so that it does not see the scenes of the run it continues again. */
+const POLISH_BATCH_SEED_OFFSET = 1000;
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -92,6 +95,8 @@ interface VadRunSpec {
   uniformFraction?: number;
   /** Straight-through: the FLOP/s ratio its penalty band is matched to. */
   matchRatio?: number;
+  /** --polish-from: the consolidated export zip the run starts from and keeps the widths of. */
+  startFrom?: string;
 }
 
 interface VadRunResult extends VadRunSpec {
@@ -164,6 +169,25 @@ function vadRunSpecs(family: ModelId, kappaMins: readonly number[], seeds: reado
   return seeds.flatMap((seed) => perSeed(seed).map((spec, order) => ({ ...spec, order })));
 }
 
+/**
+ * `--polish-from`: one run per seed, each training the consolidated model that seed's zip holds
+ * (a learned-width run's result) on at its fixed widths. The label names the run it continues.
+ */
+function polishRunSpecs(family: ModelId, template: string, seeds: readonly number[]): VadRunSpec[] {
+  if (!template.includes('{seed}')) throw new Error(`--polish-from names each seed's zip with {seed} in the path, got ${template}`);
+  return seeds.map((seed) => {
+    const path = template.replaceAll('{seed}', String(seed));
+    const start = readConsolidated(path);
+    if (start.architecture.family !== family) throw new Error(`${path} holds a ${start.architecture.family}, not a ${family}`);
+    const startLabel = start.name.replace(`${family} `, '').replace(/ seed \d+$/, '');
+    return { label: `${startLabel} (${start.trainingSetup.steps} steps), consolidated, then trained at its widths`, method: 'uniform', seed, order: 0, startFrom: path };
+  });
+}
+
+function readConsolidated(path: string): ExportedModel {
+  return fromZip(new Uint8Array(readFileSync(path)), path);
+}
+
 async function vadSweep(): Promise<void> {
   const family = option('family', 'crnn') as ModelId;
   if (!(family in MODEL_FAMILIES) || MODEL_FAMILIES[family].input !== 'powerSpectrogram') throw new Error(`--family must be crnn or transformer, got ${family}`);
@@ -201,7 +225,9 @@ async function vadSweep(): Promise<void> {
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
-  const specs = vadRunSpecs(family, kappaMins, seeds, fineTune)
+  const polishFrom = option('polish-from', '');
+  if (polishFrom && (fineTune || distillation)) throw new Error('--polish-from starts from the consolidated zips: not with --fine-tune or --distill');
+  const specs = (polishFrom ? polishRunSpecs(family, polishFrom, seeds) : vadRunSpecs(family, kappaMins, seeds, fineTune))
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
     .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
     .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
@@ -241,7 +267,10 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks });
+    // A run that continues another takes scenes from another stream than the one it saw.
+    const start = spec.startFrom ? readConsolidated(spec.startFrom) : null;
+    const continued = start ? { consolidatedStart: { architecture: start.architecture, arrays: readWeights(start) }, trainingBatchSeed: POLISH_BATCH_SEED_OFFSET + spec.seed } : {};
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks, ...continued });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
@@ -285,7 +314,9 @@ async function vadSweep(): Promise<void> {
         const shift = await calibrate(task, small);
         const result: VadRunResult = {
           ...spec,
-          widths: e.summary.widths.length ? e.summary.widths.map((w) => ({ ...w, kept: kept.get(w.name) ?? w.full })) : fixedWidths(family, config.uniformFraction),
+          widths: e.summary.widths.length
+            ? e.summary.widths.map((w) => ({ ...w, kept: kept.get(w.name) ?? w.full }))
+            : start ? startWidths(family, start.architecture.widths) : fixedWidths(family, config.uniformFraction),
           mflopsPerSecond: counted.flopsPerSecond / 1e6,
           parameters: counted.parameters,
           validation: await task.evaluate(small, 'validation'),
@@ -505,6 +536,11 @@ function fixedWidths(family: ModelId, fraction: number): VadRunResult['widths'] 
     const units = Math.max(1, Math.round(fullSizes[name] * fraction));
     return { name, units, kept: units, full: fullSizes[name], kappaMin: 1 };
   });
+}
+
+/** The widths of a consolidated start, which a --polish-from run keeps. */
+function startWidths(family: ModelId, units: Record<string, number>): VadRunResult['widths'] {
+  return MODEL_FAMILIES[family].widthNames.map((name) => ({ name, units: units[name], kept: units[name], full: MODEL_FAMILIES[family].fullSizes[name], kappaMin: 1 }));
 }
 
 /** Test EER of one channel variant of the split (NaN where the evaluation has none). */

@@ -15,6 +15,8 @@ import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
 import { BandEnergy, bandEnergyNetwork } from '../src/train/bandEnergy';
 import { RunControl, trainSession } from '../src/train/session';
 import { createVadTask, type VadEvaluation } from '../src/train/vadTask';
+import { buildNetwork } from '../src/runtime/architecture';
+import { fromZip, readWeights } from '../src/runtime/exportModel';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -239,5 +241,34 @@ describe('a uniform model below full width started from the full-width weights',
     expect(await tensor(task.network, 'gru', 1).data()).toEqual(await gates.data());
     full.dispose();
     task.dispose();
+  }, 60_000);
+});
+
+describe('a run from a consolidated model (sweep --polish-from)', () => {
+  it('trains that model at its widths, on scenes of its own seed, and refuses a mismatched run', async () => {
+    const exported = fromZip(new Uint8Array(readFileSync(join(DEFAULT_PUBLIC_DIR, 'models/crnn-small.zip'))), 'crnn-small.zip');
+    const start = { architecture: exported.architecture, arrays: readWeights(exported) };
+    const config: RunConfig = {
+      modelId: 'crnn', method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 2, learningRate: 1e-2,
+      kappaLearningRate: 0, kappaMin: {}, uniformFraction: 1, seed: 5, evalEvery: 1, init: 'scratch',
+    };
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1 };
+    const task = createVadTask(config, corpus, { ...options, consolidatedStart: start, trainingBatchSeed: 1005 });
+    const reference = buildNetwork(start.architecture, start.arrays);
+    expect(task.network.layers.flatMap((l) => l.widths()).map((w) => w.full)).toEqual(reference.layers.flatMap((l) => l.widths()).map((w) => w.full));
+    expect(task.network.learnableWidths()).toHaveLength(0);
+    expect(task.network.weightVariables().every((v) => v.trainable)).toBe(true);
+    const x = tf.randomNormal([2, 50, N_FREQ], 1, 0.5, 'float32', 3).abs();
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(task.network.infer(x), reference.infer(x)))).dataSync()[0]!);
+    expect(diff).toBeLessThan(1e-6);
+    // Its scenes are those of the batch seed, not of the run's seed.
+    const own = createVadTask(config, corpus, options);
+    const [a, b] = [await task.nextBatch(), await own.nextBatch()];
+    expect(Array.from(await a.target.data())).not.toEqual(Array.from(await b.target.data()));
+    tf.dispose([x, a.input, a.target, b.input, b.target]);
+    [task, own].forEach((t) => t.dispose());
+    reference.dispose();
+    expect(() => createVadTask({ ...config, method: 'dcl' }, corpus, { ...options, consolidatedStart: start })).toThrow(/keeps its widths/);
+    expect(() => createVadTask({ ...config, modelId: 'transformer' }, corpus, { ...options, consolidatedStart: start })).toThrow(/is a crnn/);
   }, 60_000);
 });

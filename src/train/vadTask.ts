@@ -13,6 +13,7 @@ import { inlineBatches, type BatchSource, type TrainingBatchSpec } from '../data
 import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
+import { buildNetwork, type ModelArchitecture, type NamedArrays } from '../runtime/architecture';
 import { savedAttentionContext, savedNormalisation } from '../runtime/model';
 import { gatherMelInputs } from '../models/crnn';
 import { frameBinaryCrossEntropy } from '../models/vad';
@@ -48,6 +49,14 @@ export interface VadTaskOptions {
   melOrder?: MelOrder;
   /** Channel variants scored per split (default HELD_OUT_VARIANTS). */
   variants?: Record<'validation' | 'test', readonly HeldOutVariant[]>;
+  /**
+   * A consolidated model (an export's architecture and tensors) the run trains on at its fixed
+   * widths, instead of a model built from scratch or from the bundled weights (config.method
+   * 'uniform', config.init 'scratch').
+   */
+  consolidatedStart?: { architecture: ModelArchitecture; arrays: NamedArrays };
+  /** Seed of the training scenes (default config.seed): a run that continues another one takes other scenes than it saw. */
+  trainingBatchSeed?: number;
 }
 
 export const VAD_TASK_DEFAULTS: VadTaskOptions = { segmentSeconds: 1, heldOutScenes: 24, heldOutSeconds: 8 };
@@ -148,7 +157,7 @@ interface HeldOut {
 export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTaskOptions = VAD_TASK_DEFAULTS): TrainingTask {
   const family = MODEL_FAMILIES[config.modelId];
   if (family.input !== 'powerSpectrogram') throw new Error(`${config.modelId} is not a VAD model`);
-  const network = family.build({
+  const network = options.consolidatedStart ? consolidatedNetwork(config, options.consolidatedStart) : family.build({
     seed: config.seed,
     features: options.features,
     // A run from pretrained weights has their architecture; from scratch, the family's or the one asked for.
@@ -165,7 +174,7 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
     else importFullWidth(network, pretrainedWeights(config, options), `${config.modelId} pretrained weights`, options.melOrder);
   }
   const teacher = distillationTeacher(config, options);
-  const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS, ...(options.frequencyMasks ? { frequencyMasks: options.frequencyMasks } : {}) };
+  const batchSpec: TrainingBatchSpec = { batchSize: config.batchSize, seconds: options.segmentSeconds, seed: options.trainingBatchSeed ?? config.seed, scenes: options.trainingScenes ?? TRAINING_SCENE_OPTIONS, ...(options.frequencyMasks ? { frequencyMasks: options.frequencyMasks } : {}) };
   const batches = options.openBatches?.(batchSpec) ?? inlineBatches(corpus.splits.train, batchSpec);
   const heldOut: Partial<Record<'validation' | 'test', HeldOut>> = {};
 
@@ -273,6 +282,13 @@ function distillationTeacher(config: RunConfig, options: VadTaskOptions): Networ
   if (!options.teacherWeights) throw new Error(`no full-width weights for the distillation teacher ${teacherFamily}`);
   const weights = options.teacherWeights;
   return fullWidthNetwork(teacherFamily, weights, { seed: config.seed, features: savedNormalisation(weights), method: 'uniform' }, `${teacherFamily} teacher weights`);
+}
+
+/** The trainable network of a consolidated model, checked against the run it starts. */
+function consolidatedNetwork(config: RunConfig, start: { architecture: ModelArchitecture; arrays: NamedArrays }): Network {
+  if (start.architecture.family !== config.modelId) throw new Error(`the consolidated start is a ${start.architecture.family}, the run trains a ${config.modelId}`);
+  if (config.method !== 'uniform' || config.init !== 'scratch') throw new Error('a run from a consolidated model keeps its widths: method uniform, init scratch');
+  return buildNetwork(start.architecture, start.arrays);
 }
 
 function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWeights {
