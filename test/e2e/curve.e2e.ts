@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { describeTasks, explorerState, launchBrowser, mark, openExplorer, START_MARK, tasksOver, traceMainThread, trainViaUi, type BrowserSession } from './helpers';
+import { describeTasks, explorerState, launchBrowser, mark, openExplorer, START_MARK, tasksOverBudget, traceMainThread, trainViaUi, type BrowserSession } from './helpers';
 
 interface SweepView {
   state: string;
@@ -196,9 +196,9 @@ describe('explains itself and draws the curve', () => {
     await expect(page.getByTestId('sweep-failed').count()).resolves.toBe(0);
     // Every finished run of the sweep is in the table (none lost to the reload).
     await page.getByTestId('finished-runs').and(page.locator('[data-count="12"]')).waitFor({ timeout: 30_000 });
-    // The main thread ran no task over 50 ms while the sweep trained.
-    expect(tasksOver(beforeReload, 50)).toEqual([]);
-    expect(tasksOver(afterReload, 50)).toEqual([]);
+    // The main thread ran no task over 50 ms while the sweep trained (helpers.ts: tasksOverBudget).
+    expect(tasksOverBudget(beforeReload, 50)).toEqual([]);
+    expect(tasksOverBudget(afterReload, 50)).toEqual([]);
 
     // Two of the sweep's runs side by side.
     await page.getByTestId('show-run').first().click();

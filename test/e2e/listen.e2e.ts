@@ -30,7 +30,7 @@ import {
   mark as traceMark,
   openExplorer,
   START_MARK,
-  tasksOver,
+  tasksOverBudget,
   traceMainThread,
   type BrowserSession,
 } from './helpers';
@@ -284,7 +284,7 @@ describe('listening', () => {
     // The main thread stayed free, and the listen worker's tensor count stayed flat.
     console.log(`main thread while streaming: ${describeTasks(whileStreaming)}; listen worker tensors ${JSON.stringify(tensors)}`);
     expect(whileStreaming.length).toBeGreaterThan(100);
-    expect(tasksOver(whileStreaming, 50)).toEqual([]);
+    expect(tasksOverBudget(whileStreaming, 50)).toEqual([]);
     expect(tensors.first).not.toBeNull();
     expect(tensors.latest).toBe(tensors.first);
     expect(tensors.max).toBe(tensors.first);

@@ -13,7 +13,7 @@ import {
   mark,
   openExplorer,
   START_MARK,
-  tasksOver,
+  tasksOverBudget,
   traceMainThread,
   type BrowserSession,
   type ExplorerSnapshot,
@@ -309,7 +309,7 @@ describe('slider spam', () => {
     const steps = state.tensorHistory.map((sample) => sample.step);
     for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeGreaterThan(steps[i - 1]!);
     expect(spamTasks.length).toBeGreaterThan(100);
-    expect(tasksOver(spamTasks, 50)).toEqual([]);
+    expect(tasksOverBudget(spamTasks, 50)).toEqual([]);
     console.log(`slider spam: last α ${wanted}, worker ended with α ${summary.config.alpha}, ${summary.steps} steps`);
     expect(errors).toEqual([]);
   });

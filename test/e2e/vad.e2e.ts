@@ -21,7 +21,7 @@ import {
   mark,
   openExplorer,
   START_MARK,
-  tasksOver,
+  tasksOverBudget,
   traceMainThread,
   trainViaUi,
   watchLongTasks,
@@ -128,7 +128,7 @@ describe('VAD in the browser', () => {
     const { tasks: longTasks } = await longTasksSince(page, trainAt);
     console.log(`main thread during the VAD run: ${describeTasks(beforeSummary)}; long-task observer (wall clock, load included): ${JSON.stringify(longTasks.map((t) => Math.round(t.duration)))}`);
     expect(summarySeen).toBe(true);
-    expect(tasksOver(beforeSummary, 50)).toEqual([]);
+    expect(tasksOverBudget(beforeSummary, 50)).toEqual([]);
 
     // Progress arrived, and the validation point is the EER in %.
     expect(snapshot.progressEvents).toBeGreaterThan(0);
