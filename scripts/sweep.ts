@@ -316,7 +316,7 @@ async function vadSweep(): Promise<void> {
           ...spec,
           widths: e.summary.widths.length
             ? e.summary.widths.map((w) => ({ ...w, kept: kept.get(w.name) ?? w.full }))
-            : start ? startWidths(family, start.architecture.widths) : fixedWidths(family, config.uniformFraction),
+            : start ? keptWidths(family, start.architecture.widths) : fixedWidths(family, config.uniformFraction),
           mflopsPerSecond: counted.flopsPerSecond / 1e6,
           parameters: counted.parameters,
           validation: await task.evaluate(small, 'validation'),
@@ -532,15 +532,13 @@ function printMergedTable(results: VadRunResult[]): void {
 /** The widths a uniform-width run was built with (it has no learnable ones to report). */
 function fixedWidths(family: ModelId, fraction: number): VadRunResult['widths'] {
   const { widthNames, fullSizes } = MODEL_FAMILIES[family];
-  return widthNames.map((name) => {
-    const units = Math.max(1, Math.round(fullSizes[name] * fraction));
-    return { name, units, kept: units, full: fullSizes[name], kappaMin: 1 };
-  });
+  return keptWidths(family, Object.fromEntries(widthNames.map((name) => [name, Math.max(1, Math.round(fullSizes[name] * fraction))])));
 }
 
-/** The widths of a consolidated start, which a --polish-from run keeps. */
-function startWidths(family: ModelId, units: Record<string, number>): VadRunResult['widths'] {
-  return MODEL_FAMILIES[family].widthNames.map((name) => ({ name, units: units[name], kept: units[name], full: MODEL_FAMILIES[family].fullSizes[name], kappaMin: 1 }));
+/** Fixed widths of the given units (a uniform model's, or a consolidated start's, which a --polish-from run keeps). */
+function keptWidths(family: ModelId, units: Record<string, number>): VadRunResult['widths'] {
+  const { widthNames, fullSizes } = MODEL_FAMILIES[family];
+  return widthNames.map((name) => ({ name, units: units[name], kept: units[name], full: fullSizes[name], kappaMin: 1 }));
 }
 
 /** Test EER of one channel variant of the split (NaN where the evaluation has none). */
