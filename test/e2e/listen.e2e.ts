@@ -43,6 +43,8 @@ const WARM_UP_FRAMES = 50;
 const REQUIRED_AGREEMENT = 0.85;
 /** Frames per block of the alignment (0.5 s): a capture dropout costs the block it falls in. */
 const BLOCK_FRAMES = 50;
+/** Sample correlation above which a block matched the file at its offset. */
+const MATCHED = 0.9;
 
 let dir = '';
 let scene: Scene;
@@ -127,6 +129,8 @@ interface AlignedBlock {
   correlation: number;
 }
 
+type Match = Pick<AlignedBlock, 'offset' | 'correlation'>;
+
 /**
  * Aligns the recording to the looping file one block at a time: the last matched block's
  * timeline (or, failing that, the hop energies) gives the shift, then the samples refine it to
@@ -137,9 +141,10 @@ interface AlignedBlock {
 function alignBlocks(recording: Float32Array, file: Float32Array, firstFrame: number, blockFrames: number): AlignedBlock[] {
   const fileHops = hopEnergies(file, 0, Math.floor(file.length / FRAME_HOP));
   const blocks: AlignedBlock[] = [];
+  let lastMatchedOffset: number | null = null;
   for (let f = firstFrame; (f + blockFrames) * FRAME_HOP + FRAME_LENGTH <= recording.length; f += blockFrames) {
     const block = recording.subarray(f * FRAME_HOP, (f + blockFrames) * FRAME_HOP);
-    const refine = (candidate: number): { offset: number; correlation: number } => {
+    const refine = (candidate: number): Match => {
       let best = { offset: 0, correlation: -Infinity };
       for (let d = -FRAME_HOP; d <= FRAME_HOP; d++) {
         const start = (((candidate + d) % file.length) + file.length) % file.length;
@@ -161,9 +166,9 @@ function alignBlocks(recording: Float32Array, file: Float32Array, firstFrame: nu
       }
       return bestHop * FRAME_HOP;
     };
-    const previous = [...blocks].reverse().find((b) => b.correlation > 0.9);
-    const continued = previous ? refine(previous.offset + f * FRAME_HOP) : null;
-    const best = continued && continued.correlation > 0.9 ? continued : refine(energyShift());
+    const continued: Match | null = lastMatchedOffset === null ? null : refine(lastMatchedOffset + f * FRAME_HOP);
+    const best: Match = continued && continued.correlation > MATCHED ? continued : refine(energyShift());
+    if (best.correlation > MATCHED) lastMatchedOffset = best.offset;
     blocks.push({ firstFrame: f, frames: blockFrames, ...best });
   }
   return blocks;
@@ -265,7 +270,7 @@ describe('listening', () => {
     // those straddling a capture dropout (on a busy machine Chromium's fake capture loses audio,
     // seen from 83 samples once to several times in a run) and the last, which can straddle the
     // end of the capture. Agreement is scored on the matched blocks only.
-    const aligned = blocks.filter((b) => b.correlation > 0.9);
+    const aligned = blocks.filter((b) => b.correlation > MATCHED);
     expect(blocks.length).toBeGreaterThanOrEqual(20);
     expect(aligned.length).toBeGreaterThanOrEqual(blocks.length / 2);
 
