@@ -3,7 +3,7 @@ import { formatAlpha } from './alphaScale';
 import type { RunSummary } from '../src/protocol';
 import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percent } from './format';
 import { MODEL_CATALOG } from '../src/models/catalog';
-import { METHOD_LABELS } from './models';
+import { methodText } from './models';
 import { useAppStore } from './store';
 import { Help } from './help/Help';
 
@@ -23,7 +23,7 @@ export function RunSummaryPanel() {
         Last finished run <Help topic="summary" />
       </h2>
       <p className="hint">
-        {MODEL_CATALOG[config.modelId].displayName} · {METHOD_LABELS[config.method]} ·{' '}
+        {MODEL_CATALOG[config.modelId].displayName} · {methodText(config)} ·{' '}
         {steering(summary)} · seed{' '}
         {config.seed} · {summary.steps} steps{summary.stoppedEarly ? ' (stopped early)' : ''} in {formatSeconds(summary.wallSeconds)} on {summary.backend}
       </p>

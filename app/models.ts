@@ -4,7 +4,7 @@
  * Full-width FLOP/s are not typed in: the worker measures them (see the store).
  */
 import { MODEL_CATALOG } from '../src/models/catalog';
-import type { ModelId, WidthMethod } from '../src/protocol';
+import type { ModelId, RunConfig, WidthMethod } from '../src/protocol';
 
 export interface WidthInfo {
   name: string;
@@ -26,3 +26,8 @@ export const METHOD_LABELS: Record<WidthMethod, string> = {
   uniform: 'Uniform widths (baseline, from scratch)',
   straightThrough: 'Straight-through hard mask (baseline)',
 };
+
+/** How a run's widths were set, in words: its method, or the run whose consolidated widths it trained at. */
+export function methodText(config: RunConfig): string {
+  return config.trainedAtWidthsOf === undefined ? METHOD_LABELS[config.method] : `Fixed at the consolidated widths of run ${config.trainedAtWidthsOf}`;
+}

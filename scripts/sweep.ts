@@ -25,7 +25,7 @@ import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
-import { exportModel, fromZip, readWeights, toZip, type ExportedModel } from '../src/runtime/exportModel';
+import { exportModel, fromZip, toZip, type ExportedModel } from '../src/runtime/exportModel';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { checkFrequencyMasking, type FrequencyMasking } from '../src/data/frequencyMasks';
 import { MODEL_FAMILIES } from '../src/models/registry';
@@ -38,7 +38,7 @@ import { RunControl, trainSession } from '../src/train/session';
 import { runSynthetic, SYNTHETIC_DEFAULTS, type SyntheticRunResult } from '../src/train/syntheticRun';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { createTask } from '../src/train/tasks';
-import { TRAINING_SCENE_OPTIONS, VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
+import { atWidthsOptions, TRAINING_SCENE_OPTIONS, VAD_TASK_DEFAULTS, type VadEvaluation } from '../src/train/vadTask';
 import { DEFAULT_CHANNEL_AUGMENTATION } from '../src/audio/channel';
 import { calibrateOnValidation } from '../src/train/calibration';
 import type { TrainingTask } from '../src/train/task';
@@ -46,8 +46,6 @@ import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MIN
 import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
-/** Added to a --polish-from run's seed for its training scenes, so that it does not see the scenes of the run it continues again. */
-const POLISH_BATCH_SEED_OFFSET = 1000;
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -267,9 +265,8 @@ async function vadSweep(): Promise<void> {
       ...(distillation ? { distillation } : {}),
       ...(ownTeacher ? {} : { distillationTeacher: teacher }),
     };
-    // A run that continues another takes scenes from another stream than the one it saw.
     const start = spec.startFrom ? readConsolidated(spec.startFrom) : null;
-    const continued = start ? { consolidatedStart: { architecture: start.architecture, arrays: readWeights(start) }, trainingBatchSeed: POLISH_BATCH_SEED_OFFSET + spec.seed } : {};
+    const continued = start ? atWidthsOptions(start, spec.seed) : {};
     const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks, ...continued });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;

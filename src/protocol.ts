@@ -100,6 +100,12 @@ export interface RunConfig {
    * details). Never in the URL or the controls: the weights travel in the 'start' message.
    */
   continuedFrom?: string;
+  /**
+   * The run whose consolidated model this run trains on at its fixed widths ("Train on at these
+   * widths" in its details): method 'uniform' at fraction 1 of that smaller model, init 'scratch',
+   * α 0. Never in the URL or the controls: the model travels in the 'start' message.
+   */
+  trainedAtWidthsOf?: string;
 }
 
 /** weight · (relu(r − high) + relu(low − r)) on r = C(K)/C(K_max). */
@@ -211,8 +217,11 @@ export type ToWorker =
       /** Backends to try, in order; omitted = webgpu, webgl, wasm, cpu. */
       backends?: BackendName[];
     }
-  /** `startWeights`: a continued run's kept weights (with config.continuedFrom naming their run). */
-  | { type: 'start'; runId: string; config: RunConfig; startWeights?: KeptWeights }
+  /**
+   * `startWeights`: a continued run's kept weights (with config.continuedFrom naming their run);
+   * `startModel`: the consolidated model a run trains on at its widths (config.trainedAtWidthsOf).
+   */
+  | { type: 'start'; runId: string; config: RunConfig; startWeights?: KeptWeights; startModel?: ExportedModel }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

@@ -13,7 +13,8 @@ import { DEFAULT_SETUP } from '../app/urlState';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import type { RunConfig } from '../src/protocol';
 import { exportModel } from '../src/runtime/exportModel';
-import { applyKeptWeights, keepWeights, keptAttentionContext, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
+import { applyKeptWeights, atWidthsConfig, keepWeights, keptAttentionContext, keptWeightBytes, startingWeightsProblem } from '../src/train/keptWeights';
+import { atWidthsOptions } from '../src/train/vadTask';
 import { storedSummary } from './fixtures';
 
 beforeAll(async () => {
@@ -78,6 +79,26 @@ describe('kept weights of a network', () => {
     expect(startingWeightsProblem(DEFAULT_SETUP, undefined)).toBeNull();
     expect(startingWeightsProblem(continued, undefined)).toMatch(/continues run r1, whose kept weights did not come with it/);
     expect(startingWeightsProblem(DEFAULT_SETUP, kept)).toMatch(/names no run to continue/);
+    network.dispose();
+  });
+
+  it('a consolidated model goes with a run at its widths and only with one', async () => {
+    const network = MODEL_FAMILIES.crnn.build({ seed: 1 });
+    network.learnableWidths().forEach((w) => w.setKappa(0.5));
+    const model = await exportModel(network, { name: 'crnn r3' });
+    const source: RunConfig = { ...DEFAULT_SETUP, modelId: 'crnn', method: 'dcl', alpha: 0.3, init: 'pretrained', continuedFrom: 'r2', distillation: 0.5, budgetInterval: { low: 0.2, high: 0.3, weight: 1 } };
+    const atWidths = atWidthsConfig(source, 'r3');
+    // Fixed widths, the whole of the smaller model, its own weights: nothing of the learned-width setup stays.
+    expect(atWidths).toEqual({ ...DEFAULT_SETUP, modelId: 'crnn', method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: 'r3' });
+    expect(startingWeightsProblem(atWidths, undefined, model)).toBeNull();
+    expect(startingWeightsProblem(atWidths, undefined)).toMatch(/trains at the widths of run r3, whose consolidated model did not come with it/);
+    expect(startingWeightsProblem(DEFAULT_SETUP, undefined, model)).toMatch(/names no run whose widths it trains at/);
+    const kept = await keepWeights(network);
+    expect(startingWeightsProblem({ ...atWidths, continuedFrom: 'r3' }, kept, model)).toMatch(/both kept weights and a consolidated model/);
+    // The task it makes trains that model: same widths, its scenes not those of the run's own seed.
+    const options = atWidthsOptions(model, atWidths.seed);
+    expect(options.trainingBatchSeed).not.toBe(atWidths.seed);
+    expect(options.consolidatedStart!.architecture).toEqual(model.architecture);
     network.dispose();
   });
 

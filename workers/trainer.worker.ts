@@ -18,6 +18,7 @@ import { BatchClient, workerEndpoint, type FromBatchWorker, type ToBatchWorker }
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { fullFlopsOfModels } from '../src/models/registry';
 import { createTask, PAGE_HELD_OUT, type TaskSources } from '../src/train/tasks';
+import { atWidthsOptions } from '../src/train/vadTask';
 import { runSweep, SweepControl } from '../src/train/sweepRunner';
 import type { Network } from '../src/dcl/network';
 import { MODEL_CATALOG } from '../src/models/catalog';
@@ -247,7 +248,8 @@ let active: ActiveRun | null = null;
 let lastRunModel: { runId: string; model: ExportedModel } | null = null;
 
 function exportRunModel(runId: string, config: RunConfig, network: Network, steps: number, calibration: Record<string, unknown> = {}): Promise<ExportedModel> {
-  return exportModel(network, { name: `${config.modelId} ${config.method} ${runId}`, trainingSetup: { runId, steps, config, ...calibration } });
+  const method = config.trainedAtWidthsOf === undefined ? config.method : `trained at the widths of ${config.trainedAtWidthsOf},`;
+  return exportModel(network, { name: `${config.modelId} ${method} ${runId}`, trainingSetup: { runId, steps, config, ...calibration } });
 }
 
 /**
@@ -277,13 +279,23 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!;
 }
 
-async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName, startWeights?: KeptWeights): Promise<RunSummary | null> {
+/** Where a run starts other than from its setup: a finished run's kept weights, or its consolidated model to train on at its widths. */
+interface RunStart {
+  weights?: KeptWeights;
+  model?: ExportedModel;
+}
+
+async function trainOnce(runId: string, config: RunConfig, control: RunControl, backend: BackendName, { weights: startWeights, model: startModel }: RunStart): Promise<RunSummary | null> {
   let summary: RunSummary | null = null;
   // A continued run's kept weights replace any others: the bundled ones are not fetched for it.
   const task = await createTask(
     startWeights === undefined ? config : { ...config, init: 'scratch' },
     browserSources,
-    startWeights === undefined ? PAGE_HELD_OUT : { ...PAGE_HELD_OUT, attentionContext: keptAttentionContext(startWeights) },
+    startModel !== undefined
+      ? { ...PAGE_HELD_OUT, ...atWidthsOptions(startModel, config.seed) }
+      : startWeights === undefined
+        ? PAGE_HELD_OUT
+        : { ...PAGE_HELD_OUT, attentionContext: keptAttentionContext(startWeights) },
   );
   try {
     if (startWeights !== undefined) applyKeptWeights(task.network, startWeights, `the kept weights of run ${config.continuedFrom}`);
@@ -321,12 +333,12 @@ async function trainOnce(runId: string, config: RunConfig, control: RunControl, 
 }
 
 /** Trains one run; its summary, or null when it failed (reported) or could not start. */
-async function runTraining(runId: string, config: RunConfig, startWeights?: KeptWeights): Promise<RunSummary | null> {
+async function runTraining(runId: string, config: RunConfig, start: RunStart = {}): Promise<RunSummary | null> {
   if (active !== null) {
     post({ type: 'error', message: `A run (${active.runId}) is already in progress; stop it first.` });
     return null;
   }
-  const weightsProblem = startingWeightsProblem(config, startWeights);
+  const weightsProblem = startingWeightsProblem(config, start.weights, start.model);
   if (weightsProblem !== null) {
     post({ type: 'error', message: `Run ${runId} not started: ${weightsProblem}.` });
     post({ type: 'state', state: 'idle', runId: null });
@@ -341,7 +353,7 @@ async function runTraining(runId: string, config: RunConfig, startWeights?: Kept
     backend = await measuredBackend(config, runId, backend);
     for (;;) {
       try {
-        return await trainOnce(runId, config, control, backend, startWeights);
+        return await trainOnce(runId, config, control, backend, start);
       } catch (error) {
         // A failure on a GPU backend restarts the run on the next backend; elsewhere it is reported.
         const next = backend === 'webgpu' || backend === 'webgl' ? await fallBackFrom(backend, firstLine(error)) : null;
@@ -390,7 +402,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'start':
       if (sweep !== null) post({ type: 'error', message: 'A sweep is drawing the curve: cancel it before starting a run.' });
-      else await runTraining(message.runId, message.config, message.startWeights);
+      else await runTraining(message.runId, message.config, { weights: message.startWeights, model: message.startModel });
       return;
     case 'startSweep':
       await startSweep(message);

@@ -86,6 +86,7 @@ export const HELP = {
     title: 'finished runs',
     paragraphs: [
       'Every finished run is kept in this browser. “show” opens its details: setup, consolidated FLOP/s and parameters, its widths against κ_min and, for a VAD, the EER in each SNR bin. “Restore this setup” puts its exact settings back into the controls; “Compare with” shows a second run beside it.',
+      '“Train on at these widths” (a VAD whose widths were learned) trains the run’s consolidated model itself on, at its fixed widths, for as many steps again: a learned-width model usually gains from it, and the baselines it is compared with trained every step at fixed widths.',
       'Export writes all runs as CSV (one column per field, for a spreadsheet) or JSON; either file imports back into the table.',
     ],
   },

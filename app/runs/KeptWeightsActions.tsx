@@ -1,8 +1,8 @@
-/** In a run's details: continue training it, or test it in the listen panels, where its weights are kept. */
+/** In a run's details: continue training it, train its consolidated model on at its widths, or test it in the listen panels, where its weights are kept. */
 import type { RunSummary } from '../../src/protocol';
 import { formatBytes } from '../format';
 import { useAppStore } from '../store';
-import { continueTraining, testRunModel, useKeptWeights } from './keptWeights';
+import { continueTraining, testRunModel, trainAtWidths, useKeptWeights } from './keptWeights';
 
 export function KeptWeightsActions({ run }: { run: RunSummary }) {
   const idle = useAppStore((s) => s.runState === 'idle');
@@ -30,6 +30,23 @@ export function KeptWeightsActions({ run }: { run: RunSummary }) {
       >
         Continue training
       </button>{' '}
+      {kept.testable && run.config.method !== 'uniform' && (
+        <>
+          <button
+            type="button"
+            data-testid="train-at-widths"
+            disabled={!idle}
+            title={
+              idle
+                ? `A new run that trains its consolidated model on at these widths (fixed, every unit kept is trained) for ${run.config.steps} steps`
+                : 'Stop the running training first'
+            }
+            onClick={() => void trainAtWidths(run)}
+          >
+            Train on at these widths
+          </button>{' '}
+        </>
+      )}
       {kept.testable ? (
         <button type="button" data-testid="test-model" title="Its consolidated model goes into the listen panels (microphone, file)" onClick={() => void testRunModel(run)}>
           Test this model

@@ -11,14 +11,14 @@ import { formatAlpha } from '../alphaScale';
 import { download } from '../download';
 import { formatCount, formatFlops, formatMetric, formatSeconds, percent } from '../format';
 import { Help } from '../help/Help';
-import { METHOD_LABELS } from '../models';
+import { methodText } from '../models';
 import { saveRun } from '../runStore';
 import { ChartExport } from '../charts/ChartExport';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { WIDTH_COLOURS } from '../charts/WidthChart';
 import { useAppStore, type LossRow, type WidthRow } from '../store';
 import { KeptWeightsActions } from './KeptWeightsActions';
-import { setupOf } from './keptWeights';
+import { restorable, setupOf } from './keptWeights';
 import { useRunCurves } from './runCurves';
 import { runsFromCsv, runsFromJson, runsToCsv } from './runCsv';
 import { closeRuns, compareWith, useRunSelection } from './runSelection';
@@ -70,7 +70,8 @@ export function RunDetails() {
 function runTitle(run: RunSummary): string {
   const { config } = run;
   const steer = config.budgetFlopsPerSecond === null ? `α ${formatAlpha(config.alpha)}` : `budget ${formatFlops(config.budgetFlopsPerSecond)}`;
-  return `${config.modelId} · ${config.method} · ${steer} · seed ${config.seed} · ${formatMetric(run.evaluation.metric, run.evaluation.value)}`;
+  const method = config.trainedAtWidthsOf === undefined ? config.method : `at the widths of ${config.trainedAtWidthsOf}`;
+  return `${config.modelId} · ${method} · ${steer} · seed ${config.seed} · ${formatMetric(run.evaluation.metric, run.evaluation.value)}`;
 }
 
 function RunCard({ run }: { run: RunSummary }) {
@@ -86,13 +87,19 @@ function RunCard({ run }: { run: RunSummary }) {
     <article className="run-card" data-testid="run-card" data-run-id={run.runId}>
       <h3>{runTitle(run)}</h3>
       <p className="hint">
-        {MODEL_CATALOG[config.modelId].displayName} · {METHOD_LABELS[config.method]} · {run.steps} steps{run.stoppedEarly ? ' (stopped early)' : ''}, batch{' '}
+        {MODEL_CATALOG[config.modelId].displayName} · {methodText(config)} · {run.steps} steps{run.stoppedEarly ? ' (stopped early)' : ''}, batch{' '}
         {config.batchSize}, lr {config.learningRate}, κ lr {config.kappaLearningRate}, init {config.init} · {formatSeconds(run.wallSeconds)} on {run.backend}
         {config.budgetInterval !== undefined &&
           ` · straight-through band ${(100 * config.budgetInterval.low).toFixed(1)}–${(100 * config.budgetInterval.high).toFixed(1)} % of full FLOP/s (kept in the setup, not in the URL)`}
         {config.continuedFrom !== undefined && ` · continued from run ${config.continuedFrom}'s kept weights and widths`}
       </p>
-      <button type="button" data-testid="restore-setup" disabled={!idle} title={idle ? undefined : 'Stop the running training first'} onClick={restore}>
+      <button
+        type="button"
+        data-testid="restore-setup"
+        disabled={!idle || !restorable(run)}
+        title={!restorable(run) ? `Its widths are those of run ${config.trainedAtWidthsOf}'s model, which the controls cannot hold: continue it instead` : idle ? undefined : 'Stop the running training first'}
+        onClick={restore}
+      >
         Restore this setup
       </button>
       <KeptWeightsActions run={run} />
@@ -120,7 +127,10 @@ function RunCard({ run }: { run: RunSummary }) {
 
 /** Each learnable width as a bar of K/N, κ_min marked. */
 function WidthBars({ run }: { run: RunSummary }) {
-  if (run.widths.length === 0) return <p className="hint">Fixed widths (uniform × {run.config.uniformFraction}): nothing learned.</p>;
+  if (run.widths.length === 0) {
+    const fixed = run.config.trainedAtWidthsOf === undefined ? `uniform × ${run.config.uniformFraction}` : `those of run ${run.config.trainedAtWidthsOf}'s consolidated model`;
+    return <p className="hint">Fixed widths ({fixed}): nothing learned.</p>;
+  }
   return (
     <ul className="width-bars" data-testid="run-widths">
       {run.widths.map((width) => (

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { RunConfig, RunSummary } from '../../src/protocol';
-import { keptWeightBytes } from '../../src/train/keptWeights';
+import { atWidthsConfig, keptWeightBytes } from '../../src/train/keptWeights';
 import { testKeptModel } from '../listen/listenActions';
 import { loadRunWeights, useKeptWeightIds } from '../runStore';
 import { useAppStore } from '../store';
@@ -47,6 +47,11 @@ export function setupOf(run: RunSummary): RunConfig {
   return setup;
 }
 
+/** Whether the controls can hold the run's setup: not a run at another run's consolidated widths, which only its model gives. */
+export function restorable(run: RunSummary): boolean {
+  return run.config.trainedAtWidthsOf === undefined;
+}
+
 let continued = 0;
 
 /**
@@ -59,6 +64,8 @@ export async function continueTraining(run: RunSummary): Promise<void> {
     reportError('Stop the running training before continuing another run.');
     return;
   }
+  // Its weights are those of a consolidated model: it goes on at the same widths.
+  if (!restorable(run)) return trainAtWidths(run);
   const kept = await loadRunWeights(run.runId).catch(() => null);
   if (kept === null) {
     reportError(`Run ${run.runId} cannot be continued: its weights are no longer kept.`);
@@ -76,6 +83,28 @@ export async function continueTraining(run: RunSummary): Promise<void> {
   const config: RunConfig = { ...setup, continuedFrom: run.runId };
   state.beginRun(runId, config);
   sendToWorker({ type: 'start', runId, config, startWeights: kept.weights });
+}
+
+/**
+ * Starts a new run that trains the run's kept consolidated model on at its widths (the smaller
+ * network, every unit trained, no α): what a learned-width run needs before it is compared at its
+ * FLOP/s. The controls keep their setup: they cannot express these widths.
+ */
+export async function trainAtWidths(run: RunSummary): Promise<void> {
+  const { reportError } = useAppStore.getState();
+  if (useAppStore.getState().runState !== 'idle') {
+    reportError('Stop the running training before training another run on.');
+    return;
+  }
+  const kept = await loadRunWeights(run.runId).catch(() => null);
+  if (kept?.model == null) {
+    reportError(`Run ${run.runId} cannot be trained on at its widths: no consolidated model of it is kept.`);
+    return;
+  }
+  const config = atWidthsConfig(run.config, run.runId);
+  const runId = `run-${Date.now().toString(36)}-w${++continued}`;
+  useAppStore.getState().beginRun(runId, config);
+  sendToWorker({ type: 'start', runId, config, startModel: kept.model });
 }
 
 /** Puts the run's kept consolidated model into the listen panels' consolidated lane. */

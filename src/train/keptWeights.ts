@@ -10,6 +10,7 @@ import type { Network } from '../dcl/network';
 import { checkTensorLayout, layerVariables } from '../dcl/weights';
 import { attentionContextOf, UNRECORDED_TRANSFORMER_CONTEXT } from '../models/transformer';
 import type { RunConfig } from '../protocol';
+import type { ExportedModel } from '../runtime/exportModel';
 
 export const KEPT_WEIGHTS_FORMAT = 'width-explorer-kept/1';
 
@@ -76,13 +77,29 @@ export function applyKeptWeights(network: Network, kept: KeptWeights, source: st
 }
 
 /**
- * Why a run cannot start with these starting weights, or null: a continued run (config.continuedFrom)
- * needs its run's kept weights, and kept weights need a run to continue (the summary names it).
+ * Why a run cannot start with what it was given, or null: a continued run (config.continuedFrom)
+ * needs its run's kept weights, a run at a consolidated model's widths (config.trainedAtWidthsOf)
+ * needs that model, and neither comes without the run it names.
  */
-export function startingWeightsProblem(config: RunConfig, weights: KeptWeights | undefined): string | null {
+export function startingWeightsProblem(config: RunConfig, weights: KeptWeights | undefined, model?: ExportedModel): string | null {
   if (config.continuedFrom !== undefined && weights === undefined) {
     return `it continues run ${config.continuedFrom}, whose kept weights did not come with it (deleted?): start it from the run's details again, or train from the controls`;
   }
   if (config.continuedFrom === undefined && weights !== undefined) return 'it was given starting weights but names no run to continue';
+  if (config.trainedAtWidthsOf !== undefined && model === undefined) {
+    return `it trains at the widths of run ${config.trainedAtWidthsOf}, whose consolidated model did not come with it (deleted?): start it from the run's details again`;
+  }
+  if (config.trainedAtWidthsOf === undefined && model !== undefined) return 'it was given a consolidated model but names no run whose widths it trains at';
+  if (weights !== undefined && model !== undefined) return 'it was given both kept weights and a consolidated model: it starts from one';
   return null;
+}
+
+/**
+ * The setup of a run that trains a finished run's consolidated model on at its widths: the
+ * finished run's steps, batch, learning rate and seed; fixed widths (the whole of the smaller
+ * model), so no α, budget, band or distillation.
+ */
+export function atWidthsConfig(source: RunConfig, sourceRunId: string): RunConfig {
+  const { continuedFrom: _continued, trainedAtWidthsOf: _trained, budgetInterval: _band, distillation: _beta, distillationTeacher: _teacher, ...setup } = source;
+  return { ...setup, method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: sourceRunId };
 }

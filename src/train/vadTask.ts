@@ -14,6 +14,7 @@ import { fixedScenes, type SceneOptions } from '../data/scenes';
 import type { FeatureNormalisation } from '../models/logMel';
 import { MODEL_FAMILIES } from '../models/registry';
 import { buildNetwork, type ModelArchitecture, type NamedArrays } from '../runtime/architecture';
+import { readWeights, type ExportedModel } from '../runtime/exportModel';
 import { savedAttentionContext, savedNormalisation } from '../runtime/model';
 import { gatherMelInputs } from '../models/crnn';
 import { frameBinaryCrossEntropy } from '../models/vad';
@@ -60,6 +61,14 @@ export interface VadTaskOptions {
 }
 
 export const VAD_TASK_DEFAULTS: VadTaskOptions = { segmentSeconds: 1, heldOutScenes: 24, heldOutSeconds: 8 };
+
+/** Added to the seed of a run that trains a consolidated model on, for its training scenes: it does not see the scenes of the run it continues again. */
+const AT_WIDTHS_BATCH_SEED_OFFSET = 1000;
+
+/** The task options of a run (sweep or page) that trains an exported consolidated model on at its widths. */
+export function atWidthsOptions(model: ExportedModel, seed: number): Pick<VadTaskOptions, 'consolidatedStart' | 'trainingBatchSeed'> {
+  return { consolidatedStart: { architecture: model.architecture, arrays: readWeights(model) }, trainingBatchSeed: AT_WIDTHS_BATCH_SEED_OFFSET + seed };
+}
 
 /**
  * Training scenes: the microphone/level/channel chain of audio/channel.ts on every scene (each

@@ -4,6 +4,8 @@
  * starts a run whose score before step 1 is the kept run's last score and whose starting widths
  * are the kept run's end widths; "Test this model" puts the kept run's consolidated model into
  * the listen panels' consolidated lane (its name and widths), beside the bundled full model.
+ * "Train on at these widths" trains the kept consolidated model on: it starts at the kept run's
+ * score, keeps its counted FLOP/s, and its setup cannot be restored into the controls.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -20,7 +22,7 @@ const STEPS = 8;
 interface RunState {
   runId: string | null;
   runState: string;
-  runConfig: { continuedFrom?: string } | null;
+  runConfig: { continuedFrom?: string; trainedAtWidthsOf?: string } | null;
   trajectory: { x: number; y: number; step: number }[];
   widthHistory: ({ step: number } & Record<string, number>)[];
   errors: string[];
@@ -55,6 +57,8 @@ describe('kept weights', () => {
       runId: string;
       evaluation: { value: number };
       widths: { name: string; units: number; full: number }[];
+      flopsPerSecond: number;
+      fullFlopsPerSecond: number;
     };
     const lastPoint = (await runState(page)).trajectory.at(-1)!;
     expect(lastPoint.step).toBe(STEPS);
@@ -97,6 +101,39 @@ describe('kept weights', () => {
     await page.getByTestId('stop').click();
     await page.waitForFunction(() => (window as unknown as { __explorer: { state(): { runState: string } } }).__explorer.state().runState === 'idle', null, { timeout: 60_000 });
 
+    // "Train on at these widths": a new run trains the kept consolidated model at its widths.
+    const before = (await explorerState(page)).finishedRuns.length;
+    await card(kept.runId).getByTestId('train-at-widths').click();
+    await page.waitForFunction(
+      (count) => {
+        const state = (window as unknown as { __explorer: { state(): { runState: string; finishedRuns: unknown[]; errors: unknown[] } } }).__explorer.state();
+        return (state.runState === 'idle' && state.finishedRuns.length > count) || state.errors.length > 0;
+      },
+      before,
+      { timeout: 240_000, polling: 250 },
+    );
+    const atWidths = await runState(page);
+    const trained = (await explorerState(page)).lastSummary!;
+    phase('trained on at its widths');
+    expect(atWidths.errors).toEqual([]);
+    expect(atWidths.runConfig?.trainedAtWidthsOf).toBe(kept.runId);
+    // It started from the kept model itself (its score before step 1 is the kept run's), kept its
+    // widths (same counted FLOP/s, nothing learned) and trained every step.
+    const first = atWidths.trajectory[0]!;
+    console.log(`trained on at its widths: ${first.y.toFixed(3)} % at step ${first.step}, ${(100 * trained.evaluation.value).toFixed(3)} % after ${STEPS} steps`);
+    expect(first.step).toBe(0);
+    expect(Math.abs(first.y - 100 * kept.evaluation.value)).toBeLessThanOrEqual(EER_TOLERANCE_PP);
+    expect(atWidths.trajectory.at(-1)!.step).toBe(STEPS);
+    expect(trained.runId).toBe(atWidths.runId);
+    expect(trained.widths).toEqual([]);
+    expect(Math.abs(trained.flopsPerSecond / kept.flopsPerSecond - 1)).toBeLessThan(1e-9);
+    expect(trained.fullFlopsPerSecond).toBe(kept.fullFlopsPerSecond);
+    await page.getByRole('button', { name: `Show run ${trained.runId}` }).click();
+    await expect.poll(() => card(trained.runId).innerText()).toContain(`Fixed at the consolidated widths of run ${kept.runId}`);
+    // The controls cannot hold its widths: its setup is not restored (it is continued instead).
+    expect(await card(trained.runId).getByTestId('restore-setup').isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: `Show run ${kept.runId}` }).click();
     await card(kept.runId).getByTestId('test-model').click();
     await page.getByTestId('consolidated-model').filter({ hasText: kept.runId }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('consolidated-model').innerText()).toContain('from its kept weights');
