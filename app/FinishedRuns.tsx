@@ -79,8 +79,8 @@ const FinishedRunRow = memo(function FinishedRunRow({ run }: { run: RunSummary }
           {run.config.modelId}
         </button>
       </td>
-      <td title={run.config.trainedAtWidthsOf === undefined ? undefined : `trained on at the consolidated widths of run ${run.config.trainedAtWidthsOf}`}>
-        {run.config.trainedAtWidthsOf === undefined ? run.config.method : 'at widths'}
+      <td title={run.config.trainedAtWidthsOf === undefined ? undefined : `trained on at the consolidated widths of run ${run.config.trainedAtWidthsOf.runId} (learned by ${run.config.trainedAtWidthsOf.learnedBy})`}>
+        {run.config.trainedAtWidthsOf === undefined ? run.config.method : `${run.config.trainedAtWidthsOf.learnedBy}, at widths`}
       </td>
       <td>{run.config.budgetFlopsPerSecond === null ? formatAlpha(run.config.alpha) : formatFlops(run.config.budgetFlopsPerSecond)}</td>
       <td>{run.config.seed}</td>

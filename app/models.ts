@@ -29,5 +29,10 @@ export const METHOD_LABELS: Record<WidthMethod, string> = {
 
 /** How a run's widths were set, in words: its method, or the run whose consolidated widths it trained at. */
 export function methodText(config: RunConfig): string {
-  return config.trainedAtWidthsOf === undefined ? METHOD_LABELS[config.method] : `Fixed at the consolidated widths of run ${config.trainedAtWidthsOf}`;
+  return config.trainedAtWidthsOf === undefined ? METHOD_LABELS[config.method] : `Fixed at the consolidated widths of run ${config.trainedAtWidthsOf.runId}`;
+}
+
+/** The method that chose a run's widths: its own, or for a run at another's consolidated widths, that run's. */
+export function widthsLearnedBy(config: RunConfig): WidthMethod {
+  return config.trainedAtWidthsOf?.learnedBy ?? config.method;
 }

@@ -103,9 +103,11 @@ export interface RunConfig {
   /**
    * The run whose consolidated model this run trains on at its fixed widths ("Train on at these
    * widths" in its details): method 'uniform' at fraction 1 of that smaller model, init 'scratch',
-   * α 0. Never in the URL or the controls: the model travels in the 'start' message.
+   * α 0. `learnedBy`: the method that chose those widths (the finished run's, or its own source's),
+   * so the run is plotted with that method's models. Never in the URL or the controls: the model
+   * travels in the 'start' message.
    */
-  trainedAtWidthsOf?: string;
+  trainedAtWidthsOf?: { runId: string; learnedBy: WidthMethod };
 }
 
 /** weight · (relu(r − high) + relu(low − r)) on r = C(K)/C(K_max). */

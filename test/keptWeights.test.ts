@@ -89,7 +89,9 @@ describe('kept weights of a network', () => {
     const source: RunConfig = { ...DEFAULT_SETUP, modelId: 'crnn', method: 'dcl', alpha: 0.3, init: 'pretrained', continuedFrom: 'r2', distillation: 0.5, budgetInterval: { low: 0.2, high: 0.3, weight: 1 } };
     const atWidths = atWidthsConfig(source, 'r3');
     // Fixed widths, the whole of the smaller model, its own weights: nothing of the learned-width setup stays.
-    expect(atWidths).toEqual({ ...DEFAULT_SETUP, modelId: 'crnn', method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: 'r3' });
+    expect(atWidths).toEqual({ ...DEFAULT_SETUP, modelId: 'crnn', method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: { runId: 'r3', learnedBy: 'dcl' } });
+    // Trained on again, it still names the method that learned the widths.
+    expect(atWidthsConfig(atWidths, 'r4').trainedAtWidthsOf).toEqual({ runId: 'r4', learnedBy: 'dcl' });
     expect(startingWeightsProblem(atWidths, undefined, model)).toBeNull();
     expect(startingWeightsProblem(atWidths, undefined)).toMatch(/trains at the widths of run r3, whose consolidated model did not come with it/);
     expect(startingWeightsProblem(DEFAULT_SETUP, undefined, model)).toMatch(/names no run whose widths it trains at/);

@@ -248,7 +248,7 @@ let active: ActiveRun | null = null;
 let lastRunModel: { runId: string; model: ExportedModel } | null = null;
 
 function exportRunModel(runId: string, config: RunConfig, network: Network, steps: number, calibration: Record<string, unknown> = {}): Promise<ExportedModel> {
-  const method = config.trainedAtWidthsOf === undefined ? config.method : `trained at the widths of ${config.trainedAtWidthsOf},`;
+  const method = config.trainedAtWidthsOf === undefined ? config.method : `trained at the widths of ${config.trainedAtWidthsOf.runId},`;
   return exportModel(network, { name: `${config.modelId} ${method} ${runId}`, trainingSetup: { runId, steps, config, ...calibration } });
 }
 

@@ -19,7 +19,7 @@ import type { ModelId, RunSummary } from '../../src/protocol';
 import { formatSi } from '../format';
 import { MAX_POINTS_PER_SERIES } from '../history';
 import { accuracyMetric, MODEL_CATALOG } from '../../src/models/catalog';
-import { paperFamily } from '../models';
+import { paperFamily, widthsLearnedBy } from '../models';
 import { PAPER_LABEL, usePaperPoints, type PaperPoint } from '../paperResults';
 import { paretoFront } from '../pareto';
 import { plottedMetric, useAppStore } from '../store';
@@ -53,7 +53,7 @@ function runPoint(run: RunSummary): RunPoint {
 /** The newest finished runs of one method, as points (bounded: a chart never draws more). */
 function methodPoints(runs: readonly RunSummary[], method: RunSummary['config']['method']): RunPoint[] {
   return runs
-    .filter((run) => run.config.method === method)
+    .filter((run) => widthsLearnedBy(run.config) === method)
     .slice(-MAX_POINTS_PER_SERIES)
     .map(runPoint);
 }
@@ -348,7 +348,7 @@ function PendingRuns({ modelId, plottedRuns }: { modelId: ModelId; plottedRuns: 
       {pending.map((run) => {
         const point = runPoint(run);
         const at = place(point.x, point.y);
-        return at === null ? null : <circle key={run.runId} cx={at.cx} cy={at.cy} r={5} fill={COLOURS[run.config.method]} />;
+        return at === null ? null : <circle key={run.runId} cx={at.cx} cy={at.cy} r={5} fill={COLOURS[widthsLearnedBy(run.config)]} />;
       })}
     </g>
   );

@@ -70,7 +70,7 @@ export function RunDetails() {
 function runTitle(run: RunSummary): string {
   const { config } = run;
   const steer = config.budgetFlopsPerSecond === null ? `α ${formatAlpha(config.alpha)}` : `budget ${formatFlops(config.budgetFlopsPerSecond)}`;
-  const method = config.trainedAtWidthsOf === undefined ? config.method : `at the widths of ${config.trainedAtWidthsOf}`;
+  const method = config.trainedAtWidthsOf === undefined ? config.method : `at the widths of ${config.trainedAtWidthsOf.runId}`;
   return `${config.modelId} · ${method} · ${steer} · seed ${config.seed} · ${formatMetric(run.evaluation.metric, run.evaluation.value)}`;
 }
 
@@ -97,7 +97,7 @@ function RunCard({ run }: { run: RunSummary }) {
         type="button"
         data-testid="restore-setup"
         disabled={!idle || !restorable(run)}
-        title={!restorable(run) ? `Its widths are those of run ${config.trainedAtWidthsOf}'s model, which the controls cannot hold: continue it instead` : idle ? undefined : 'Stop the running training first'}
+        title={!restorable(run) ? `Its widths are those of run ${config.trainedAtWidthsOf?.runId}'s model, which the controls cannot hold: continue it instead` : idle ? undefined : 'Stop the running training first'}
         onClick={restore}
       >
         Restore this setup
@@ -128,7 +128,7 @@ function RunCard({ run }: { run: RunSummary }) {
 /** Each learnable width as a bar of K/N, κ_min marked. */
 function WidthBars({ run }: { run: RunSummary }) {
   if (run.widths.length === 0) {
-    const fixed = run.config.trainedAtWidthsOf === undefined ? `uniform × ${run.config.uniformFraction}` : `those of run ${run.config.trainedAtWidthsOf}'s consolidated model`;
+    const fixed = run.config.trainedAtWidthsOf === undefined ? `uniform × ${run.config.uniformFraction}` : `those of run ${run.config.trainedAtWidthsOf.runId}'s consolidated model`;
     return <p className="hint">Fixed widths ({fixed}): nothing learned.</p>;
   }
   return (

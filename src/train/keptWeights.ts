@@ -87,7 +87,7 @@ export function startingWeightsProblem(config: RunConfig, weights: KeptWeights |
   }
   if (config.continuedFrom === undefined && weights !== undefined) return 'it was given starting weights but names no run to continue';
   if (config.trainedAtWidthsOf !== undefined && model === undefined) {
-    return `it trains at the widths of run ${config.trainedAtWidthsOf}, whose consolidated model did not come with it (deleted?): start it from the run's details again`;
+    return `it trains at the widths of run ${config.trainedAtWidthsOf.runId}, whose consolidated model did not come with it (deleted?): start it from the run's details again`;
   }
   if (config.trainedAtWidthsOf === undefined && model !== undefined) return 'it was given a consolidated model but names no run whose widths it trains at';
   if (weights !== undefined && model !== undefined) return 'it was given both kept weights and a consolidated model: it starts from one';
@@ -97,9 +97,10 @@ export function startingWeightsProblem(config: RunConfig, weights: KeptWeights |
 /**
  * The setup of a run that trains a finished run's consolidated model on at its widths: the
  * finished run's steps, batch, learning rate and seed; fixed widths (the whole of the smaller
- * model), so no α, budget, band or distillation.
+ * model), so no α, budget, band or distillation; it names the method that learned those widths.
  */
 export function atWidthsConfig(source: RunConfig, sourceRunId: string): RunConfig {
   const { continuedFrom: _continued, trainedAtWidthsOf: _trained, budgetInterval: _band, distillation: _beta, distillationTeacher: _teacher, ...setup } = source;
-  return { ...setup, method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: sourceRunId };
+  const learnedBy = source.trainedAtWidthsOf?.learnedBy ?? source.method;
+  return { ...setup, method: 'uniform', uniformFraction: 1, alpha: 0, budgetFlopsPerSecond: null, init: 'scratch', trainedAtWidthsOf: { runId: sourceRunId, learnedBy } };
 }

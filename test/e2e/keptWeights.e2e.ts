@@ -22,7 +22,7 @@ const STEPS = 8;
 interface RunState {
   runId: string | null;
   runState: string;
-  runConfig: { continuedFrom?: string; trainedAtWidthsOf?: string } | null;
+  runConfig: { continuedFrom?: string; trainedAtWidthsOf?: { runId: string; learnedBy: string } } | null;
   trajectory: { x: number; y: number; step: number }[];
   widthHistory: ({ step: number } & Record<string, number>)[];
   errors: string[];
@@ -116,7 +116,7 @@ describe('kept weights', () => {
     const trained = (await explorerState(page)).lastSummary!;
     phase('trained on at its widths');
     expect(atWidths.errors).toEqual([]);
-    expect(atWidths.runConfig?.trainedAtWidthsOf).toBe(kept.runId);
+    expect(atWidths.runConfig?.trainedAtWidthsOf).toEqual({ runId: kept.runId, learnedBy: 'dcl' });
     // It started from the kept model itself (its score before step 1 is the kept run's), kept its
     // widths (same counted FLOP/s, nothing learned) and trained every step.
     const first = atWidths.trajectory[0]!;
