@@ -5,7 +5,7 @@
  * model; the microphone streams the looping file through the full, consolidated and Silero
  * lanes. After aligning the saved recording to the file (cross-correlation, second by second), the thresholded
  * probabilities must agree with the labels on ≥ 85 % of frames for both of our models, equal
- * the runtime's output on the recording, with no main-thread task over 50 ms and a flat tensor
+ * the runtime's output on the recording, with the main thread within its 50 ms budget (helpers.ts: tasksOverBudget) and a flat tensor
  * count in the listen worker meanwhile. A second test consolidates a paused run in the
  * trainer worker; a third denies the microphone, unplugs it mid-stream and feeds files that
  * cannot be decoded; a fourth runs a browser without any microphone.
