@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
 import { slicePlan, type Network } from '../src/dcl/network';
 import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
@@ -46,6 +46,8 @@ import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MIN
 import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
+/** Adam's learning rate unless --learning-rate says otherwise. */
+const DEFAULT_LEARNING_RATE = 3e-3;
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -182,8 +184,16 @@ function polishRunSpecs(family: ModelId, template: string, seeds: readonly numbe
   });
 }
 
+const consolidatedZips = new Map<string, ExportedModel>();
+
+/** The export zip a --polish-from run continues (read once: the plan and the run both need it). */
 function readConsolidated(path: string): ExportedModel {
-  return fromZip(new Uint8Array(readFileSync(path)), path);
+  let model = consolidatedZips.get(path);
+  if (model === undefined) {
+    model = fromZip(new Uint8Array(readFileSync(path)), path);
+    consolidatedZips.set(path, model);
+  }
+  return model;
 }
 
 async function vadSweep(): Promise<void> {
@@ -233,7 +243,7 @@ async function vadSweep(): Promise<void> {
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
   const batchSize = Number(option('batch-size', '16'));
-  const learningRate = Number(option('learning-rate', '3e-3'));
+  const learningRate = Number(option('learning-rate', String(DEFAULT_LEARNING_RATE)));
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch-size must be a whole number ≥ 1, got ${option('batch-size', '')}`);
   if (!(learningRate > 0)) throw new Error(`--learning-rate must be a positive number, got ${option('learning-rate', '')}`);
   console.log(`VAD sweep, ${family}: ${steps} steps × batch ${batchSize} × ${VAD_TASK_DEFAULTS.segmentSeconds} s, Adam ${learningRate}, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
@@ -252,6 +262,12 @@ async function vadSweep(): Promise<void> {
     const content: VadSweepFile = { family, steps, seeds, backend, alpha: VAD_DCL_ALPHA, shard: shardText, results };
     writeFileSync(file, JSON.stringify(content, null, 2));
   };
+
+  // A continued model is named after the zip it continues, so its name keeps how that one was made.
+  const modelStem = (spec: VadRunSpec) =>
+    spec.startFrom
+      ? `${basename(spec.startFrom).replace(/-s\d+\.zip$/, '')}-consolidated-then-${steps}-steps${learningRate === DEFAULT_LEARNING_RATE ? '' : `-lr-${learningRate}`}`
+      : `${family}-${slug(spec.label)}`;
 
   const run = async (spec: VadRunSpec): Promise<VadRunResult> => {
     const config: RunConfig = {
@@ -328,7 +344,7 @@ async function vadSweep(): Promise<void> {
           trainingSetup: { command: `npm run sweep -- ${args.join(' ')}`, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift, ...(averaged ? { weightAverage: result.weightAverage } : {}) },
         });
         mkdirSync(SAVED_MODELS_DIR, { recursive: true });
-        writeFileSync(join(SAVED_MODELS_DIR, `${family}-${slug(spec.label)}-s${spec.seed}.zip`), toZip(exported));
+        writeFileSync(join(SAVED_MODELS_DIR, `${modelStem(spec)}-s${spec.seed}.zip`), toZip(exported));
         // The bundled start is seed 1's full-width model; other seeds never replace it.
         if (spec.label === 'full width' && spec.seed === 1 && !quick) {
           const trainedContext = attentionContextOf(task.network);
