@@ -139,8 +139,8 @@ describe('trade-off explorer', () => {
     expect(plotAtEnd.renders - plotAtStart.renders).toBeLessThanOrEqual(3);
     // The bound: no main-thread task does over 50 ms of the app's own work while it
     // trains (thread CPU time less GC: time the machine's load takes from the thread is not
-    // the app's), and none over 150 ms when Recharts takes the finished run over (one lone task
-    // up to 3× is let pass: helpers.ts, tasksOverBudget).
+    // the app's), and none over 150 ms when Recharts takes the finished run over (a few tasks
+    // the host preempted are let pass: helpers.ts, tasksOverBudget).
     expect(summarySeen).toBe(true);
     expect(tasksOverBudget(beforeSummary, 50)).toEqual([]);
     expect(tasksOverBudget(afterSummary, 150)).toEqual([]);
