@@ -43,6 +43,8 @@ const WARM_UP_FRAMES = 50;
 const REQUIRED_AGREEMENT = 0.85;
 /** Frames per block of the alignment (0.5 s): a capture dropout costs the block it falls in. */
 const BLOCK_FRAMES = 50;
+/** Blocks that must match the file (5 s of audio): enough to score agreement on, whatever the capture lost elsewhere. */
+const MIN_MATCHED_BLOCKS = 10;
 /** Sample correlation above which a block matched the file at its offset. */
 const MATCHED = 0.9;
 
@@ -266,13 +268,14 @@ describe('listening', () => {
     expect(report.startSeconds).toBe(0);
     const blocks = alignBlocks(recording, scene.audio, WARM_UP_FRAMES, BLOCK_FRAMES);
     console.log(`recording ${recording.length / SAMPLE_RATE} s aligned block by block: ${JSON.stringify(blocks.map((b) => [b.offset, Number(b.correlation.toFixed(3))]))}`);
-    // Most blocks matched the file: the capture path delivered the file's audio. Some may not:
-    // those straddling a capture dropout (on a busy machine Chromium's fake capture loses audio,
-    // seen from 83 samples once to several times in a run) and the last, which can straddle the
-    // end of the capture. Agreement is scored on the matched blocks only.
+    // At least ten blocks (5 s) matched the file: the capture path delivered the file's audio.
+    // Others may not: those straddling a capture dropout (on a busy machine Chromium's fake
+    // capture loses audio, seen from 83 samples once to dropouts in 23 of 37 blocks when two
+    // full test runs shared the machine) and the last, which can straddle the end of the
+    // capture. Agreement is scored on the matched blocks only.
     const aligned = blocks.filter((b) => b.correlation > MATCHED);
     expect(blocks.length).toBeGreaterThanOrEqual(20);
-    expect(aligned.length).toBeGreaterThanOrEqual(blocks.length / 2);
+    expect(aligned.length).toBeGreaterThanOrEqual(MIN_MATCHED_BLOCKS);
 
     const results: Record<string, { agree: number; frames: number }> = {};
     for (const lane of ['full', 'consolidated', 'silero']) {
