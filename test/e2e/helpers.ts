@@ -189,15 +189,20 @@ export async function trainViaUi(page: Page, options: TrainViaUiOptions = {}): P
     { timeout: options.timeoutMs ?? 240_000, polling: 250 },
   );
   if (options.waitForFinish === false) return explorerState(page);
+  await waitForFinishedRun(page, before, options.timeoutMs);
+  return explorerState(page);
+}
+
+/** Waits until the page is idle with more than `before` finished runs, or shows an error (polled on a timer, as trainViaUi's waits). */
+export async function waitForFinishedRun(page: Page, before: number, timeoutMs = 240_000): Promise<void> {
   await page.waitForFunction(
     (count) => {
       const state = (window as unknown as { __explorer: { state(): { runState: string; finishedRuns: unknown[]; errors: string[] } } }).__explorer.state();
       return (state.runState === 'idle' && state.finishedRuns.length > count) || state.errors.length > 0;
     },
     before,
-    { timeout: options.timeoutMs ?? 240_000, polling: 250 },
+    { timeout: timeoutMs, polling: 250 },
   );
-  return explorerState(page);
 }
 
 export interface LongTask {

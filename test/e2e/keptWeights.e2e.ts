@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromZip } from '../../src/runtime/exportModel';
-import { explorerState, launchBrowser, openExplorer, trainViaUi, type BrowserSession } from './helpers';
+import { explorerState, launchBrowser, openExplorer, trainViaUi, waitForFinishedRun, type BrowserSession } from './helpers';
 
 /** EER in percentage points: the same weights scored on the same held-out scenes (consolidated vs training network, ≤ 1e-5 apart in output). */
 const EER_TOLERANCE_PP = 0.05;
@@ -104,14 +104,7 @@ describe('kept weights', () => {
     // "Train on at these widths": a new run trains the kept consolidated model at its widths.
     const before = (await explorerState(page)).finishedRuns.length;
     await card(kept.runId).getByTestId('train-at-widths').click();
-    await page.waitForFunction(
-      (count) => {
-        const state = (window as unknown as { __explorer: { state(): { runState: string; finishedRuns: unknown[]; errors: unknown[] } } }).__explorer.state();
-        return (state.runState === 'idle' && state.finishedRuns.length > count) || state.errors.length > 0;
-      },
-      before,
-      { timeout: 240_000, polling: 250 },
-    );
+    await waitForFinishedRun(page, before);
     const atWidths = await runState(page);
     const trained = (await explorerState(page)).lastSummary!;
     phase('trained on at its widths');
