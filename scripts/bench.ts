@@ -18,6 +18,7 @@ import { MODEL_FAMILIES } from '../src/models/registry';
 import { frameBinaryCrossEntropy } from '../src/models/vad';
 import { WidthTrainer } from '../src/train/trainer';
 import { TRAINING_SCENE_OPTIONS } from '../src/train/vadTask';
+import { widthSpecs } from '../src/dcl/widthSpec';
 import { sampleBatch } from '../src/data/batches';
 import { createRng } from '../src/data/random';
 import { seededContext } from '../src/dcl/network';
@@ -288,6 +289,39 @@ async function benchPipelinedSteps(modelId: 'crnn' | 'transformer', peak: number
   console.log(rows.at(-1)!.join('  |  '));
 }
 
+/**
+ * What learning widths by noise costs over learning them straight-through: WidthTrainer.step
+ * of each method on the same batch from the same full-width model. DCL adds every gate's noise
+ * draw and σ; straight-through multiplies by its mask.
+ */
+async function benchMethodOverhead(modelId: 'crnn' | 'transformer'): Promise<void> {
+  await useBackend('wasm');
+  const corpus = await diskSources.loadCorpus();
+  const batch = sampleBatch(corpus.splits.train, BATCH, 1, createRng(1), TRAINING_SCENE_OPTIONS);
+  const input = powerSpectrogramOf(batch.audio, BATCH);
+  const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
+  const trainers = (['dcl', 'straightThrough'] as const).map((method) => {
+    const family = MODEL_FAMILIES[modelId];
+    const network = family.build({ seed: 1, widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
+    return new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
+  });
+  // Rounds interleave the two, so a burst of load on the shared machine hits them alike.
+  const times: number[][] = [[], []];
+  for (let round = 0; round <= REPEATS; round++) {
+    for (const [i, trainer] of trainers.entries()) {
+      const t0 = performance.now();
+      await trainer.step(input, target);
+      if (round > 0) times[i].push(performance.now() - t0);
+    }
+  }
+  report(`${modelId} training step, wasm, batch ${BATCH} × 1 s`, 'DCL', median(times[0]), 'straight-through', median(times[1]));
+  for (const trainer of trainers) {
+    trainer.dispose();
+    trainer.network.dispose();
+  }
+  tf.dispose([input, target]);
+}
+
 async function main(): Promise<void> {
   console.log(`benchmarks: median of ${REPEATS} after a warm-up; ratios compare two measurements of this run\n`);
   await useBackend('wasm');
@@ -302,6 +336,8 @@ async function main(): Promise<void> {
   await benchStepProfile('transformer', 'wasm', peak);
   await benchPipelinedSteps('crnn', peak);
   await benchPipelinedSteps('transformer', peak);
+  await benchMethodOverhead('crnn');
+  await benchMethodOverhead('transformer');
   benchMatMulGradient();
   if (process.argv.includes('--profile-only')) return;
   benchGateNoise();

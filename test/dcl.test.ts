@@ -4,6 +4,7 @@ import { countNetwork, primitiveFlops, type PrimitiveOp } from '../src/dcl/count
 import { activationFlops, attentionFlops, conv1dFlops, gruFlops, layerNormFlops, melFilterbankFlops, softmaxFlops } from '../src/dcl/flops';
 import { fullWidth } from '../src/dcl/layer';
 import { gate } from '../src/dcl/gate';
+import { withoutGradient } from '../src/dcl/gradients';
 import { CausalConv1d, Dense, GRU, InputGate } from '../src/dcl/layers';
 import { Network, seededContext } from '../src/dcl/network';
 import { FixedWidth, LearnableWidth } from '../src/dcl/width';
@@ -87,12 +88,36 @@ describe('dynamic complexity layer (gate)', () => {
     });
   }
 
+  // σ carries no gradient (the method's): y = √a·x + √(1−a)·σ·ν is then linear in x, so
+  // d(Σ w ⊙ y)/dx = √a ⊙ w exactly, noise or not.
+  it('passes √a to the features and nothing through σ', () => {
+    const width = new LearnableWidth('w', 6, 0.1);
+    width.setKappa(3.4 / 6);
+    const x = tf.randomNormal([5, 7, 6], 0, 2, 'float32', 31);
+    const w = tf.randomNormal([5, 7, 6], 0, 1, 'float32', 32);
+    const dx = tf.grad((features: tf.Tensor) => tf.sum(tf.mul(w, gate(features, width, 'train', { seed: 33 }))))(x);
+    const expected = tf.tidy(() => tf.mul(w, tf.sqrt(width.activity())));
+    expect(tf.max(tf.abs(tf.sub(dx, expected))).dataSync()[0]).toBeLessThan(1e-6);
+    tf.dispose([x, w, dx, expected]);
+    width.dispose();
+  });
+
   it('rejects features whose width does not match', () => {
     const width = new LearnableWidth('bands', 8);
     const x = tf.zeros([2, 5]);
     expect(() => gate(x, width, 'infer')).toThrow(/bands: features have 5 units, width expects 8/);
     x.dispose();
     width.dispose();
+  });
+});
+
+describe('withoutGradient', () => {
+  it('is a constant of the tape: its value, no gradient, nothing behind it differentiated', () => {
+    const x = tf.tensor1d([1, -2, 3]);
+    // d/dx Σ x ⊙ c(x) with c = x² held constant is c = x², not 3x².
+    const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, withoutGradient(() => tf.square(v)))))(x);
+    expect(Array.from(dx.dataSync())).toEqual([1, 4, 9]);
+    tf.dispose([x, dx]);
   });
 });
 

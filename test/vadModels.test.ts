@@ -182,8 +182,8 @@ for (const family of FAMILIES) {
       network.dispose();
     });
 
-    // A short batch leaves some ReLU units at 0 on every frame: their σ is 0, and the gate's
-    // σ = stopGradient(√variance) then back-propagates 0/0 = NaN (fix: √(stopGradient(variance))).
+    // A short batch leaves some ReLU units at 0 on every frame: their σ is 0, where a gradient
+    // through √variance would be 0/0 = NaN (σ carries none: src/dcl/gate.ts unitStd).
     it('trains with finite steps when a ReLU unit is 0 over the whole batch', async () => {
       const network = family.build(6);
       const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activeMask, safeSqrt, stopGradient } from './gradients';
+import { activeMask, safeSqrt, withoutGradient } from './gradients';
 import type { LearnableWidth } from './width';
 
 export type Mode = 'train' | 'infer';
@@ -33,11 +33,14 @@ export function gate(x: tf.Tensor, width: LearnableWidth, mode: Mode, options: G
     const { scale, noiseScale } = gateFactors(width, mode);
     if (!noiseScale) return tf.mul(x, scale);
     const reduceAxes = [...Array(x.rank - 1).keys()];
-    const { variance } = tf.moments(x, reduceAxes, true);
-    // sqrt after the stop: its infinite slope at zero variance (a dead ReLU unit) would turn 0 into NaN.
-    const sigma = tf.sqrt(stopGradient(variance));
+    const sigma = unitStd(x, reduceAxes);
     return tf.add(tf.mul(scale, x), tf.mul(tf.mul(noiseScale, sigma), gateNoise(x.shape, options)));
   });
+}
+
+/** σ per unit, the population standard deviation over `axes`, without gradient. */
+export function unitStd(x: tf.Tensor, axes: number[]): tf.Tensor {
+  return withoutGradient(() => tf.sqrt(tf.moments(x, axes, true).variance));
 }
 
 /**

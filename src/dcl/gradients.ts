@@ -21,11 +21,22 @@ function unaryWithGrad(
   return (x) => op(x);
 }
 
-/** tfjs has no stopGradient: identity forward, zero gradient backward. */
-export const stopGradient = unaryWithGrad(
-  (x) => tf.clone(x),
-  (dy) => tf.zerosLike(dy),
-);
+/**
+ * `compute`'s value as a constant of the gradient tape. tfjs has no stopGradient; a custom
+ * gradient returning zeros would still have backpropagation run the gradients of every op
+ * behind it (for a gate's σ, full-size passes through the moments) only to add zeros. Here the
+ * ops run inside the forward of a custom gradient with no inputs, which the tape does not
+ * record: nothing behind the value is ever differentiated.
+ */
+export function withoutGradient<T extends tf.Tensor>(compute: () => T): T {
+  const op = tf.customGrad((() => ({
+    value: compute(),
+    gradFunc: () => {
+      throw new Error('withoutGradient: a constant has no gradient to take');
+    },
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (op as unknown as () => T)();
+}
 
 /**
  * √a with an exact forward value and a gradient evaluated at max(a, ε), so

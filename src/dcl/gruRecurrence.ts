@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gateFactors, gateNoise } from './gate';
-import { stopGradient } from './gradients';
+import { gateFactors, gateNoise, unitStd } from './gate';
 import type { ApplyContext } from './layer';
 import { isLearnable, type Width } from './width';
 import { runsOnCpu } from '../protocol';
@@ -59,8 +58,7 @@ export function loopRecurrence({ inputZr, inputN, kernelZr, kernelN, biasN, gate
       if (!gate) return state;
       const scaled = tf.mul(gate.scale, state) as tf.Tensor2D;
       if (!gate.noise) return scaled;
-      // sqrt after the stop: its infinite slope at zero variance would turn 0 into NaN.
-      const sigma = tf.sqrt(stopGradient(tf.moments(state, 0).variance));
+      const sigma = unitStd(state, [0]);
       return tf.add(scaled, tf.mul(tf.mul(gate.noise.scale, sigma), nuSteps[t]));
     };
     let state: tf.Tensor2D = tf.zeros([batch, hidden]);
