@@ -88,7 +88,7 @@ function handle(message: FromWorker): void {
     return;
   }
   // A finished run updates the summary, then the table and the accuracy chart, in separate
-  // tasks (the chart hands its Recharts render on to an idle moment); then it is saved.
+  // tasks; then it is saved.
   const { summary } = message;
   useAppStore.getState().showSummary(summary);
   setTimeout(() => {

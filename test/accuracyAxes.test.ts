@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AXES, growAxes } from '../app/charts/accuracyAxes';
-import { placeInPlot } from '../app/charts/placeInPlot';
+import { axisScales, placeInPlot } from '../app/charts/placeInPlot';
 
 describe('accuracy chart axes', () => {
   it('are set from the full-width FLOP/s alone, before any point: full down to a hundredth, EER 0–50 %', () => {
@@ -35,8 +35,19 @@ describe('accuracy chart axes', () => {
 describe('placing points in the plot', () => {
   // A log x axis over [10, 10 000] on pixels 50–350, a linear y axis over [0, 50] on 250–10.
   const area = { x: 50, y: 10, width: 300, height: 240 };
-  const xScale = (v: number) => 50 + 100 * (Math.log10(v) - 1);
-  const yScale = (v: number) => 250 - (240 * v) / 50;
+  const axes = { ...DEFAULT_AXES.EER, xDomain: [10, 10_000] as [number, number], yDomain: [0, 50] as [number, number] };
+  const { x: xScale, y: yScale } = axisScales(axes, area);
+
+  it('scales x by its logarithm and y linearly (or by its logarithm on a log axis)', () => {
+    expect(xScale(10)).toBeCloseTo(50, 9);
+    expect(xScale(100)).toBeCloseTo(150, 9);
+    expect(xScale(10_000)).toBeCloseTo(350, 9);
+    expect(yScale(0)).toBeCloseTo(250, 9);
+    expect(yScale(12.5)).toBeCloseTo(190, 9);
+    const log = axisScales({ ...axes, yScale: 'log', yDomain: [1e-3, 1] }, area).y;
+    expect(log(1e-2)).toBeCloseTo(170, 9);
+    expect(log(0)).toBeUndefined();
+  });
 
   it('puts a point inside the axes where the scales say', () => {
     expect(placeInPlot(xScale, yScale, area, 1000, 25)).toEqual({ cx: 250, cy: 130, offChart: false });
@@ -47,9 +58,8 @@ describe('placing points in the plot', () => {
     expect(placeInPlot(xScale, yScale, area, 1000, 80)).toEqual({ cx: 250, cy: 10, offChart: true });
   });
 
-  it('places nothing a scale cannot place, or before the chart has laid out', () => {
+  it('places nothing a scale cannot place', () => {
     expect(placeInPlot(xScale, yScale, area, 0, 25)).toBeNull();
-    expect(placeInPlot(undefined, yScale, area, 1000, 25)).toBeNull();
-    expect(placeInPlot(xScale, yScale, undefined, 1000, 25)).toBeNull();
+    expect(placeInPlot(xScale, yScale, area, 1000, Number.NaN)).toBeNull();
   });
 });

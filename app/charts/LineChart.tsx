@@ -2,7 +2,7 @@
  * A small hand-written SVG line chart for the live curves (after tensorflow/playground's
  * linechart.ts): one polyline path per series, computed once per update, a few axis
  * ticks, dashed horizontal reference lines and an HTML legend. A render costs about a
- * millisecond, where a Recharts line chart costs 50–150 ms on a small machine.
+ * millisecond.
  */
 import { memo, useCallback, useId, useMemo, useRef } from 'react';
 import { ChartExport } from './ChartExport';

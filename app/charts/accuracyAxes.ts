@@ -1,6 +1,6 @@
 /**
- * Axes of the accuracy-vs-FLOP/s chart, chosen so that they rarely move: a Recharts render
- * of that chart is a long task on a small machine, and a new axis domain is one.
+ * Axes of the accuracy-vs-FLOP/s chart, chosen so that they rarely move: points that jump
+ * while a run trains, because the axes under them moved, are hard to follow.
  *
  * The axes only ever grow, in coarse steps, and start from what a run can reach rather
  * than from what it has reached so far: x from the model's full-width FLOP/s (the worker

@@ -29,7 +29,7 @@ async function save(page: Page, testId: string): Promise<{ name: string; bytes: 
 /** CHART_EXPORT_DIR=<a folder outside the repository> keeps the saved files, to look at them. */
 const KEEP_DIR = process.env.CHART_EXPORT_DIR ?? null;
 
-const POINT_MARKS = '.recharts-scatter-symbol, .live-trajectory-point, .pending-runs circle';
+const POINT_MARKS = '.point-mark, .live-trajectory-point';
 
 /** The file parsed as the browser parses an SVG document (no stylesheet, no page around it). */
 function parseInPage(page: Page, text: string, selectors: Record<string, string>) {
@@ -76,7 +76,7 @@ describe('charts as files', () => {
     await page.locator('[data-testid=chart-accuracy-flops] .accuracy-plot[data-plotted-runs="1"]').waitFor({ timeout: 30_000 });
 
     const onPage = await page.evaluate((marks) => {
-      const svg = document.querySelector('[data-testid=chart-accuracy-flops] svg.recharts-surface')!;
+      const svg = document.querySelector('[data-testid=chart-accuracy-flops] .accuracy-plot svg')!;
       const box = svg.getBoundingClientRect();
       return { marks: svg.querySelectorAll(marks).length, width: box.width, height: box.height };
     }, POINT_MARKS);

@@ -213,7 +213,7 @@ export interface LongTask {
 /**
  * Records every long task (> 50 ms) of the main thread from page load on, and when the
  * run summary first shows (`__summaryAt`: the end of training, after its last progress)
- * with the accuracy chart's Recharts render count then (`__rendersAtSummary`).
+ * with the accuracy chart's plot render count then (`__rendersAtSummary`).
  */
 export async function watchLongTasks(page: Page): Promise<void> {
   await page.addInitScript((SUMMARY_MARK) => {

@@ -43,7 +43,7 @@ async function trainAndWait(page: Page): Promise<ExplorerSnapshot> {
 
 /** The accuracy chart's tick labels on one axis do not overlap (boxes in page pixels). */
 async function expectNoOverlap(page: Page, axis: 'x' | 'y'): Promise<number> {
-  const selector = `[data-testid=chart-accuracy-flops] .recharts-${axis}Axis-tick-labels text`;
+  const selector = `[data-testid=chart-accuracy-flops] .${axis}-tick-labels text`;
   const labels = page.locator(selector);
   await labels.first().waitFor();
   // Measured once every label is laid out: under load a label can exist before it has a box (CI saw all-zero boxes).
@@ -140,7 +140,7 @@ describe('a diverging run', () => {
     // Hovered again until the tooltip's text is read: on a loaded machine a re-render after a hover
     // can replace the symbol under the pointer, so the tooltip may never open, or close again
     // between showing and being read.
-    const symbol = page.locator('[data-testid=chart-accuracy-flops] .recharts-scatter-symbol').first();
+    const symbol = page.locator('[data-testid=chart-accuracy-flops] .point-mark').first();
     const tooltip = page.getByTestId('chart-tooltip');
     let tip = '';
     for (let attempt = 1; !tip; attempt++) {

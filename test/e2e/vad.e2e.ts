@@ -147,7 +147,7 @@ describe('VAD in the browser', () => {
     await expect(accuracy.locator('svg text', { hasText: 'validation EER (%)' }).count()).resolves.toBe(1);
     await expect(accuracy.locator('svg text', { hasText: 'MSE' }).count()).resolves.toBe(0);
     await expect(page.getByTestId('paper-legend').innerText()).resolves.toContain("paper's published results");
-    await expect(accuracy.locator('.paper-points .recharts-scatter-symbol').count()).resolves.toBe(PAPER_CRNN_POINTS);
+    await expect(accuracy.locator('.paper-points .point-mark').count()).resolves.toBe(PAPER_CRNN_POINTS);
 
     const widths = page.getByTestId('chart-widths');
     await expect(widths.locator('.line-chart-series').count()).resolves.toBe(3);
