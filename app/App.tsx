@@ -1,16 +1,16 @@
 import { AccuracyFlopsChart } from './charts/AccuracyFlopsChart';
 import { LossChart } from './charts/LossChart';
 import { WidthChart } from './charts/WidthChart';
-import { Controls } from './Controls';
+import { Controls } from './train/Controls';
 import { CurvePanel } from './curve/CurvePanel';
 import { HowItWorks } from './help/HowItWorks';
 import { ErrorBanner } from './ErrorBanner';
-import { FinishedRuns } from './FinishedRuns';
+import { FinishedRuns } from './runs/FinishedRuns';
 import { ListenSection } from './listen/ListenSection';
 import { Notices } from './Notices';
 import { RunDetails } from './runs/RunDetails';
-import { RunSummaryPanel } from './RunSummaryPanel';
-import { StatsPanel } from './StatsPanel';
+import { RunSummaryPanel } from './train/RunSummaryPanel';
+import { StatsPanel } from './train/StatsPanel';
 import { StatusBar } from './StatusBar';
 
 export function App() {

@@ -1,6 +1,6 @@
 /** What the controls do: update the store and tell the worker. */
 import type { RunConfig } from '../src/protocol';
-import { clearRuns, deleteRun } from './runStore';
+import { clearRuns, deleteRun } from './runs/runStore';
 import { useAppStore } from './store';
 import { setupProblems } from './train/setupRules';
 import { sendToWorker } from './worker';

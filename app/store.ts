@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { BackendCheckResult, BackendMeasurement, BackendName, FromWorker, ModelId, ProgressEvent, RunConfig, RunState, RunSummary } from '../src/protocol';
 import { appendBounded } from './history';
-import type { PretrainedAvailability } from './pretrained';
+import type { PretrainedAvailability } from './train/pretrained';
 import { DEFAULT_SETUP } from './urlState';
 
 export type WorkerStatus = 'starting' | 'ready' | 'crashed';

@@ -4,7 +4,7 @@ import { isBackendName, isFromWorker, MAX_PROGRESS_HZ, type FromWorker } from '.
 import { receiveSweepMessage } from './curve/sweepClient';
 import { saveRunCurves } from './runs/runCurves';
 import { receiveRunModel } from './listen/listenActions';
-import { saveRun, saveRunWeights } from './runStore';
+import { saveRun, saveRunWeights } from './runs/runStore';
 import { PROGRESS_PARTS, useAppStore } from './store';
 
 let worker: Worker | null = null;

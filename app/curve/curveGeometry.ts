@@ -3,7 +3,7 @@
  * the consolidated model's counted FLOP/s (x, log). Pure, so the marks can be counted in tests.
  */
 import type { SweepMethod, SweepResult } from '../../src/train/sweepPlan';
-import { paretoFront } from '../pareto';
+import { paretoFront } from '../charts/pareto';
 import { logTicks, niceDomain } from '../charts/ticks';
 
 export const SWEEP_METHODS: readonly SweepMethod[] = ['dcl', 'uniform', 'straightThrough'];

@@ -9,7 +9,7 @@
 import { create } from 'zustand';
 import type { FromWorker, RunSummary } from '../../src/protocol';
 import { countSavedCurrentRun, sweepSize, type SweepSpec, type SweepStatus } from '../../src/train/sweepPlan';
-import { saveRun } from '../runStore';
+import { saveRun } from '../runs/runStore';
 import { useAppStore } from '../store';
 import { sendToWorker } from '../worker';
 

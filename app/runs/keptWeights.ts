@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { RunConfig, RunSummary } from '../../src/protocol';
 import { atWidthsConfig, keptWeightBytes } from '../../src/train/keptWeights';
 import { testKeptModel } from '../listen/listenActions';
-import { loadRunWeights, useKeptWeightIds } from '../runStore';
+import { loadRunWeights, useKeptWeightIds } from './runStore';
 import { useAppStore } from '../store';
 import { setupProblems } from '../train/setupRules';
 import { sendToWorker } from '../worker';

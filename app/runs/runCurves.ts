@@ -4,7 +4,7 @@
  * (history.ts), so a run's curves are a few kilobytes. Without IndexedDB they live in memory.
  */
 import { useEffect, useState } from 'react';
-import { indexedStore } from '../indexedStore';
+import { indexedStore } from './indexedStore';
 import { useAppStore, type LossRow, type TrajectoryPoint, type WidthLegendEntry, type WidthRow } from '../store';
 
 export interface RunCurves {

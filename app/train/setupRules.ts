@@ -5,7 +5,7 @@
  */
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { MODEL_IDS, WIDTH_METHODS, type ModelId, type RunConfig } from '../../src/protocol';
-import { ALPHA_MAX } from '../alphaScale';
+import { ALPHA_MAX } from './alphaScale';
 
 export interface NumberRule {
   min: number;

@@ -1,13 +1,13 @@
 /** The complexity weight α (log slider with an explicit 0) or, instead, a FLOP/s budget the worker steers α to. */
-import { editSetup } from './actions';
+import { editSetup } from '../actions';
 import { ALPHA_SLIDER_STEPS, alphaFromPosition, formatAlpha, positionFromAlpha } from './alphaScale';
-import { formatFlops } from './format';
+import { formatFlops } from '../format';
 import { NumberField } from './NumberField';
-import { useAppStore } from './store';
-import { SETUP_RULES } from './train/setupRules';
-import { AlphaZeroNote } from './help/AlphaZeroNote';
-import { Help } from './help/Help';
-import { budgetUnit, inUnit } from './train/budgetUnit';
+import { useAppStore } from '../store';
+import { SETUP_RULES } from './setupRules';
+import { AlphaZeroNote } from '../help/AlphaZeroNote';
+import { Help } from '../help/Help';
+import { budgetUnit, inUnit } from './budgetUnit';
 
 export function ComplexityControl() {
   const alpha = useAppStore((s) => s.setup.alpha);

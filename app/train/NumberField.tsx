@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import { useAppStore } from './store';
-import { checkNumber, type NumberRule } from './train/setupRules';
+import { useAppStore } from '../store';
+import { checkNumber, type NumberRule } from './setupRules';
 
 interface NumberFieldProps {
   label: string;

@@ -1,11 +1,11 @@
 /** Every finished run (kept in IndexedDB across reloads), newest first: each deletable, and Clear asks first. */
 import { memo, useState } from 'react';
-import type { RunSummary } from '../src/protocol';
-import { clearFinishedRuns, deleteFinishedRun } from './actions';
-import { formatAlpha } from './alphaScale';
-import { formatFlops, formatMetric } from './format';
-import { useAppStore } from './store';
-import { showRun } from './runs/runSelection';
+import type { RunSummary } from '../../src/protocol';
+import { clearFinishedRuns, deleteFinishedRun } from '../actions';
+import { formatAlpha } from '../train/alphaScale';
+import { formatFlops, formatMetric } from '../format';
+import { useAppStore } from '../store';
+import { showRun } from './runSelection';
 
 const reportFailure = (what: string) => (error: unknown) => useAppStore.getState().reportError(`Could not ${what}: ${String(error)}`);
 

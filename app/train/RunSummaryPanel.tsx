@@ -1,11 +1,11 @@
 /** The last finished run: its consolidated (physically smaller) model, measured. */
 import { formatAlpha } from './alphaScale';
-import type { RunSummary } from '../src/protocol';
-import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percent } from './format';
-import { MODEL_CATALOG } from '../src/models/catalog';
-import { methodText } from './models';
-import { useAppStore } from './store';
-import { Help } from './help/Help';
+import type { RunSummary } from '../../src/protocol';
+import { formatCount, formatFlops, formatMetric, formatMs, formatSeconds, percent } from '../format';
+import { MODEL_CATALOG } from '../../src/models/catalog';
+import { methodText } from '../models';
+import { useAppStore } from '../store';
+import { Help } from '../help/Help';
 
 export function RunSummaryPanel() {
   const summary = useAppStore((s) => s.lastSummary);

@@ -1,16 +1,16 @@
 /** Run setup (model, method, hyper-parameters, κ_min per width) and the run buttons. */
-import { MODEL_IDS, WIDTH_METHODS, type ModelId, type WidthMethod } from '../src/protocol';
-import { editSetup, pause, resetCharts, resume, stop, train } from './actions';
+import { MODEL_IDS, WIDTH_METHODS, type ModelId, type WidthMethod } from '../../src/protocol';
+import { editSetup, pause, resetCharts, resume, stop, train } from '../actions';
 import { ComplexityControl } from './ComplexityControl';
-import { MODEL_CATALOG } from '../src/models/catalog';
-import { formatFlops } from './format';
-import { catalogWidths, METHOD_LABELS } from './models';
+import { MODEL_CATALOG } from '../../src/models/catalog';
+import { formatFlops } from '../format';
+import { catalogWidths, METHOD_LABELS } from '../models';
 import { NumberField } from './NumberField';
 import { checkPretrained, initProblem, makeWeightsHint } from './pretrained';
-import { useAppStore } from './store';
-import { Help } from './help/Help';
-import { useSweepStore } from './curve/sweepClient';
-import { kappaMinRule, SETUP_RULES, setupProblems } from './train/setupRules';
+import { useAppStore } from '../store';
+import { Help } from '../help/Help';
+import { useSweepStore } from '../curve/sweepClient';
+import { kappaMinRule, SETUP_RULES, setupProblems } from './setupRules';
 
 function RunButtons() {
   const runState = useAppStore((s) => s.runState);

@@ -1,10 +1,10 @@
 /** Live numbers of the running training: progress, speed, backend, worker memory, FLOP/s. */
 import { formatAlpha } from './alphaScale';
-import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from './format';
-import { MODEL_CATALOG } from '../src/models/catalog';
-import { useAppStore } from './store';
-import { BackendChoice } from './train/BackendChoice';
-import { Help } from './help/Help';
+import { formatBytes, formatFlops, formatSeconds, formatSpeed, percent } from '../format';
+import { MODEL_CATALOG } from '../../src/models/catalog';
+import { useAppStore } from '../store';
+import { BackendChoice } from './BackendChoice';
+import { Help } from '../help/Help';
 
 function Stat({ label, value, testId, warn }: { label: string; value: string; testId: string; warn?: boolean }) {
   return (

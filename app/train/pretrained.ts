@@ -3,9 +3,9 @@
  * `npm run sweep -- vad --family <id>`) are served by the app's own origin, and whether
  * the setup can start from them.
  */
-import { MODEL_CATALOG, pretrainedWeightsPath } from '../src/models/catalog';
-import type { ModelId, RunConfig } from '../src/protocol';
-import { useAppStore } from './store';
+import { MODEL_CATALOG, pretrainedWeightsPath } from '../../src/models/catalog';
+import type { ModelId, RunConfig } from '../../src/protocol';
+import { useAppStore } from '../store';
 
 export type PretrainedAvailability = 'checking' | 'available' | 'missing';
 

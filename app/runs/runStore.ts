@@ -7,12 +7,12 @@
  * skipped and named. Deleting a run deletes its weights and training curves; clearing clears them all.
  */
 import { create } from 'zustand';
-import type { RunSummary } from '../src/protocol';
-import type { ExportedModel } from '../src/runtime/exportModel';
-import type { KeptWeights } from '../src/train/keptWeights';
+import type { RunSummary } from '../../src/protocol';
+import type { ExportedModel } from '../../src/runtime/exportModel';
+import type { KeptWeights } from '../../src/train/keptWeights';
 import { indexedStore } from './indexedStore';
-import { forgetRunCurves } from './runs/runCurves';
-import { readStoredRuns } from './runs/storedRun';
+import { forgetRunCurves } from './runCurves';
+import { readStoredRuns } from './storedRun';
 
 const database = indexedStore('width-tradeoff-explorer', 'runs');
 const weightsDatabase = indexedStore('width-tradeoff-explorer-weights', 'weights');
