@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearRuns, deleteRun, loadRuns, loadRunWeights, saveRun, saveRunWeights, useKeptWeightIds } from '../app/runStore';
+import { clearRuns, deleteRun, loadRuns, loadRunWeights, saveRun, saveRunWeights, useKeptWeightIds } from '../app/runs/runStore';
 import { loadRunCurves, saveRunCurves } from '../app/runs/runCurves';
 import { useAppStore } from '../app/store';
 import { DEFAULT_SETUP } from '../app/urlState';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paretoFront } from '../app/pareto';
+import { paretoFront } from '../app/charts/pareto';
 
 describe('paretoFront', () => {
   it('keeps the non-dominated points, sorted by cost', () => {

@@ -1,6 +1,6 @@
 /** Stored finished runs: unreadable records are skipped and named; without IndexedDB, runs live in memory with a notice. */
 import { describe, expect, it } from 'vitest';
-import { clearRuns, deleteRun, loadRuns, saveRun } from '../app/runStore';
+import { clearRuns, deleteRun, loadRuns, saveRun } from '../app/runs/runStore';
 import { readStoredRuns } from '../app/runs/storedRun';
 import { DEFAULT_SETUP } from '../app/urlState';
 import { storedSummary } from './fixtures';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALPHA_MAX, ALPHA_MIN, ALPHA_SLIDER_STEPS, alphaFromPosition, positionFromAlpha } from '../app/alphaScale';
+import { ALPHA_MAX, ALPHA_MIN, ALPHA_SLIDER_STEPS, alphaFromPosition, positionFromAlpha } from '../app/train/alphaScale';
 import { checkNumber, SETUP_RULES, setupProblems } from '../app/train/setupRules';
 import { DEFAULT_SETUP, readSetup, serializeSetup } from '../app/urlState';
 import { MODEL_CATALOG } from '../src/models/catalog';
