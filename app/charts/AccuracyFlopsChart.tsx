@@ -21,11 +21,12 @@ import { plottedMetric, useAppStore } from '../store';
 import { useSweepStore } from '../curve/sweepClient';
 import { accuracySummary } from './accuracySummary';
 import { clampToAxes, DEFAULT_AXES, growAxes, type Axes, type AxesInput } from './accuracyAxes';
-import { axisScales, placeInPlot, type PlotArea } from './placeInPlot';
+import { axisScales, placeInPlot, type Placement, type PlotArea } from './placeInPlot';
 import { spacedLogTicks } from './ticks';
 import { useWidth } from './useWidth';
 import { Help } from '../help/Help';
 import { ChartExport } from './ChartExport';
+import { METHOD_COLOURS, MethodMark } from './MethodMark';
 import type { LegendEntry } from './exportChart';
 
 interface RunPoint {
@@ -55,7 +56,7 @@ function methodPoints(runs: readonly RunSummary[], method: Method): RunPoint[] {
     .map(runPoint);
 }
 
-const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd', paper: '#7f7f7f' };
+const COLOURS = { live: '#1f77b4', liveLine: '#9ec5e8', ...METHOD_COLOURS, paper: '#7f7f7f' };
 const METHODS: readonly Method[] = ['dcl', 'uniform', 'straightThrough'];
 /** The legend on the page and in a saved chart. */
 const LEGEND: readonly LegendEntry[] = [
@@ -89,18 +90,23 @@ interface Mark {
   label?: string;
 }
 
+type Place = (x: number, y: number) => Placement | null;
+
+/** A paper point as a mark's source: its model and method name it in the tooltip. */
+const paperPoint = (point: PaperPoint, i: number) => ({ x: point.x, y: point.y, key: `paper-${i}`, label: `${point.model} (${point.method})` });
+const runMarkSource = (point: RunPoint) => ({ x: point.x, y: point.y, key: point.runId });
+
 /**
  * Points of one series placed in the plot: held inside the axes (on the edge when beyond them).
  * A non-finite error (a run that diverged before it was caught) sits on the top edge.
  */
-function placed(axes: Axes, place: (x: number, y: number) => ReturnType<typeof placeInPlot>, points: readonly (RunPoint | (PaperPoint & { runId?: undefined }))[]): Mark[] {
-  return points.flatMap((point, i) => {
+function placed(axes: Axes, place: Place, points: readonly { x: number; y: number; key: string; label?: string }[]): Mark[] {
+  return points.flatMap((point) => {
     const y = Number.isFinite(point.y) ? point.y : axes.yDomain[1];
     const at = clampToAxes(axes, point.x, y);
     const where = place(at.x, at.y);
     if (where === null) return [];
-    const label = 'method' in point ? `${point.model} (${point.method})` : undefined;
-    return [{ key: point.runId ?? `p${i}`, cx: where.cx, cy: where.cy, trueX: point.x, trueY: point.y, offChart: at.offChart || y !== point.y, label }];
+    return [{ key: point.key, cx: where.cx, cy: where.cy, trueX: point.x, trueY: point.y, offChart: at.offChart || y !== point.y, label: point.label }];
   });
 }
 
@@ -173,14 +179,6 @@ interface PlotProps {
   axes: Axes;
 }
 
-/** A finished run's mark: ◆ DCL, ■ uniform, ▲ straight-through (as on the sweep's curve). */
-function RunShape({ method, cx, cy }: { method: Method; cx: number; cy: number }) {
-  const fill = COLOURS[method];
-  if (method === 'uniform') return <rect x={cx - 4.5} y={cy - 4.5} width={9} height={9} fill={fill} />;
-  if (method === 'straightThrough') return <path d={`M${cx},${cy - 6}L${cx + 5.5},${cy + 4}L${cx - 5.5},${cy + 4}Z`} fill={fill} />;
-  return <path d={`M${cx},${cy - 6}L${cx + 6},${cy}L${cx},${cy + 6}L${cx - 6},${cy}Z`} fill={fill} />;
-}
-
 const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, series, paper, axes }: PlotProps) {
   const [ref, width] = useWidth(640);
   const [hovered, setHovered] = useState<Mark | null>(null);
@@ -194,10 +192,10 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, ser
   });
   const area: PlotArea = { x: MARGIN.left, y: MARGIN.top, width: Math.max(1, width - MARGIN.left - MARGIN.right), height: HEIGHT - MARGIN.top - MARGIN.bottom };
   const scales = axisScales(axes, area);
-  const place = (x: number, y: number) => placeInPlot(scales.x, scales.y, area, x, y);
-  const marks = Object.fromEntries(METHODS.map((method) => [method, placed(axes, place, series[method])])) as Record<Method, Mark[]>;
-  const front = placed(axes, place, series.front);
-  const paperMarks = placed(axes, place, paper);
+  const place: Place = (x, y) => placeInPlot(scales.x, scales.y, area, x, y);
+  const marks = Object.fromEntries(METHODS.map((method) => [method, placed(axes, place, series[method].map(runMarkSource))])) as Record<Method, Mark[]>;
+  const front = placed(axes, place, series.front.map(runMarkSource));
+  const paperMarks = placed(axes, place, paper.map(paperPoint));
   const beyond = METHODS.reduce((n, method) => n + marks[method].filter((m) => m.offChart).length, 0);
   const plottedCount = series.dcl.length + series.uniform.length + series.straightThrough.length;
   const summary = accuracySummary({
@@ -273,7 +271,7 @@ const AccuracyFlopsPlot = memo(function AccuracyFlopsPlot({ modelId, metric, ser
                 <circle key={m.key} className="point-mark beyond-axes" cx={m.cx} cy={m.cy} r={5} fill="white" stroke="#444" {...hover(m)} />
               ) : (
                 <g key={m.key} className="point-mark" {...hover(m)}>
-                  <RunShape method={method} cx={m.cx} cy={m.cy} />
+                  <MethodMark method={method} cx={m.cx} cy={m.cy} />
                 </g>
               ),
             )}
@@ -292,7 +290,7 @@ const OFF_CHART_NOTE = ' (beyond the axes: they grow when the run ends)';
  * The running model's validation points, joined in step order. It subscribes to the store
  * itself, so a validation pass re-renders only it.
  */
-function LiveTrajectory({ place }: { place: (x: number, y: number) => ReturnType<typeof placeInPlot> }) {
+function LiveTrajectory({ place }: { place: Place }) {
   const trajectory = useAppStore((s) => s.trajectory);
   const points = trajectory.flatMap((point) => {
     const at = place(point.x, point.y);

@@ -7,19 +7,12 @@ import { forwardRef, memo } from 'react';
 import type { SweepMethod, SweepResult } from '../../src/train/sweepPlan';
 import { formatSi } from '../format';
 import { layoutCurve, SWEEP_METHODS } from './curveGeometry';
+import { METHOD_COLOURS, MethodMark } from '../charts/MethodMark';
 
-export const METHOD_COLOURS: Record<SweepMethod, string> = { dcl: '#2ca02c', uniform: '#ff7f0e', straightThrough: '#9467bd' };
 export const METHOD_NAMES: Record<SweepMethod, string> = { dcl: 'DCL (learned widths)', uniform: 'uniform widths', straightThrough: 'straight-through' };
 
 const WIDTH = 640;
 const HEIGHT = 300;
-
-function Mark({ method, cx, cy }: { method: SweepMethod; cx: number; cy: number }) {
-  const fill = METHOD_COLOURS[method];
-  if (method === 'uniform') return <rect x={cx - 4.5} y={cy - 4.5} width={9} height={9} fill={fill} />;
-  if (method === 'straightThrough') return <path d={`M${cx},${cy - 6}L${cx + 5.5},${cy + 4}L${cx - 5.5},${cy + 4}Z`} fill={fill} />;
-  return <path d={`M${cx},${cy - 6}L${cx + 6},${cy}L${cx},${cy + 6}L${cx - 6},${cy}Z`} fill={fill} />;
-}
 
 function describe(result: SweepResult): string {
   const value = result.metric === 'EER' ? `${(100 * result.value).toFixed(2)} % EER` : `MSE ${result.value.toPrecision(3)}`;
@@ -85,7 +78,7 @@ export const CurveChart = memo(
         {SWEEP_METHODS.flatMap((method) =>
           layout.marks[method].map((mark) => (
             <g key={mark.point.result.key} className="curve-mark" data-method={method} data-run-id={mark.point.result.runId}>
-              <Mark method={method} cx={mark.cx} cy={mark.cy} />
+              <MethodMark method={method} cx={mark.cx} cy={mark.cy} />
               <title>{describe(mark.point.result)}</title>
             </g>
           )),
