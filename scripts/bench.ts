@@ -150,6 +150,15 @@ function matmulPeak(n: number): number {
 const BATCH = 16;
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
 
+/** One training batch as a step takes it: the task's scenes drawn from `rng`, their power spectrogram and frame labels. */
+async function trainingBatch(rng: ReturnType<typeof createRng>) {
+  const corpus = await diskSources.loadCorpus();
+  const batch = sampleBatch(corpus.splits.train, BATCH, 1, rng, TRAINING_SCENE_OPTIONS);
+  const input = powerSpectrogramOf(batch.audio, BATCH);
+  const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
+  return { corpus, batch, input, target };
+}
+
 /**
  * One VAD training step taken apart, each phase timed on its own (median of REPEATS):
  * scene synthesis and front end as the session does them, then the network's forward pass
@@ -161,7 +170,6 @@ const percent = (part: number, whole: number) => `${((100 * part) / whole).toFix
  */
 async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm' | 'cpu', peak: number): Promise<void> {
   await useBackend(backend);
-  const corpus = await diskSources.loadCorpus();
   const rng = createRng(1);
   const network = MODEL_FAMILIES[modelId].build({ seed: 1 });
   const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0.5, learningRate: 1e-3, kappaLearningRate: 1e-2, seed: 1 });
@@ -171,9 +179,7 @@ async function benchStepProfile(modelId: 'crnn' | 'transformer', backend: 'wasm'
   const objective = (input: tf.Tensor, target: tf.Tensor) => () =>
     tf.add(frameBinaryCrossEntropy(network.apply(input, context), target), tf.mul(tf.div(network.flopsPerSecond(), full), 0.5)) as tf.Scalar;
 
-  const batch = sampleBatch(corpus.splits.train, BATCH, 1, rng, TRAINING_SCENE_OPTIONS);
-  const input = powerSpectrogramOf(batch.audio, BATCH);
-  const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
+  const { corpus, batch, input, target } = await trainingBatch(rng);
   const adam = tf.train.adam(1e-6);
   const phases = {
     synthesis: () => sampleBatch(corpus.splits.train, BATCH, 1, rng, TRAINING_SCENE_OPTIONS),
@@ -296,10 +302,7 @@ async function benchPipelinedSteps(modelId: 'crnn' | 'transformer', peak: number
  */
 async function benchMethodOverhead(modelId: 'crnn' | 'transformer'): Promise<void> {
   await useBackend('wasm');
-  const corpus = await diskSources.loadCorpus();
-  const batch = sampleBatch(corpus.splits.train, BATCH, 1, createRng(1), TRAINING_SCENE_OPTIONS);
-  const input = powerSpectrogramOf(batch.audio, BATCH);
-  const target = tf.tensor3d(Float32Array.from(batch.labels), [BATCH, batch.frames, 1]);
+  const { input, target } = await trainingBatch(createRng(1));
   const trainers = (['dcl', 'straightThrough'] as const).map((method) => {
     const family = MODEL_FAMILIES[modelId];
     const network = family.build({ seed: 1, widths: widthSpecs(family.fullSizes, method, { uniformFraction: 1 }) });
