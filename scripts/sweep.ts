@@ -10,6 +10,7 @@
  *     [--levels lo,hi (dBFS range of the training scenes' level, default -45,-10)]
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
+ *     [--log-floor f (runs from scratch: log(mel + f) instead of the default floor, logMel.ts)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--polish-from 'results/models/<name>-s{seed}.zip' (each seed trains that seed's consolidated model on, at its widths, on new scenes)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
@@ -21,11 +22,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
 import { slicePlan, type Network } from '../src/dcl/network';
-import { GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
+import { DEFAULT_FEATURE_NORMALISATION, GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { exportModel, fromZip, toZip, type ExportedModel } from '../src/runtime/exportModel';
+import { normalisationName } from '../src/runtime/model';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { checkFrequencyMasking, type FrequencyMasking } from '../src/data/frequencyMasks';
 import { MODEL_FAMILIES } from '../src/models/registry';
@@ -230,15 +232,21 @@ async function vadSweep(): Promise<void> {
   if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const frequencyMaskText = option('frequency-masks', '');
   const frequencyMasks = frequencyMaskText === '' ? undefined : parseFrequencyMasks(frequencyMaskText);
+  const logFloorText = option('log-floor', '');
+  const logFloor = logFloorText === '' ? undefined : Number(logFloorText);
+  if (logFloor !== undefined && !(logFloor > 0)) throw new Error(`--log-floor takes a positive number, got ${logFloorText}`);
+  const features = logFloor === undefined ? undefined : { ...DEFAULT_FEATURE_NORMALISATION, logFloor };
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
   const polishFrom = option('polish-from', '');
+  if (logFloor !== undefined && (fineTune || polishFrom)) throw new Error('--log-floor is for runs from scratch: a run from weights keeps their log floor');
   if (polishFrom && (fineTune || distillation)) throw new Error('--polish-from starts from the consolidated zips: not with --fine-tune or --distill');
   const specs = (polishFrom ? polishRunSpecs(family, polishFrom, seeds) : vadRunSpecs(family, kappaMins, seeds, fineTune))
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
     .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
     .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
+    .map((spec) => (logFloor !== undefined ? { ...spec, label: `${spec.label}, log floor ${logFloor}` } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -283,7 +291,7 @@ async function vadSweep(): Promise<void> {
     };
     const start = spec.startFrom ? readConsolidated(spec.startFrom) : null;
     const continued = start ? atWidthsOptions(start, spec.seed) : {};
-    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks, ...continued });
+    const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks, features, ...continued });
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
@@ -497,8 +505,7 @@ function slug(label: string): string {
 /** The log-mel normalisation a network was built with, as saved weights name it (runtime/model.ts reads it back). */
 function featuresOf(network: Network): string {
   const logMel = network.layers.find((layer): layer is LogMel => layer instanceof LogMel);
-  const normalisation = logMel?.normalisation ?? GLOBAL_NORMALISATION;
-  return normalisation.kind === 'global' ? 'global' : `running:${normalisation.timeConstantFrames}`;
+  return normalisationName(logMel?.normalisation ?? GLOBAL_NORMALISATION);
 }
 
 /** `npm run sweep -- merge a.json b.json …`: one results file and one table from a sweep's shards. */

@@ -8,6 +8,7 @@ import type { Network } from '../src/dcl/network';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { crnnNetwork } from '../src/models/crnn';
+import { LEVEL_INDEPENDENT_LOG_FLOOR } from '../src/models/logMel';
 import { MODEL_FAMILIES } from '../src/models/registry';
 import { TRANSFORMER_CONTEXT, transformerNetwork } from '../src/models/transformer';
 import {
@@ -28,6 +29,7 @@ import {
   modelFromNetwork,
   savedAttentionContext,
   savedNormalisation,
+  normalisationName,
   toFiles,
   toZip,
   type StreamingVad,
@@ -85,6 +87,8 @@ const FAMILIES: { name: string; build: () => Network; fractional: number[] }[] =
   // Running normalisation: a causal running mean per band, carried across pushes (τ below the clip length, so both regimes run).
   { name: 'crnn with running normalisation', build: () => crnnNetwork({ seed: 3, features: RUNNING }), fractional: [41.3, 17.6, 9.45] },
   { name: 'transformer with running normalisation', build: () => transformerNetwork({ seed: 3, features: RUNNING }), fractional: [37.4, 50.7, 21.2] },
+  // A log floor other than the first one travels with the model (its export's front end), or the silent stretch would differ.
+  { name: 'crnn with the level-independent log floor', build: () => crnnNetwork({ seed: 3, features: { ...RUNNING, logFloor: LEVEL_INDEPENDENT_LOG_FLOOR } }), fractional: [41.3, 17.6, 9.45] },
 ];
 
 for (const family of FAMILIES) {
@@ -253,6 +257,12 @@ describe('savedNormalisation', () => {
     expect(savedNormalisation(saved('global'))).toEqual({ kind: 'global' });
     expect(savedNormalisation(saved('running:300'))).toEqual({ kind: 'running', timeConstantFrames: 300 });
     expect(() => savedNormalisation(saved('layer norm'))).toThrow(/unknown features "layer norm"/);
+    expect(() => savedNormalisation(saved('running:300,floor=tiny'))).toThrow(/unknown features/);
+  });
+
+  it('reads a log floor where the weights name one, and writes back what it reads', () => {
+    expect(savedNormalisation(saved('running:300,floor=1e-10'))).toEqual({ kind: 'running', timeConstantFrames: 300, logFloor: 1e-10 });
+    for (const name of ['global', 'running:300', 'running:300,floor=1e-10', 'global,floor=0.001']) expect(normalisationName(savedNormalisation(saved(name)))).toBe(name);
   });
 });
 

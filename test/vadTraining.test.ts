@@ -9,6 +9,7 @@ import { DEFAULT_PUBLIC_DIR, loadCorpusFromDisk } from '../src/data/nodeCorpus';
 import { seededContext, type Network } from '../src/dcl/network';
 import { exportWeights, importWeights, layerVariables, type SavedWeights } from '../src/dcl/weights';
 import { MODEL_FAMILIES } from '../src/models/registry';
+import { LogMel } from '../src/models/logMel';
 import { pretrainedWeightsPath } from '../src/models/catalog';
 import { attentionContextOf, TRANSFORMER_CONTEXT } from '../src/models/transformer';
 import type { Evaluation, RunConfig, RunSummary } from '../src/protocol';
@@ -196,23 +197,27 @@ describe('a CRNN run from the bundled weights with its mel bands spread', () => 
 });
 
 describe('a run from pretrained transformer weights', () => {
-  it('is built at the attention context the weights were trained with; a run from scratch at the one asked for', () => {
+  it('is built at the attention context and log-mel features the weights were trained with; a run from scratch at the ones asked for', () => {
     const trained = MODEL_FAMILIES.transformer.build({ seed: 2, context: 9 });
-    const pretrained = exportWeights(trained, { features: 'running:300', attentionContext: 9 });
+    const pretrained = exportWeights(trained, { features: 'running:300,floor=1e-10', attentionContext: 9 });
     trained.dispose();
     const config = (method: RunConfig['method'], uniformFraction: number): RunConfig => ({
       modelId: 'transformer', method, alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 2, learningRate: 1e-2,
       kappaLearningRate: 0, kappaMin: {}, uniformFraction, seed: 5, evalEvery: 1, init: 'pretrained',
     });
-    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained, attentionContext: 11 };
+    const askedFeatures = { kind: 'running', timeConstantFrames: 50 } as const;
+    const options = { segmentSeconds: 1, heldOutScenes: 2, heldOutSeconds: 1, pretrained, attentionContext: 11, features: askedFeatures };
+    const featuresOf = (network: Network) => network.layers.find((layer): layer is LogMel => layer instanceof LogMel)?.normalisation;
     for (const [method, fraction] of [['dcl', 1], ['uniform', 0.5]] as const) {
       const task = createVadTask(config(method, fraction), corpus, options);
       expect(attentionContextOf(task.network), `${method} ${fraction}`).toBe(9);
+      expect(featuresOf(task.network), `${method} ${fraction}`).toEqual({ kind: 'running', timeConstantFrames: 300, logFloor: 1e-10 });
       task.dispose();
     }
     for (const [asked, built] of [[11, 11], [undefined, TRANSFORMER_CONTEXT]] as const) {
       const scratch = createVadTask({ ...config('dcl', 1), init: 'scratch' }, corpus, { ...options, attentionContext: asked });
       expect(attentionContextOf(scratch.network)).toBe(built);
+      expect(featuresOf(scratch.network)).toEqual(askedFeatures);
       scratch.dispose();
     }
   });

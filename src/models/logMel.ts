@@ -36,7 +36,25 @@ export interface LogMelTensors {
  *   first frame it cancels exactly; an empty band stays at 0 instead of far below the mean.
  *   Frame t depends on frames ≤ t only (streamable with one running mean per band).
  */
-export type FeatureNormalisation = { kind: 'global' } | { kind: 'running'; timeConstantFrames: number };
+export type FeatureNormalisation = ({ kind: 'global' } | { kind: 'running'; timeConstantFrames: number }) & {
+  /**
+   * The floor of log(mel + floor). Absent: LOG_MEL_FLOOR, which every model trained before the
+   * floor was a choice used; it sits above the mel energies of quiet audio, so a level change
+   * still moves those features (see LEVEL_INDEPENDENT_LOG_FLOOR).
+   */
+  logFloor?: number;
+};
+
+/**
+ * A floor below 16-bit quantisation noise (about 1e-8 per DFT bin of this front end): down to
+ * there a gain only adds a constant to every log-mel band, which the running mean removes.
+ */
+export const LEVEL_INDEPENDENT_LOG_FLOOR = 1e-10;
+
+/** The floor of log(mel + floor) under a normalisation. */
+export function logFloorOf(normalisation: FeatureNormalisation): number {
+  return normalisation.logFloor ?? LOG_MEL_FLOOR;
+}
 
 export const GLOBAL_NORMALISATION: FeatureNormalisation = { kind: 'global' };
 /** 3 s at 100 frames/s: longer than an utterance's pauses, short enough to follow a new room or call. */
@@ -88,7 +106,7 @@ export const DEFAULT_FEATURE_NORMALISATION: FeatureNormalisation = RUNNING_NORMA
 
 /**
  * Log-mel front end as a layer: power spectrogram [B, T, nFreq] → normalised log-mel
- * [B, T, bands], (log(mel + 1e-6) − mean_b) / std_b, with a width over the mel bands.
+ * [B, T, bands], (log(mel + floor) − mean_b) / std_b, with a width over the mel bands.
  * A width keeps the first bands in the layer's order (options.order: the lowest, or bands spread
  * over the spectrum); a fixed width of n units is the first n bands of the full filterbank in that
  * order (the same front end a consolidated model ends up with).
@@ -111,6 +129,7 @@ export class LogMel implements Layer {
     if (normalisation.kind === 'running' && !(normalisation.timeConstantFrames >= 1)) {
       throw new Error(`${name}: running normalisation needs a time constant ≥ 1 frame, got ${normalisation.timeConstantFrames}`);
     }
+    if (!(logFloorOf(normalisation) > 0)) throw new Error(`${name}: the log floor must be positive, got ${normalisation.logFloor}`);
     this.tensors = 'tensors' in init ? init.tensors : LogMel.fullTensors(outWidth.full, init);
     const [nFreq, bands] = this.tensors.filterbank.shape;
     if (bands !== outWidth.full) throw new Error(`${name}: filterbank has ${bands} bands, width ${outWidth.name} has ${outWidth.full}`);
@@ -137,7 +156,7 @@ export class LogMel implements Layer {
     return tf.tidy(() => {
       const { filterbank, mean, invStd } = this.tensors;
       const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
-      const logMel = tf.log(tf.add(tf.matMul(flat, filterbank), LOG_MEL_FLOOR));
+      const logMel = tf.log(tf.add(tf.matMul(flat, filterbank), logFloorOf(this.normalisation)));
       const shape = [...x.shape.slice(0, -1), this.outWidth.full];
       const centred = this.normalisation.kind === 'running' ? subtractRunningMean(tf.reshape(logMel, shape), this.normalisation.timeConstantFrames) : tf.sub(logMel, mean);
       const normalised = tf.mul(centred, invStd);

@@ -12,7 +12,7 @@ import type { Layer } from '../dcl/layer';
 import { CausalConv1d, Dense, GRU } from '../dcl/layers';
 import { Network } from '../dcl/network';
 import { FixedWidth } from '../dcl/width';
-import { LogMel } from '../models/logMel';
+import { LogMel, logFloorOf, type FeatureNormalisation } from '../models/logMel';
 import { CausalMix, FeedForwardBlock, RmsNorm, RmsNormLayer, WindowedAttentionBlock } from '../models/transformerLayers';
 
 export const ARCHITECTURE_FORMAT = 'width-explorer-vad/1';
@@ -37,7 +37,10 @@ export type LayerSpec = SpecBase &
     | { kind: 'rmsNorm'; normDivisor: number }
   );
 
-/** Per-band normalisation of the log-mel features (absent in older exports: 'global'). */
+/**
+ * Per-band normalisation of the log-mel features (absent in older exports: 'global'). The log
+ * floor it was made with is the front end's (FrontEndSettings.logFloor), written once.
+ */
 export type Normalisation = { kind: 'global' } | { kind: 'running'; timeConstantFrames: number };
 
 /** The fixed signal processing in front of the network (what the log-mel layer's filterbank was made for). */
@@ -50,6 +53,7 @@ export interface FrontEndSettings {
   /** Bands of the full filterbank the kept bands were cut from (lowest first, HTK scale). */
   fullMelBands: number;
   melScale: 'htk';
+  /** log(mel + logFloor): the log-mel layer's floor (logMel.ts logFloorOf). */
   logFloor: number;
 }
 
@@ -66,7 +70,8 @@ export interface ModelArchitecture {
 /** Tensor name → values and shape. Names are `<layer index>/<layer name>/<tensor>`. */
 export type NamedArrays = Map<string, { shape: number[]; values: Float32Array }>;
 
-export const FRONT_END: FrontEndSettings = {
+/** The front end of every export, but for the log floor, which is the model's. */
+const FRONT_END: Omit<FrontEndSettings, 'logFloor'> = {
   sampleRate: SAMPLE_RATE,
   frameLength: FRAME_LENGTH,
   frameHop: FRAME_HOP,
@@ -74,8 +79,18 @@ export const FRONT_END: FrontEndSettings = {
   window: 'hann-periodic',
   fullMelBands: N_MELS,
   melScale: 'htk',
-  logFloor: LOG_MEL_FLOOR,
 };
+
+/** An export's spec of a log-mel normalisation: the floor goes to the front end. */
+function specNormalisation({ logFloor: _floor, ...normalisation }: FeatureNormalisation): Normalisation {
+  return normalisation;
+}
+
+/** A log-mel layer's normalisation from its spec and the front end's floor (LOG_MEL_FLOOR is left implicit, as weights that predate the choice have it). */
+function layerNormalisation(spec: Normalisation | undefined, logFloor: number): FeatureNormalisation {
+  const normalisation = spec ?? { kind: 'global' };
+  return logFloor === LOG_MEL_FLOOR ? normalisation : { ...normalisation, logFloor };
+}
 
 export function tensorName(index: number, layer: string, tensor: string): string {
   return `${index}/${layer}/${tensor}`;
@@ -96,9 +111,15 @@ export function describeNetwork(network: Network): { architecture: ModelArchitec
     return spec;
   });
   return {
-    architecture: { format: ARCHITECTURE_FORMAT, family: family as VadFamily, widths, frontEnd: FRONT_END, callsPerSecond: network.callsPerSecond, layers },
+    architecture: { format: ARCHITECTURE_FORMAT, family: family as VadFamily, widths, frontEnd: { ...FRONT_END, logFloor: logFloorOf(logMelOf(network).normalisation) }, callsPerSecond: network.callsPerSecond, layers },
     tensors,
   };
+}
+
+function logMelOf(network: Network): LogMel {
+  const logMel = network.layers.find((layer): layer is LogMel => layer instanceof LogMel);
+  if (!logMel) throw new Error(`${network.name}: no log-mel layer to describe the front end by`);
+  return logMel;
 }
 
 function describeLayer(layer: Layer): { spec: LayerSpec; parts: Record<string, tf.Tensor> } {
@@ -106,8 +127,7 @@ function describeLayer(layer: Layer): { spec: LayerSpec; parts: Record<string, t
   const normParts = (norm: RmsNorm) => ({ normGain: norm.gain, normWeights: norm.statisticWeights ?? tf.ones([norm.features]) });
   if (layer instanceof LogMel) {
     const { filterbank, mean, invStd } = layer.tensors;
-    const normalisation = (layer as { normalisation?: Normalisation }).normalisation ?? { kind: 'global' };
-    return { spec: { ...base, kind: 'logMel', nFreq: filterbank.shape[0], bands: filterbank.shape[1], normalisation }, parts: { filterbank, mean, invStd } };
+    return { spec: { ...base, kind: 'logMel', nFreq: filterbank.shape[0], bands: filterbank.shape[1], normalisation: specNormalisation(layer.normalisation) }, parts: { filterbank, mean, invStd } };
   }
   if (layer instanceof CausalConv1d) {
     return { spec: { ...base, kind: 'conv1d', kernelSize: layer.kernelSize, activation: layer.activation }, parts: { kernel: layer.kernel, bias: layer.bias } };
@@ -176,6 +196,7 @@ export function checkArchitecture(value: unknown, source: string): ModelArchitec
   if (!fe || fe.sampleRate !== SAMPLE_RATE || fe.frameHop !== FRAME_HOP || fe.frameLength !== FRAME_LENGTH || fe.nFft !== N_FFT) {
     throw new Error(`${source}: front end ${JSON.stringify(fe)} differs from this runtime's (16 kHz, 400-sample window, 160-sample hop)`);
   }
+  if (!(fe.logFloor > 0 && Number.isFinite(fe.logFloor))) throw new Error(`${source}: the front end's log floor ${String(fe.logFloor)} is not a positive number`);
   for (const spec of a.layers) {
     expectedTensors(spec, a.widths);
     const n = spec.kind === 'logMel' ? spec.normalisation : undefined;
@@ -207,7 +228,7 @@ export function buildNetwork(architecture: ModelArchitecture, arrays: NamedArray
             spec.name,
             outW,
             { tensors: { filterbank: t('filterbank') as tf.Tensor2D, mean: t('mean') as tf.Tensor1D, invStd: t('invStd') as tf.Tensor1D } },
-            spec.normalisation ?? { kind: 'global' },
+            layerNormalisation(spec.normalisation, architecture.frontEnd.logFloor),
           );
         case 'conv1d':
           return new CausalConv1d(spec.name, inW, outW, spec.kernelSize, spec.activation, { kernel: t('kernel'), bias: t('bias') });

@@ -75,6 +75,7 @@ export {
   savedAttentionContext,
   savedBuildOptions,
   savedNormalisation,
+  normalisationName,
   inferClip,
   isBundledModelName,
   loadBundledModel,

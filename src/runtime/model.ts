@@ -13,7 +13,8 @@ import {
 } from '../models/catalog';
 import { MODEL_FAMILIES } from '../models/registry';
 import { UNRECORDED_TRANSFORMER_CONTEXT } from '../models/transformer';
-import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type Normalisation, type VadFamily } from './architecture';
+import { buildNetwork, VAD_FAMILIES, type ModelArchitecture, type NamedArrays, type VadFamily } from './architecture';
+import type { FeatureNormalisation } from '../models/logMel';
 import { exportModel, fromZip, readWeights, type ExportedModel, type ExportMeta } from './exportModel';
 import { FRAME_SECONDS, KernelStreamingVad, type StreamingVad } from './streaming';
 
@@ -101,14 +102,22 @@ export async function loadBundledModel(name: BundledModelName, read: (path: stri
 
 /**
  * The log-mel normalisation saved weights were trained with: provenance.features 'global' or
- * 'running:<τ frames>'; weights without it predate the option and used global constants.
+ * 'running:<τ frames>', either followed by ',floor=<log floor>' where the floor is not the
+ * first one (LOG_MEL_FLOOR); weights without it predate the option and used global constants.
  */
-export function savedNormalisation(saved: SavedWeights): Normalisation {
+export function savedNormalisation(saved: SavedWeights): FeatureNormalisation {
   const value = saved.provenance?.features;
-  if (value === undefined || value === 'global') return { kind: 'global' };
-  const match = /^running:(\d+(?:\.\d+)?)$/.exec(String(value));
-  if (!match) throw new Error(`saved weights: unknown features "${String(value)}" in their provenance (expected global or running:<frames>)`);
-  return { kind: 'running', timeConstantFrames: Number(match[1]) };
+  if (value === undefined) return { kind: 'global' };
+  const match = /^(?:(global)|running:(\d+(?:\.\d+)?))(?:,floor=(\d+(?:\.\d+)?(?:e-?\d+)?))?$/.exec(String(value));
+  if (!match) throw new Error(`saved weights: unknown features "${String(value)}" in their provenance (expected global or running:<frames>, optionally ,floor=<value>)`);
+  const floor = match[3] === undefined ? {} : { logFloor: Number(match[3]) };
+  return match[1] ? { kind: 'global', ...floor } : { kind: 'running', timeConstantFrames: Number(match[2]), ...floor };
+}
+
+/** The name savedNormalisation reads back: how saved weights record their log-mel normalisation. */
+export function normalisationName(normalisation: FeatureNormalisation): string {
+  const kind = normalisation.kind === 'global' ? 'global' : `running:${normalisation.timeConstantFrames}`;
+  return normalisation.logFloor === undefined ? kind : `${kind},floor=${normalisation.logFloor}`;
 }
 
 /**
@@ -123,7 +132,7 @@ export function savedAttentionContext(saved: SavedWeights): number {
 }
 
 /** How to build the network saved weights belong to (log-mel normalisation, attention context). */
-export function savedBuildOptions(saved: SavedWeights): { features: Normalisation; context: number } {
+export function savedBuildOptions(saved: SavedWeights): { features: FeatureNormalisation; context: number } {
   return { features: savedNormalisation(saved), context: savedAttentionContext(saved) };
 }
 

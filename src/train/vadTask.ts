@@ -38,7 +38,7 @@ export interface VadTaskOptions {
   frequencyMasks?: FrequencyMasking;
   /** Where the training batches are made (default: on this thread, from `corpus.splits.train`). */
   openBatches?: (spec: TrainingBatchSpec) => BatchSource;
-  /** Log-mel normalisation of the model (default: the model's own, logMel.ts DEFAULT_FEATURE_NORMALISATION). */
+  /** Log-mel normalisation of a model from scratch (default: the model's own, logMel.ts DEFAULT_FEATURE_NORMALISATION; a run from weights keeps theirs). */
   features?: FeatureNormalisation;
   /** Transformer: attention context in frames of a run from scratch (default TRANSFORMER_CONTEXT). */
   attentionContext?: number;
@@ -168,8 +168,8 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
   if (family.input !== 'powerSpectrogram') throw new Error(`${config.modelId} is not a VAD model`);
   const network = options.consolidatedStart ? consolidatedNetwork(config, options.consolidatedStart) : family.build({
     seed: config.seed,
-    features: options.features,
-    // A run from pretrained weights has their architecture; from scratch, the family's or the one asked for.
+    // A run from pretrained weights has their architecture and features; from scratch, the family's or the ones asked for.
+    features: config.init === 'pretrained' ? savedNormalisation(pretrainedWeights(config, options)) : options.features,
     context: config.init === 'pretrained' ? savedAttentionContext(pretrainedWeights(config, options)) : options.attentionContext,
     melOrder: options.melOrder,
     widths: widthSpecs(family.fullSizes, config.method, {
@@ -307,7 +307,8 @@ function pretrainedWeights(config: RunConfig, options: VadTaskOptions): SavedWei
 
 /** The bundled full-width model, its widths fixed ('uniform') or learnable at full ('dcl', to consolidate at chosen widths), in the run's band order. */
 function pretrainedFullWidth(config: RunConfig, options: VadTaskOptions, method: 'uniform' | 'dcl'): Network {
-  return fullWidthNetwork(config.modelId, pretrainedWeights(config, options), { seed: config.seed, features: options.features, method, melOrder: options.melOrder }, `${config.modelId} pretrained weights`);
+  const weights = pretrainedWeights(config, options);
+  return fullWidthNetwork(config.modelId, weights, { seed: config.seed, features: savedNormalisation(weights), method, melOrder: options.melOrder }, `${config.modelId} pretrained weights`);
 }
 
 /** A family's full-width network, at the attention context the saved weights record and the band order asked for, holding those weights. */
