@@ -41,7 +41,7 @@ export async function startMicrophone(deviceId: string, workerPort: MessagePort,
     await context.audioWorklet.addModule(captureWorkletUrl);
     const source = context.createMediaStreamSource(stream);
     // One silent output, connected, so the browser keeps pulling the node.
-    const node = new AudioWorkletNode(context, 'capture-16k', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+    const node = new AudioWorkletNode(context, 'capture-mono', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
     node.port.postMessage({ type: 'connect', port: workerPort } satisfies ToCapture, [workerPort]);
     source.connect(node).connect(context.destination);
     await context.resume();
