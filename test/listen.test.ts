@@ -1,6 +1,7 @@
 /**
  * The listening feature's pure parts: the capture worklet's downmixing (run in Node with the
- * AudioWorklet globals stubbed) and the listen worker's resampling of its blocks, the frame aligner and history, the lanes' geometry, timing
+ * AudioWorklet globals stubbed) and the listen worker's resampling of its blocks, the frame
+ * aligner and history, the lanes' geometry, timing
  * until stable, the exports, and the microphone's error messages.
  */
 import { describe, expect, it } from 'vitest';

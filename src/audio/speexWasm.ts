@@ -4,7 +4,7 @@
  * `new URL(…, import.meta.url)`: in Node that is the file in node_modules, in the app an asset
  * Vite emits into the build, so the binary comes from the app's own origin.
  *
- * The plain (non-SIMD) build: it runs on every wasm engine. The SIMD build streams faster
+ * The plain (non-SIMD) build: it runs on every wasm engine. The SIMD build can stream faster
  * (`npm run bench -- peer` times both), but either takes a small fraction of real time beside
  * the models, so the gain does not pay for a build some engines cannot run.
  */
