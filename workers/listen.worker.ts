@@ -258,7 +258,9 @@ async function micChunk(session: MicSession, chunk: CaptureChunk): Promise<void>
   try {
     samples = await session.capture.push(chunk);
   } catch (error) {
-    post({ type: 'error', scope: 'worker', message: `The microphone audio could not be resampled: ${describe(error)}` });
+    // Every later chunk would fail alike: report it once and end the session's listening.
+    post({ type: 'error', scope: 'worker', message: `The microphone audio could not be resampled, so listening stopped: ${describe(error)}` });
+    if (mic === session) stopMic();
     return;
   }
   session.capturedAt = chunk.capturedAt;

@@ -39,6 +39,10 @@ export class CaptureResampler {
   /** Ends the stream and frees the resampler's wasm memory. */
   close(): void {
     this.closed = true;
-    void this.resampler?.then((resampler) => resampler.destroy());
+    // A resampler that failed to load has nothing to free (push already reported the failure).
+    void this.resampler?.then(
+      (resampler) => resampler.destroy(),
+      () => {},
+    );
   }
 }
