@@ -85,6 +85,9 @@ export default defineConfig({
     // ort.env.wasm.wasmPaths (sileroPeerFiles above), and the build carries no second copy.
     alias: [{ find: /^onnxruntime-web\/wasm$/, replacement: join(dirname(createRequire(import.meta.url).resolve('onnxruntime-web')), 'ort.wasm.min.mjs') }],
   },
+  // The Speex resampler's loader finds its .wasm beside itself (new URL(…, import.meta.url)): the
+  // build emits it as an asset, and the dev server must serve the package unbundled to keep it there.
+  optimizeDeps: { exclude: ['@echogarden/speex-resampler-wasm'] },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

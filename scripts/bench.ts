@@ -2,7 +2,7 @@
  * Speed and memory benchmarks: every line is a ratio of two measurements taken in this
  * run on this machine (absolute times are printed too, but only the ratios compare).
  *   npm run bench [-- --repeats N]
- *   npm run bench -- peer   the 16 kHz resampler beside Speex (scripts/lib/resamplerBench.ts); Silero beside our VADs: test-split EER/AUC,
+ *   npm run bench -- peer   what the 16 kHz resampler measures (scripts/lib/resamplerBench.ts); Silero beside our VADs: test-split EER/AUC,
  *                           streaming real-time factors, latency vs FLOP ratios (scripts/lib/peerBench.ts)
  */
 import * as tf from '@tensorflow/tfjs';

@@ -146,7 +146,7 @@ async function detect(lane: Lane, file: string, segments: SegmentOptions): Promi
   } catch (error) {
     throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const audio = decodeWavTo16k(bytes, file);
+  const audio = await decodeWavTo16k(bytes, file);
   const vad = lane.stream();
   const probabilities = [...(await vad.push(audio.samples)), ...(await vad.flush())];
   const note = `${audio.seconds.toFixed(2)} s, ${audio.sourceRate} Hz, ${audio.sourceChannels} ch`;

@@ -303,14 +303,19 @@ export interface LaneTiming {
   realTimeFactor: number;
 }
 
-/** Capture worklet ← page: where to send the 16 kHz samples, or stop. */
+/** Capture worklet ← page: where to send the microphone's samples, or stop. */
 export type ToCapture = { type: 'connect'; port: MessagePort } | { type: 'stop' };
 
-/** Capture worklet → listen worker: resampled 16 kHz mono samples. */
+/**
+ * Capture worklet → listen worker: mono samples at the AudioContext's rate; the worker
+ * resamples them to 16 kHz (src/listen/captureResampler.ts).
+ */
 export interface CaptureChunk {
   type: 'samples';
   samples: Float32Array;
-  /** Index of samples[0] in the stream (a gap means audio was lost). */
+  /** The AudioContext's sample rate, in Hz. */
+  sampleRate: number;
+  /** Index of samples[0] in the capture, counted at sampleRate (a gap means audio was lost). */
   firstSample: number;
   /** The AudioContext's time when the chunk was complete, in seconds. */
   capturedAt: number;

@@ -56,7 +56,7 @@ describe('npm run vad', () => {
 
     const written = JSON.parse(readFileSync(framesJson, 'utf8')) as { model: string; files: FramesReport[] };
     const report = written.files[0];
-    const audio = decodeWavTo16k(readFileSync(speechWav), speechWav);
+    const audio = await decodeWavTo16k(readFileSync(speechWav), speechWav);
     expect(report.probability).toHaveLength(frameCount(audio.samples.length));
     expect(report.time[100]).toBeCloseTo(1.0, 9);
     expect(report.segmentOptions.threshold).toBe(0.3);
@@ -94,7 +94,7 @@ describe('npm run vad', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/speech\.wav \(3\.00 s, 22050 Hz, 1 ch\), crnn-small: \d+ speech segments?/);
     const report = (JSON.parse(readFileSync(framesJson, 'utf8')) as { model: string; files: FramesReport[] }).files[0];
-    const audio = decodeWavTo16k(readFileSync(speechWav), speechWav);
+    const audio = await decodeWavTo16k(readFileSync(speechWav), speechWav);
     const model = await loadBundledModel('crnn-small', async (path) => new Uint8Array(readFileSync(join(DEFAULT_PUBLIC_DIR, path))));
     const here = createStreamingVad(model).process(audio.samples);
     expect(report.probability).toHaveLength(here.length);

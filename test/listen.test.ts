@@ -1,6 +1,7 @@
 /**
- * The listening feature's pure parts: the capture worklet's resampling (run in Node with the
- * AudioWorklet globals stubbed), the frame aligner and history, the lanes' geometry, timing
+ * The listening feature's pure parts: the capture worklet's downmixing (run in Node with the
+ * AudioWorklet globals stubbed) and the listen worker's resampling of its blocks, the frame
+ * aligner and history, the lanes' geometry, timing
  * until stable, the exports, and the microphone's error messages.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { columnMaxima, envelopePath, levelToFraction, segmentBoxes, valuePath } 
 import { lanesCsv, lanesJson } from '../app/listen/exportFrames';
 import { segmentFrames } from '../app/listen/lanes';
 import { microphoneConstraints, microphoneErrorMessage } from '../app/listen/micErrors';
+import { resample } from '../src/audio/resample';
+import { CaptureResampler } from '../src/listen/captureResampler';
 import { FrameAligner } from '../src/listen/frameAligner';
 import { LaneClock, measureUntilStable } from '../src/listen/timing';
 import type { CaptureChunk, ToCapture } from '../src/protocol';
@@ -53,40 +56,99 @@ function amplitudeAt(signal: Float32Array, frequency: number, rate: number): num
   return (2 * Math.hypot(re, im)) / signal.length;
 }
 
-describe('capture worklet', () => {
-  it('resamples 48 kHz stereo to 16 kHz mono, keeps a 1 kHz tone and removes a 12 kHz one (no alias at 4 kHz)', async () => {
-    const rate = 48000;
-    const { processor, chunks } = await captureProcessor(rate);
-    const seconds = 1;
-    for (let start = 0; start < rate * seconds; start += 128) {
-      const left = new Float32Array(128);
-      const right = new Float32Array(128);
-      for (let i = 0; i < 128; i++) {
-        const t = (start + i) / rate;
-        left[i] = 0.5 * Math.sin(2 * Math.PI * 1000 * t) + 0.5 * Math.sin(2 * Math.PI * 12000 * t);
-        right[i] = left[i]!;
-      }
-      expect(processor.process([[left, right]])).toBe(true);
+/** Two channels of `seconds` at `rate`, fed to the processor in 128-sample render quanta. */
+function feed(processor: Processor, rate: number, seconds: number, left: (t: number) => number, right: (t: number) => number): void {
+  for (let start = 0; start < rate * seconds; start += 128) {
+    const l = new Float32Array(128);
+    const r = new Float32Array(128);
+    for (let i = 0; i < 128; i++) {
+      l[i] = left((start + i) / rate);
+      r[i] = right((start + i) / rate);
     }
-    const out = Float32Array.from(chunks.flatMap((c) => [...c.samples]));
-    // Consecutive chunks, numbered without gaps.
+    expect(processor.process([[l, r]])).toBe(true);
+  }
+}
+
+function noise(length: number, seed: number): Float32Array {
+  return Float32Array.from({ length }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5));
+}
+
+describe('capture worklet', () => {
+  it('posts the mono mixdown at the context rate in numbered 20 ms blocks', async () => {
+    const rate = 44100;
+    const { processor, chunks } = await captureProcessor(rate);
+    feed(processor, rate, 0.5, (t) => Math.sin(2 * Math.PI * 440 * t), () => 0.5);
+    expect(chunks.length).toBe(Math.floor((0.5 * rate) / 882));
     let expected = 0;
     for (const chunk of chunks) {
+      expect(chunk.sampleRate).toBe(rate);
+      expect(chunk.samples.length).toBe(882);
       expect(chunk.firstSample).toBe(expected);
       expected += chunk.samples.length;
     }
-    expect(out.length).toBeGreaterThan(15_500);
-    expect(out.length).toBeLessThanOrEqual(16_000);
-    const steady = out.subarray(1000, 15_000);
-    expect(amplitudeAt(steady, 1000, 16000)).toBeGreaterThan(0.48);
-    // Block averaging or plain decimation would fold 12 kHz onto 4 kHz at a large amplitude.
-    expect(amplitudeAt(steady, 4000, 16000)).toBeLessThan(0.005);
+    const i = 1000;
+    expect(chunks[1]!.samples[i - 882]).toBeCloseTo(0.5 * Math.sin((2 * Math.PI * 440 * i) / rate) + 0.25, 6);
   });
 
   it('stops processing after stop', async () => {
     const { processor } = await captureProcessor(44100);
     processor.port.onmessage!({ data: { type: 'stop' } });
     expect(processor.process([[new Float32Array(128)]])).toBe(false);
+  });
+});
+
+describe('CaptureResampler (the listen worker, microphone)', () => {
+  it('turns 48 kHz stereo from the worklet into 16 kHz mono: keeps a 1 kHz tone, removes a 12 kHz one (no alias at 4 kHz)', async () => {
+    const rate = 48000;
+    const { processor, chunks } = await captureProcessor(rate);
+    const mixed = (t: number) => 0.5 * Math.sin(2 * Math.PI * 1000 * t) + 0.5 * Math.sin(2 * Math.PI * 12000 * t);
+    feed(processor, rate, 1, mixed, mixed);
+    const capture = new CaptureResampler();
+    const parts: number[] = [];
+    for (const chunk of chunks) parts.push(...(await capture.push(chunk)));
+    capture.close();
+    const out = Float32Array.from(parts);
+    // All of the second but what the filter holds back for the next block (its half length).
+    expect(out.length).toBeGreaterThan(15_800);
+    expect(out.length).toBeLessThanOrEqual(16_000);
+    const steady = out.subarray(1000, 15_000);
+    expect(amplitudeAt(steady, 1000, 16000)).toBeGreaterThan(0.499);
+    // Block averaging or plain decimation would fold 12 kHz onto 4 kHz at a large amplitude.
+    expect(amplitudeAt(steady, 4000, 16000)).toBeLessThan(1e-5);
+  });
+
+  it('gives the whole-buffer resampling of the capture, its lost blocks as silence, so sample n stays at n / 16000 s', async () => {
+    const rate = 44100;
+    const block = 882;
+    const audio = noise(40 * block, 9);
+    const lost = new Set([3, 4, 17]);
+    const withGaps = audio.slice();
+    for (const b of lost) withGaps.fill(0, b * block, (b + 1) * block);
+    const reference = await resample(withGaps, rate, 16000);
+    const capture = new CaptureResampler();
+    const parts: number[] = [];
+    for (let b = 0; b < 40; b++) {
+      if (lost.has(b)) continue;
+      parts.push(...(await capture.push({ type: 'samples', samples: audio.slice(b * block, (b + 1) * block), sampleRate: rate, firstSample: b * block, capturedAt: b * 0.02 })));
+    }
+    capture.close();
+    expect(parts.length).toBeGreaterThan(reference.length - 200);
+    expect(Float32Array.from(parts)).toEqual(reference.subarray(0, parts.length));
+  });
+
+  it('passes a 16 kHz context through unchanged', async () => {
+    const audio = noise(640, 4);
+    const capture = new CaptureResampler();
+    const out = [...(await capture.push({ type: 'samples', samples: audio.slice(0, 320), sampleRate: 16000, firstSample: 0, capturedAt: 0 }))];
+    out.push(...(await capture.push({ type: 'samples', samples: audio.slice(320), sampleRate: 16000, firstSample: 320, capturedAt: 0.02 })));
+    expect(out).toEqual([...audio]);
+  });
+
+  it('refuses a change of capture rate midway', async () => {
+    const capture = new CaptureResampler();
+    await capture.push({ type: 'samples', samples: new Float32Array(960), sampleRate: 48000, firstSample: 0, capturedAt: 0 });
+    await expect(capture.push({ type: 'samples', samples: new Float32Array(882), sampleRate: 44100, firstSample: 960, capturedAt: 0.02 })).rejects.toThrow(/48000 to 44100/);
+    capture.close();
   });
 });
 

@@ -1,12 +1,9 @@
 /**
- * Microphone capture on the audio thread: mixes the input down to mono, resamples it to
- * 16 kHz with the Kaiser-windowed sinc resampler of src/audio/resample.ts (flat to 7 kHz, over
- * 100 dB of rejection above 8 kHz as measured, so a 44.1/48 kHz microphone does not alias into
- * the band the models read) and posts the 16 kHz samples straight to the listen worker over a
- * MessagePort: the page's main thread never touches the audio.
+ * Microphone capture on the audio thread: mixes the input down to mono and posts it, at the
+ * AudioContext's rate, straight to the listen worker over a MessagePort. The worker resamples it
+ * to 16 kHz (src/listen/captureResampler.ts), so the audio thread does as little as it can, and
+ * the page's main thread never touches the audio.
  */
-import { SAMPLE_RATE } from '../src/audio/frames';
-import { StreamingResampler } from '../src/audio/resample';
 import type { CaptureChunk, ToCapture } from '../src/protocol';
 
 // The AudioWorkletGlobalScope is not in TypeScript's DOM lib.
@@ -17,16 +14,15 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
-/** Input gathered before each resampler call: 20 ms, so the resampler is not called for every 128-sample quantum. */
+/** Samples gathered per message: 20 ms, so the worker is not sent one message per 128-sample render quantum. */
 const BLOCK_SECONDS = 0.02;
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  private readonly resampler = new StreamingResampler(sampleRate, SAMPLE_RATE);
-  private readonly block = new Float32Array(Math.round(sampleRate * BLOCK_SECONDS));
+  private block = new Float32Array(Math.round(sampleRate * BLOCK_SECONDS));
   private filled = 0;
   private target: MessagePort | null = null;
   private running = true;
-  /** 16 kHz samples posted so far: the listen worker checks it to notice a lost chunk. */
+  /** Samples posted so far: the listen worker checks it to notice a lost chunk. */
   private sent = 0;
 
   constructor() {
@@ -53,19 +49,20 @@ class CaptureProcessor extends AudioWorkletProcessor {
       let sum = 0;
       for (const channel of channels) sum += channel[i]!;
       this.block[this.filled++] = sum * scale;
-      if (this.filled === this.block.length) this.flush();
+      if (this.filled === this.block.length) this.post();
     }
     return true;
   }
 
-  private flush(): void {
+  private post(): void {
+    const samples = this.block;
+    this.block = new Float32Array(samples.length);
     this.filled = 0;
-    const samples = this.resampler.process(this.block);
-    if (samples.length === 0 || this.target === null) return;
-    const chunk: CaptureChunk = { type: 'samples', samples, firstSample: this.sent, capturedAt: currentTime };
+    if (this.target === null) return;
+    const chunk: CaptureChunk = { type: 'samples', samples, sampleRate, firstSample: this.sent, capturedAt: currentTime };
     this.sent += samples.length;
     this.target.postMessage(chunk, [samples.buffer]);
   }
 }
 
-registerProcessor('capture-16k', CaptureProcessor);
+registerProcessor('capture-mono', CaptureProcessor);

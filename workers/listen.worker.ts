@@ -4,8 +4,8 @@
  * so listening is never blocked by training. It holds the full-width model of a family
  * (the bundled weights), the consolidated model (at first the bundled small CRNN, then the
  * one handed over by a run or imported), and
- * Silero VAD; streams microphone audio from the capture worklet through all three frame by
- * frame (state carried across chunks), analyses files, and measures the two models side by
+ * Silero VAD; resamples the microphone audio the capture worklet sends to 16 kHz and streams it
+ * through all three frame by frame (state carried across chunks), analyses files, and measures the two models side by
  * side (per-frame latency until stable, validation EER).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +15,7 @@ import { toMono16k } from '../src/audio/resample';
 import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
+import { CaptureResampler } from '../src/listen/captureResampler';
 import { evaluateHeldOut } from '../src/listen/heldOut';
 import { FrameAligner } from '../src/listen/frameAligner';
 import { LaneClock, measureUntilStable } from '../src/listen/timing';
@@ -199,8 +200,8 @@ interface MicSession {
   streams: Map<LaneId, StreamingVad>;
   clocks: Map<LaneId, LaneClock>;
   aligner: FrameAligner<LaneId>;
-  /** Next sample index expected from the worklet. */
-  expected: number;
+  /** The worklet's native-rate blocks → 16 kHz. */
+  capture: CaptureResampler;
   lastPost: number;
   capturedAt: number;
   lastTiming: number;
@@ -236,7 +237,7 @@ async function startMic(port: MessagePort, id: number): Promise<void> {
     streams,
     clocks: new Map([...streams.keys()].map((lane) => [lane, new LaneClock()])),
     aligner: new FrameAligner([...streams.keys()]),
-    expected: 0,
+    capture: new CaptureResampler(),
     lastPost: performance.now(),
     capturedAt: 0,
     lastTiming: -Infinity,
@@ -253,14 +254,15 @@ async function startMic(port: MessagePort, id: number): Promise<void> {
 
 async function micChunk(session: MicSession, chunk: CaptureChunk): Promise<void> {
   if (session.stopped) return;
-  let samples = chunk.samples;
-  // A gap (audio the worklet could not hand over) becomes silence, so frame numbers stay audio time.
-  if (chunk.firstSample > session.expected) {
-    const padded = new Float32Array(chunk.firstSample - session.expected + samples.length);
-    padded.set(samples, padded.length - samples.length);
-    samples = padded;
+  let samples: Float32Array;
+  try {
+    samples = await session.capture.push(chunk);
+  } catch (error) {
+    // Every later chunk would fail alike: report it once and end the session's listening.
+    post({ type: 'error', scope: 'worker', message: `The microphone audio could not be resampled, so listening stopped: ${describe(error)}` });
+    if (mic === session) stopMic();
+    return;
   }
-  session.expected = chunk.firstSample + chunk.samples.length;
   session.capturedAt = chunk.capturedAt;
   record(samples);
   session.aligner.addAudio(samples);
@@ -303,7 +305,10 @@ function stopMic(): void {
   session.stopped = true;
   session.port.onmessage = null;
   session.port.close();
-  void session.queue.then(() => session.streams.forEach((stream) => stream.dispose()));
+  void session.queue.then(() => {
+    session.streams.forEach((stream) => stream.dispose());
+    session.capture.close();
+  });
   post({ type: 'micStopped' });
 }
 
@@ -316,7 +321,7 @@ async function analyseFile(message: Extract<ToListener, { type: 'analyseFile' }>
   const { fileId, name, source } = message;
   let audio: Float32Array;
   try {
-    audio = 'wav' in source ? decodeWavTo16k(source.wav, name).samples : toMono16k(source);
+    audio = 'wav' in source ? (await decodeWavTo16k(source.wav, name)).samples : await toMono16k(source);
   } catch (error) {
     post({ type: 'error', scope: 'file', message: `${name} could not be decoded: ${describe(error)}` });
     return;

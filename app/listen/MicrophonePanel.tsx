@@ -147,7 +147,7 @@ export function MicrophonePanel() {
         {micStatus === 'on' && micVersion === 0 && 'Loading the lanes’ models (first use: a few seconds)… '}
         {micLatencyMs !== null && `capture → result ${Math.round(micLatencyMs)} ms · `}
         {micTensors !== null && `listen worker tensors ${micTensors.latest} (first ${micTensors.first}, max ${micTensors.max}) · `}
-        Echo cancellation, noise suppression and auto gain are off; the audio is resampled to 16 kHz in an AudioWorklet.
+        Echo cancellation, noise suppression and auto gain are off; an AudioWorklet mixes the audio down to mono, and the listen worker resamples it to 16 kHz (Speex).
       </p>
     </section>
   );

@@ -2,7 +2,8 @@
  * The microphone on the page: getUserMedia with the browser's voice processing off (echo
  * cancellation, noise suppression and automatic gain would change what the models hear),
  * an AudioContext at the device's rate, and the capture worklet (workers/capture.worklet.ts),
- * which resamples to 16 kHz and sends the samples to the listen worker over its own port.
+ * which mixes down to mono and sends the samples, at that rate, to the listen worker over its
+ * own port (the worker resamples them to 16 kHz).
  */
 import captureWorkletUrl from '../../workers/capture.worklet.ts?worker&url';
 import type { ToCapture } from '../../src/protocol';
@@ -25,7 +26,7 @@ export async function audioInputs(): Promise<{ deviceId: string; label: string }
 }
 
 /**
- * Opens the microphone and starts the worklet, which sends 16 kHz audio into `workerPort`.
+ * Opens the microphone and starts the worklet, which sends mono audio at the context's rate into `workerPort`.
  * `onEnded` is called if the device goes away while streaming (unplugged, revoked).
  */
 export async function startMicrophone(deviceId: string, workerPort: MessagePort, onEnded: (message: string) => void): Promise<MicrophoneSession> {
@@ -41,7 +42,7 @@ export async function startMicrophone(deviceId: string, workerPort: MessagePort,
     await context.audioWorklet.addModule(captureWorkletUrl);
     const source = context.createMediaStreamSource(stream);
     // One silent output, connected, so the browser keeps pulling the node.
-    const node = new AudioWorkletNode(context, 'capture-16k', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+    const node = new AudioWorkletNode(context, 'capture-mono', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
     node.port.postMessage({ type: 'connect', port: workerPort } satisfies ToCapture, [workerPort]);
     source.connect(node).connect(context.destination);
     await context.resume();

@@ -1,67 +1,28 @@
 /**
- * The resampler beside the Speex resampler (@echogarden/speex-resampler-wasm, quality 10, its
- * best), measured in one run with the same tones (src/audio/resampleQuality.ts): the worst
- * rejection of a tone between 8 kHz and the input's Nyquist frequency, the rejection at 8.5 kHz,
- * the largest pass-band deviation up to 7 kHz, and the time to convert audio streamed in 20 ms
- * blocks (as the capture worklet does).
+ * What the app's resampler (src/audio/resample.ts: Speex at quality 10, wasm) measures, with the
+ * tones of src/audio/resampleQuality.ts: the worst rejection of a tone between 8 kHz and the
+ * input's Nyquist frequency, the rejection at 8.5 kHz, the largest pass-band deviation up to
+ * 7 kHz, the largest delay of a pass-band tone against its input time (0: aligned), and the time
+ * to convert audio streamed in 20 ms blocks (as the capture worklet posts them), with the plain
+ * wasm build the app loads and with the SIMD build.
  */
-import createSpeex, { type SpeexModule } from '@echogarden/speex-resampler-wasm';
-import { resample, StreamingResampler } from '../../src/audio/resample';
-import { passbandGainDb, rejectionDb, stopbandTones, type Convert } from '../../src/audio/resampleQuality';
+import createSimdSpeex from '@echogarden/speex-resampler-wasm/simd';
+import { resample } from '../../src/audio/resample';
+import { delaySamples, passbandGainDb, rejectionDb, stopbandTones } from '../../src/audio/resampleQuality';
+import { SpeexStream } from '../../src/audio/speexStream';
+import { loadSpeex, type SpeexModule } from '../../src/audio/speexWasm';
 
-const SPEEX_QUALITY = 10;
 const TO_RATE = 16000;
 const TONES = 60;
+const PASSBAND_TONES = [50, 300, 1000, 2500, 4000, 5500, 6500, 7000];
 
-/** Speex over a whole signal (its output is delayed by its latency; the measurements do not depend on that). */
-function speexConvert(speex: SpeexModule): Convert {
-  return (input, fromRate, toRate) => {
-    const error = speex._malloc(4);
-    const state = speex._speex_resampler_init(1, fromRate, toRate, SPEEX_QUALITY, error);
-    const outCapacity = Math.ceil((input.length * toRate) / fromRate) + 64;
-    const inPtr = speex._malloc(4 * input.length);
-    const outPtr = speex._malloc(4 * outCapacity);
-    const lengths = speex._malloc(8);
-    try {
-      if (state === 0) throw new Error(`speex_resampler_init failed (${speex.HEAP32[error >> 2]!})`);
-      speex.HEAPF32.set(input, inPtr >> 2);
-      speex.HEAPU32[lengths >> 2] = input.length;
-      speex.HEAPU32[(lengths >> 2) + 1] = outCapacity;
-      speex._speex_resampler_process_float(state, 0, inPtr, lengths, outPtr, lengths + 4);
-      const written = speex.HEAPU32[(lengths >> 2) + 1]!;
-      return speex.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + written);
-    } finally {
-      if (state !== 0) speex._speex_resampler_destroy(state);
-      [error, inPtr, outPtr, lengths].forEach((p) => speex._free(p));
-    }
-  };
-}
-
-function speexStreamingSeconds(speex: SpeexModule, input: Float32Array, fromRate: number, block: number): number {
-  const error = speex._malloc(4);
-  const state = speex._speex_resampler_init(1, fromRate, TO_RATE, SPEEX_QUALITY, error);
-  const inPtr = speex._malloc(4 * block);
-  const outPtr = speex._malloc(4 * block);
-  const lengths = speex._malloc(8);
+async function streamingSeconds(speex: Promise<SpeexModule>, input: Float32Array, fromRate: number, block: number): Promise<number> {
+  const stream = await SpeexStream.open(fromRate, TO_RATE, speex);
   const start = performance.now();
-  for (let i = 0; i + block <= input.length; i += block) {
-    speex.HEAPF32.set(input.subarray(i, i + block), inPtr >> 2);
-    speex.HEAPU32[lengths >> 2] = block;
-    speex.HEAPU32[(lengths >> 2) + 1] = block;
-    speex._speex_resampler_process_float(state, 0, inPtr, lengths, outPtr, lengths + 4);
-    speex.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + speex.HEAPU32[(lengths >> 2) + 1]!);
-  }
+  for (let i = 0; i + block <= input.length; i += block) stream.process(input.subarray(i, i + block));
   const seconds = (performance.now() - start) / 1000;
-  speex._speex_resampler_destroy(state);
-  [error, inPtr, outPtr, lengths].forEach((p) => speex._free(p));
+  stream.destroy();
   return seconds;
-}
-
-function oursStreamingSeconds(input: Float32Array, fromRate: number, block: number): number {
-  const resampler = new StreamingResampler(fromRate, TO_RATE);
-  const start = performance.now();
-  for (let i = 0; i + block <= input.length; i += block) resampler.process(input.subarray(i, i + block));
-  return (performance.now() - start) / 1000;
 }
 
 function median(values: number[]): number {
@@ -69,56 +30,45 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export interface ResamplerQuality {
-  worstRejectionDb: number;
-  worstAtHz: number;
-  rejectionAt8k5Db: number;
-  passbandDeviationDb: number;
-  realTimeFactor: number;
-}
-
-function measure(convert: Convert, stream: (input: Float32Array, block: number) => number, fromRate: number, repeats: number): ResamplerQuality {
-  const tones = stopbandTones(fromRate, TO_RATE, TONES);
-  const rejections = tones.map((f) => rejectionDb(convert, fromRate, TO_RATE, f));
-  const worst = Math.min(...rejections);
-  const passband = [50, 300, 1000, 2500, 4000, 5500, 6500, 7000].map((f) => Math.abs(passbandGainDb(convert, fromRate, TO_RATE, f)));
+/** Median real-time factor of 10 s of noise streamed in 20 ms blocks, after a 1 s warm-up. */
+async function realTimeFactor(speex: Promise<SpeexModule>, fromRate: number, repeats: number): Promise<number> {
   let seed = 5;
   const noise = Float32Array.from({ length: 10 * fromRate }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2);
   const block = Math.round(0.02 * fromRate);
-  stream(noise.subarray(0, fromRate), block);
-  const seconds = median(Array.from({ length: repeats }, () => stream(noise, block)));
-  return {
-    worstRejectionDb: worst,
-    worstAtHz: tones[rejections.indexOf(worst)]!,
-    rejectionAt8k5Db: rejectionDb(convert, fromRate, TO_RATE, 8500),
-    passbandDeviationDb: Math.max(...passband),
-    realTimeFactor: seconds / 10,
-  };
+  await streamingSeconds(speex, noise.subarray(0, fromRate), fromRate, block);
+  const seconds: number[] = [];
+  for (let r = 0; r < repeats; r++) seconds.push(await streamingSeconds(speex, noise, fromRate, block));
+  return median(seconds) / 10;
+}
+
+async function row(fromRate: number, repeats: number, simd: Promise<SpeexModule>): Promise<string[]> {
+  const tones = stopbandTones(fromRate, TO_RATE, TONES);
+  const rejections = await Promise.all(tones.map((f) => rejectionDb(resample, fromRate, TO_RATE, f)));
+  const worst = Math.min(...rejections);
+  const passband = await Promise.all(PASSBAND_TONES.map((f) => passbandGainDb(resample, fromRate, TO_RATE, f)));
+  const delays = await Promise.all(PASSBAND_TONES.map((f) => delaySamples(resample, fromRate, TO_RATE, f)));
+  return [
+    `${fromRate} Hz`,
+    `${worst.toFixed(1)} dB (at ${(tones[rejections.indexOf(worst)]! / 1000).toFixed(2)} kHz)`,
+    `${(await rejectionDb(resample, fromRate, TO_RATE, 8500)).toFixed(1)} dB`,
+    `${Math.max(...passband.map(Math.abs)).toExponential(1)} dB`,
+    Math.max(...delays.map(Math.abs)).toExponential(1),
+    (await realTimeFactor(loadSpeex(), fromRate, repeats)).toPrecision(3),
+    (await realTimeFactor(simd, fromRate, repeats)).toPrecision(3),
+  ];
 }
 
 export async function benchResampler(repeats: number): Promise<void> {
-  const speex = await createSpeex();
-  const ours: Convert = (input, fromRate, toRate) => resample(input, fromRate, toRate);
-  console.log(`Resampling to 16 kHz: ours (src/audio/resample.ts, Kaiser-windowed sinc) beside Speex (quality ${SPEEX_QUALITY}, wasm); rejection = RMS of what a unit tone between 8.05 kHz and the input's Nyquist frequency leaves (worst of ${TONES} tones), pass band = largest |gain| from 50 Hz to 7 kHz; streaming RTF over 10 s in 20 ms blocks, median of ${repeats}\n`);
+  console.log(
+    `Resampling to 16 kHz (src/audio/resample.ts: Speex, quality 10, wasm): rejection = RMS of what a unit tone between 8.05 kHz and the input's Nyquist frequency leaves (worst of ${TONES} tones); pass band = largest |gain| from 50 Hz to 7 kHz; delay = largest |lateness| of those tones against their input time; streaming RTF over 10 s in 20 ms blocks, median of ${repeats}, with the plain build the app loads and the SIMD build\n`,
+  );
+  const simd = createSimdSpeex();
+  const header = ['from', 'worst stop-band rejection', 'rejection at 8.5 kHz', 'pass band ≤ 7 kHz', 'delay (16 kHz samples)', 'streaming RTF', 'RTF, SIMD build'];
   const rows: string[][] = [];
-  for (const fromRate of [48000, 44100]) {
-    for (const [name, quality] of [
-      ['ours', measure(ours, (input, block) => oursStreamingSeconds(input, fromRate, block), fromRate, repeats)],
-      [`speex q${SPEEX_QUALITY}`, measure(speexConvert(speex), (input, block) => speexStreamingSeconds(speex, input, fromRate, block), fromRate, repeats)],
-    ] as const) {
-      rows.push([
-        `${fromRate} Hz`,
-        name,
-        `${quality.worstRejectionDb.toFixed(1)} dB (at ${(quality.worstAtHz / 1000).toFixed(2)} kHz)`,
-        `${quality.rejectionAt8k5Db.toFixed(1)} dB`,
-        `${quality.passbandDeviationDb.toFixed(4)} dB`,
-        quality.realTimeFactor.toPrecision(3),
-      ]);
-    }
-  }
-  const widths = [0, 1, 2, 3, 4, 5].map((i) => Math.max(...[['from', 'resampler', 'worst stop-band rejection', 'rejection at 8.5 kHz', 'pass band ≤ 7 kHz', 'streaming RTF'], ...rows].map((r) => r[i]!.length)));
+  for (const fromRate of [48000, 44100]) rows.push(await row(fromRate, repeats, simd));
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(['from', 'resampler', 'worst stop-band rejection', 'rejection at 8.5 kHz', 'pass band ≤ 7 kHz', 'streaming RTF']));
+  console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach((r) => console.log(line(r)));
   console.log('');

@@ -185,11 +185,11 @@ export interface Audio16k {
 
 /**
  * Decode a WAV file of any sample format, rate and channel count to 16 kHz mono (channels
- * averaged, then the windowed-sinc resampler of resample.ts). Errors name the file.
+ * averaged, then the Speex resampler of resample.ts). Errors name the file.
  */
-export function decodeWavTo16k(bytes: ArrayBuffer | Uint8Array, name: string): Audio16k {
+export async function decodeWavTo16k(bytes: ArrayBuffer | Uint8Array, name: string): Promise<Audio16k> {
   const audio = decodeWav(bytes, name);
-  const samples = toMono16k(audio);
+  const samples = await toMono16k(audio);
   return { samples, sourceRate: audio.sampleRate, sourceChannels: audio.channels.length, seconds: audio.channels[0].length / audio.sampleRate };
 }
 

@@ -63,7 +63,7 @@ export interface LoadProgress {
 export async function loadEntryAudio(entry: ManifestEntry, load: FileLoader, flac?: FlacDecoderHandle): Promise<Float32Array> {
   const bytes = await load(entry.path);
   const decoded = entry.path.endsWith('.flac') ? await decodeFlac(bytes, entry.path, flac) : decodeWav(bytes, entry.path);
-  const audio = toMono16k(decoded);
+  const audio = await toMono16k(decoded);
   // Resampling can change the length; only a stored 16 kHz file must match exactly.
   if (entry.sampleRate === SAMPLE_RATE && audio.length !== entry.samples) {
     throw new Error(`${entry.path}: has ${audio.length} samples, manifest says ${entry.samples}`);

@@ -96,7 +96,7 @@ describe('bundled small model', () => {
     await page.getByTestId('file-panel').and(page.locator('[data-file-status="done"]')).waitFor({ timeout: 120_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('file-export-json').click()]);
     const lanes = (JSON.parse(readFileSync(await download.path(), 'utf8')) as { lanes: Record<string, FramesReport> }).lanes;
-    const offline = createStreamingVad(small).process(decodeWavTo16k(readFileSync(wavPath), wavPath).samples);
+    const offline = createStreamingVad(small).process((await decodeWavTo16k(readFileSync(wavPath), wavPath)).samples);
     const inApp = lanes.consolidated!.probability;
     expect(inApp).toHaveLength(offline.length);
     let worst = 0;

@@ -90,7 +90,7 @@ beforeAll(async () => {
   const corpus = await loadCorpusFromDisk(undefined, { splits: ['test'] });
   const scene = makeScene(corpus.splits.test, FILE_SECONDS, createRng(7), { snrRangeDb: [5, 30], levelRangeDb: [-26, -20] });
   // Left: the scene; right: the scene, quieter, under a low hum, so the two channels differ.
-  const left = resample(scene.audio, SAMPLE_RATE, FILE_RATE);
+  const left = await resample(scene.audio, SAMPLE_RATE, FILE_RATE);
   const right = left.map((v, i) => 0.5 * v + 0.01 * Math.sin((2 * Math.PI * 120 * i) / FILE_RATE));
   wavPath = join(dir, 'scene-44k-stereo-24bit.wav');
   writeFileSync(wavPath, encodeWav24([left, right], FILE_RATE));

@@ -211,6 +211,11 @@ describe('listening', () => {
   it('streams the fake microphone through the full, an imported consolidated and the Silero lane; the labels agree', async () => {
     session = await launchBrowser({ fakeAudioCapture: wavPath });
     const { page, errors } = session;
+    // The listen worker resamples the microphone (the context runs at the device's rate) with the Speex wasm, fetched from the app's own origin.
+    const speexRequests: string[] = [];
+    page.context().on('request', (request) => {
+      if (request.url().includes('speex-resampler')) speexRequests.push(request.url());
+    });
     await page.setViewportSize({ width: 1280, height: 1000 });
     await controlMicrophone(page);
     await openExplorer(page, '?backend=wasm');
@@ -257,6 +262,9 @@ describe('listening', () => {
     });
     const { beforeSummary: whileStreaming } = await trace.stop();
     mark('streamed');
+    console.log(`Speex wasm requests: ${speexRequests.join(", ")}`);
+    expect(speexRequests.length).toBeGreaterThan(0);
+    for (const url of speexRequests) expect(new URL(url).origin).toBe(new URL(page.url()).origin);
     console.log(`phases (ms since open): ${JSON.stringify(phases)}`);
     const tensors = { first: await stats.getAttribute('data-tensors-first'), latest: await stats.getAttribute('data-tensors-latest'), max: await stats.getAttribute('data-tensors-max') };
     await page.getByTestId('mic-stop').click();
