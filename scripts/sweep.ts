@@ -11,6 +11,7 @@
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--log-floor f (runs from scratch: log(mel + f) instead of the default floor, logMel.ts)]
+ *     [--budget f (DCL rows: α steered to hold f of full width's FLOP/s, κ_min only a lower bound)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--polish-from 'results/models/<name>-s{seed}.zip' (each seed trains that seed's consolidated model on, at its widths, on new scenes)]
  *     [--tag name (results/vad-sweep-<family>-<name>.json)]
@@ -97,6 +98,8 @@ interface VadRunSpec {
   uniformFraction?: number;
   /** Straight-through: the FLOP/s ratio its penalty band is matched to. */
   matchRatio?: number;
+  /** DCL with --budget: the FLOP/s budget, as a fraction of full width's, that steers its α. */
+  budgetFraction?: number;
   /** --polish-from: the consolidated export zip the run starts from and keeps the widths of. */
   startFrom?: string;
 }
@@ -232,6 +235,9 @@ async function vadSweep(): Promise<void> {
   if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const frequencyMaskText = option('frequency-masks', '');
   const frequencyMasks = frequencyMaskText === '' ? undefined : parseFrequencyMasks(frequencyMaskText);
+  const budgetText = option('budget', '');
+  const budgetFraction = budgetText === '' ? undefined : Number(budgetText);
+  if (budgetFraction !== undefined && !(budgetFraction > 0 && budgetFraction < 1)) throw new Error(`--budget takes a fraction of full width's FLOP/s in (0, 1), got ${budgetText}`);
   const logFloorText = option('log-floor', '');
   const logFloor = logFloorText === '' ? undefined : Number(logFloorText);
   if (logFloor !== undefined && !(logFloor > 0)) throw new Error(`--log-floor takes a positive number, got ${logFloorText}`);
@@ -247,6 +253,7 @@ async function vadSweep(): Promise<void> {
     .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
     .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
     .map((spec) => (logFloor !== undefined ? { ...spec, label: `${spec.label}, log floor ${logFloor}` } : spec))
+    .map((spec) => (budgetFraction !== undefined && spec.method === 'dcl' ? { ...spec, budgetFraction, label: spec.label.replace(/^DCL κmin \S+/, (head) => `${head}, budget ${100 * budgetFraction} %`) } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
   const checkpoints = Number(option('checkpoints', '4'));
@@ -292,6 +299,8 @@ async function vadSweep(): Promise<void> {
     const start = spec.startFrom ? readConsolidated(spec.startFrom) : null;
     const continued = start ? atWidthsOptions(start, spec.seed) : {};
     const task = await createTask(config, diskSources, { ...heldOut, attentionContext, trainingScenes, melOrder, frequencyMasks, features, ...continued });
+    // A budget row steers α to keep the network's FLOP/s at the budget (session.ts BudgetController).
+    const budgeted = spec.budgetFraction === undefined ? config : { ...config, budgetFlopsPerSecond: spec.budgetFraction * task.network.fullFlopsPerSecond() };
     const t0 = Date.now();
     const budgetInterval = spec.matchRatio ? straightThroughInterval(spec.matchRatio) : undefined;
     // A fixed-width model is scored on validation `checkpoints` times and ends on its best
@@ -300,7 +309,7 @@ async function vadSweep(): Promise<void> {
     // wider model would buy its accuracy with FLOP/s).
     const fixed = spec.method === 'uniform';
     const checkpointed = fixed || learnedCheckpoints;
-    const runConfig = checkpointed ? { ...config, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : config;
+    const runConfig = checkpointed ? { ...budgeted, evalEvery: Math.max(1, Math.round(steps / checkpoints)) } : budgeted;
     const checkpointsKept: Checkpoint[] = [];
     const logEvery = Math.max(1, Math.round(steps / 4));
     // The weight average (fixed widths only: a learned width changes which units its weights
