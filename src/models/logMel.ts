@@ -38,18 +38,13 @@ export interface LogMelTensors {
  */
 export type FeatureNormalisation = ({ kind: 'global' } | { kind: 'running'; timeConstantFrames: number }) & {
   /**
-   * The floor of log(mel + floor). Absent: LOG_MEL_FLOOR, which every model trained before the
-   * floor was a choice used; it sits above the mel energies of quiet audio, so a level change
-   * still moves those features (see LEVEL_INDEPENDENT_LOG_FLOOR).
+   * The floor of log(mel + floor). Absent: LOG_MEL_FLOOR, which every bundled model uses. It
+   * lies above the quietest bands of quiet audio, so there a level change still moves the
+   * features; lower floors (`npm run sweep -- vad --log-floor`) did not improve validation and
+   * lost on the unseen test audio (README).
    */
   logFloor?: number;
 };
-
-/**
- * A floor below 16-bit quantisation noise (about 1e-8 per DFT bin of this front end): down to
- * there a gain only adds a constant to every log-mel band, which the running mean removes.
- */
-export const LEVEL_INDEPENDENT_LOG_FLOOR = 1e-10;
 
 /** The floor of log(mel + floor) under a normalisation. */
 export function logFloorOf(normalisation: FeatureNormalisation): number {
