@@ -33,6 +33,7 @@ import {
   toZip,
   type StreamingVad,
 } from '../src/runtime';
+import { concatSamples } from '../src/audio/samples';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -63,13 +64,7 @@ async function streamInChunks(vad: StreamingVad, audio: Float32Array, seed: numb
     offset += size;
   }
   parts.push(await vad.flush());
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {

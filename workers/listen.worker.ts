@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
 import { FRAME_HOP, SAMPLE_RATE } from '../src/audio/frames';
 import { toMono16k } from '../src/audio/resample';
+import { concatSamples } from '../src/audio/samples';
 import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
@@ -353,22 +354,12 @@ async function analyseFile(message: Extract<ToListener, { type: 'analyseFile' }>
     streams.forEach((stream) => stream.dispose());
   }
   const probabilities: Partial<Record<LaneId, Float32Array>> = {};
-  for (const [lane, parts] of outputs) probabilities[lane] = concat(parts);
+  for (const [lane, parts] of outputs) probabilities[lane] = concatSamples(parts);
   const aligner = new FrameAligner<never>([]);
   aligner.addAudio(audio);
   const frames = Math.max(0, ...Object.values<Float32Array>(probabilities).map((p) => p.length));
   const level = aligner.take()?.level.subarray(0, frames) ?? new Float32Array(0);
   post({ type: 'fileResult', fileId, name, seconds: audio.length / SAMPLE_RATE, level, probabilities, timing: timings(clocks) });
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 // ---- full vs consolidated --------------------------------------------------------------

@@ -36,6 +36,7 @@ import {
 import { detectionMetrics } from '../../src/train/metrics';
 import { HELD_OUT_SEED, HELD_OUT_VARIANTS, heldOutVariantAudio, VAD_TASK_DEFAULTS } from '../../src/train/vadTask';
 import { diskSources } from './node';
+import { concatSamples } from '../../src/audio/samples';
 
 const SILERO_ONNX = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 /** Samples per push when streaming: one 10 ms hop, as the microphone path delivers them. */
@@ -60,13 +61,7 @@ async function streamAll(vad: StreamingVad, audio: Float32Array, chunk: number):
   const parts: Float32Array[] = [];
   for (let i = 0; i < audio.length; i += chunk) parts.push(await vad.push(audio.subarray(i, i + chunk)));
   parts.push(await vad.flush());
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }
 
 interface Timing {

@@ -7,7 +7,8 @@
  * Creating a resampler is async: the wasm module loads on first use.
  */
 import { SAMPLE_RATE } from './frames';
-import { concat, SpeexStream } from './speexStream';
+import { concatSamples } from './samples';
+import { SpeexStream } from './speexStream';
 
 /** Converts audio chunk by chunk; output does not depend on how the input is chunked. */
 export interface Resampler {
@@ -44,7 +45,7 @@ export async function createResampler(fromRate: number, toRate: number = SAMPLE_
 export async function resample(input: Float32Array, fromRate: number, toRate: number = SAMPLE_RATE): Promise<Float32Array> {
   const resampler = await createResampler(fromRate, toRate);
   try {
-    return concat([resampler.process(input), resampler.flush()]);
+    return concatSamples([resampler.process(input), resampler.flush()]);
   } finally {
     resampler.destroy();
   }

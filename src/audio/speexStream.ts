@@ -6,6 +6,7 @@
  * end of the stream is flushed by feeding zeros. Output does not depend on how the input is
  * chunked. The wasm memory it holds is freed by flush() or destroy().
  */
+import { concatSamples } from './samples';
 import { loadSpeex, type SpeexModule } from './speexWasm';
 
 const QUALITY = 10;
@@ -66,7 +67,7 @@ export class SpeexStream {
       missing -= out.length;
     }
     this.destroy();
-    return concat(parts);
+    return concatSamples(parts);
   }
 
   /** Frees the wasm memory without flushing (a stream abandoned midway); safe to call twice. */
@@ -101,19 +102,8 @@ export class SpeexStream {
       parts.push(speex.HEAPF32.slice(outPointer >> 2, (outPointer >> 2) + written));
       offset += consumed;
     }
-    const out = concat(parts);
+    const out = concatSamples(parts);
     this.produced += out.length;
     return out;
   }
-}
-
-export function concat(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
