@@ -499,14 +499,22 @@ async function handle(message: ToListener): Promise<void> {
 
 /**
  * Messages run one after another (a stream must not open before the models it needs have
- * loaded); stopping the microphone and handing out the recording never wait in that line.
+ * loaded); stopping the microphone and handing out the recording never wait in that line, and
+ * an export waits only for the lanes' models to be set, not for a measurement queued after them.
  */
 let line: Promise<void> = Promise.resolve();
+/** Done when the last message that sets a lane's model has been handled. */
+let modelsSet: Promise<void> = Promise.resolve();
+const SETS_A_MODEL: ReadonlySet<ToListener['type']> = new Set(['init', 'setModel', 'importModel', 'loadBundled']);
 self.onmessage = (event: MessageEvent<ToListener>) => {
   const message = event.data;
   const run = (): Promise<void> => handle(message).catch((error: unknown) => post({ type: 'error', scope: 'worker', message: describe(error) }));
   if (message.type === 'micStop' || message.type === 'recording') void run();
-  else line = line.then(run);
+  else if (message.type === 'exportZip') void modelsSet.then(run);
+  else {
+    line = line.then(run);
+    if (SETS_A_MODEL.has(message.type)) modelsSet = line;
+  }
 };
 
 self.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
