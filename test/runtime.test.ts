@@ -33,7 +33,7 @@ import {
   toZip,
   type StreamingVad,
 } from '../src/runtime';
-import { concatSamples } from '../src/audio/samples';
+import { concatArrays } from '../src/concatArrays';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,7 +64,7 @@ async function streamInChunks(vad: StreamingVad, audio: Float32Array, seed: numb
     offset += size;
   }
   parts.push(await vad.flush());
-  return concatSamples(parts);
+  return concatArrays(parts, Float32Array);
 }
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {

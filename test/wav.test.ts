@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWav, decodeWavTo16k, encodeWav } from '../src/audio/wav';
+import { concatArrays } from '../src/concatArrays';
 
 interface WavSpec {
   formatTag?: number;
@@ -21,16 +22,6 @@ function chunk(id: string, body: Uint8Array, declared = body.length): Uint8Array
   out.set(new TextEncoder().encode(id));
   new DataView(out.buffer).setUint32(4, declared, true);
   out.set(body, 8);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -73,8 +64,8 @@ function wav(frames: number, signal: (c: number, i: number) => number, spec: Wav
       } else d.setInt32(o, Math.round(v * 2147483647), true);
     }
   }
-  const body = concat([new TextEncoder().encode('WAVE'), ...(spec.before ?? []), chunk('fmt ', fmt), ...(spec.between ?? []), chunk('data', data, spec.declaredDataSize ?? data.length)]);
-  return concat([new TextEncoder().encode('RIFF'), new Uint8Array(new Uint32Array([body.length]).buffer), body]);
+  const body = concatArrays([new TextEncoder().encode('WAVE'), ...(spec.before ?? []), chunk('fmt ', fmt), ...(spec.between ?? []), chunk('data', data, spec.declaredDataSize ?? data.length)], Uint8Array);
+  return concatArrays([new TextEncoder().encode('RIFF'), new Uint8Array(new Uint32Array([body.length]).buffer), body], Uint8Array);
 }
 
 const sine = (rate: number, hz = 440, amplitude = 0.5) => (_c: number, i: number) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate);
@@ -155,12 +146,12 @@ describe('malformed and odd WAV input gets an error naming the file', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['empty.wav', new Uint8Array(0), /empty/],
     ['tiny.wav', ascii('RIF'), /not a WAV file/],
-    ['song.mp3.wav', concat([ascii('ID3'), new Uint8Array(200)]), /MP3/],
-    ['frames.wav', concat([new Uint8Array([0xff, 0xfb, 0x90, 0x64]), new Uint8Array(400)]), /MP3/],
-    ['voice.wav', concat([ascii('OggS'), new Uint8Array(100)]), /Ogg/],
-    ['lossless.wav', concat([ascii('fLaC'), new Uint8Array(100)]), /FLAC/],
-    ['movie.wav', concat([ascii('RIFF'), new Uint8Array(4), ascii('AVI '), new Uint8Array(100)]), /RIFF file of type "AVI "/],
-    ['big.wav', concat([ascii('RF64'), new Uint8Array(100)]), /RF64/],
+    ['song.mp3.wav', concatArrays([ascii('ID3'), new Uint8Array(200)], Uint8Array), /MP3/],
+    ['frames.wav', concatArrays([new Uint8Array([0xff, 0xfb, 0x90, 0x64]), new Uint8Array(400)], Uint8Array), /MP3/],
+    ['voice.wav', concatArrays([ascii('OggS'), new Uint8Array(100)], Uint8Array), /Ogg/],
+    ['lossless.wav', concatArrays([ascii('fLaC'), new Uint8Array(100)], Uint8Array), /FLAC/],
+    ['movie.wav', concatArrays([ascii('RIFF'), new Uint8Array(4), ascii('AVI '), new Uint8Array(100)], Uint8Array), /RIFF file of type "AVI "/],
+    ['big.wav', concatArrays([ascii('RF64'), new Uint8Array(100)], Uint8Array), /RF64/],
     ['notes.wav', ascii('just some text that is not audio at all'), /not a WAV file/],
     ['cut.wav', good.subarray(0, good.length - 501), /truncated/],
     ['huge.wav', setU32(good, 40, 2_000_000_000), /header says 2000000000 bytes/],

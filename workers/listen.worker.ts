@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../src/backend';
 import { FRAME_HOP, SAMPLE_RATE } from '../src/audio/frames';
 import { toMono16k } from '../src/audio/resample';
-import { concatSamples } from '../src/audio/samples';
+import { concatArrays } from '../src/concatArrays';
 import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
@@ -354,7 +354,7 @@ async function analyseFile(message: Extract<ToListener, { type: 'analyseFile' }>
     streams.forEach((stream) => stream.dispose());
   }
   const probabilities: Partial<Record<LaneId, Float32Array>> = {};
-  for (const [lane, parts] of outputs) probabilities[lane] = concatSamples(parts);
+  for (const [lane, parts] of outputs) probabilities[lane] = concatArrays(parts, Float32Array);
   const aligner = new FrameAligner<never>([]);
   aligner.addAudio(audio);
   const frames = Math.max(0, ...Object.values<Float32Array>(probabilities).map((p) => p.length));

@@ -36,7 +36,7 @@ import {
 import { detectionMetrics } from '../../src/train/metrics';
 import { HELD_OUT_SEED, HELD_OUT_VARIANTS, heldOutVariantAudio, VAD_TASK_DEFAULTS } from '../../src/train/vadTask';
 import { diskSources } from './node';
-import { concatSamples } from '../../src/audio/samples';
+import { concatArrays } from '../../src/concatArrays';
 
 const SILERO_ONNX = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 /** Samples per push when streaming: one 10 ms hop, as the microphone path delivers them. */
@@ -61,7 +61,7 @@ async function streamAll(vad: StreamingVad, audio: Float32Array, chunk: number):
   const parts: Float32Array[] = [];
   for (let i = 0; i < audio.length; i += chunk) parts.push(await vad.push(audio.subarray(i, i + chunk)));
   parts.push(await vad.flush());
-  return concatSamples(parts);
+  return concatArrays(parts, Float32Array);
 }
 
 interface Timing {

@@ -7,7 +7,7 @@
  * Creating a resampler is async: the wasm module loads on first use.
  */
 import { SAMPLE_RATE } from './frames';
-import { concatSamples } from './samples';
+import { concatArrays } from '../concatArrays';
 import { SpeexStream } from './speexStream';
 
 /** Converts audio chunk by chunk; output does not depend on how the input is chunked. */
@@ -45,7 +45,7 @@ export async function createResampler(fromRate: number, toRate: number = SAMPLE_
 export async function resample(input: Float32Array, fromRate: number, toRate: number = SAMPLE_RATE): Promise<Float32Array> {
   const resampler = await createResampler(fromRate, toRate);
   try {
-    return concatSamples([resampler.process(input), resampler.flush()]);
+    return concatArrays([resampler.process(input), resampler.flush()], Float32Array);
   } finally {
     resampler.destroy();
   }

@@ -6,7 +6,7 @@
  * end of the stream is flushed by feeding zeros. Output does not depend on how the input is
  * chunked. The wasm memory it holds is freed by flush() or destroy().
  */
-import { concatSamples } from './samples';
+import { concatArrays } from '../concatArrays';
 import { loadSpeex, type SpeexModule } from './speexWasm';
 
 const QUALITY = 10;
@@ -67,7 +67,7 @@ export class SpeexStream {
       missing -= out.length;
     }
     this.destroy();
-    return concatSamples(parts);
+    return concatArrays(parts, Float32Array);
   }
 
   /** Frees the wasm memory without flushing (a stream abandoned midway); safe to call twice. */
@@ -102,7 +102,7 @@ export class SpeexStream {
       parts.push(speex.HEAPF32.slice(outPointer >> 2, (outPointer >> 2) + written));
       offset += consumed;
     }
-    const out = concatSamples(parts);
+    const out = concatArrays(parts, Float32Array);
     this.produced += out.length;
     return out;
   }

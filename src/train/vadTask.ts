@@ -16,6 +16,7 @@ import { MODEL_FAMILIES } from '../models/registry';
 import { buildNetwork, type ModelArchitecture, type NamedArrays } from '../runtime/architecture';
 import { readWeights, type ExportedModel } from '../runtime/exportModel';
 import { savedAttentionContext, savedNormalisation } from '../runtime/model';
+import { concatArrays } from '../concatArrays';
 import { gatherMelInputs } from '../models/crnn';
 import { frameBinaryCrossEntropy } from '../models/vad';
 import { runsOnCpu, type Evaluation, type ModelId, type RunConfig } from '../protocol';
@@ -259,9 +260,9 @@ export function createVadTask(config: RunConfig, corpus: Corpus, options: VadTas
         const headline = results.clean ?? Object.values(results)[0]!;
         return { metric: 'EER', value: headline.eer, auc: headline.auc, eerBySnr: headline.eerBySnr, variants: results };
       }
-      const scores = concat(pooled.scores);
-      const labels = concat(pooled.labels);
-      const m = detectionMetrics(scores, labels, concat(pooled.snr));
+      const scores = concatArrays(pooled.scores, Float32Array);
+      const labels = concatArrays(pooled.labels, Uint8Array);
+      const m = detectionMetrics(scores, labels, concatArrays(pooled.snr, Float32Array));
       const pooledBestF1Threshold = bestF1(scores, labels).bestF1Threshold;
       return { metric: 'EER', value: m.eer, auc: m.auc, eerBySnr: m.eerBySnr, variants: results, pooledBestF1Threshold };
     },
@@ -352,16 +353,6 @@ function startSliced(network: Network, config: RunConfig, options: VadTaskOption
     sliced?.dispose();
     full.dispose();
   }
-}
-
-function concat<T extends Float32Array | Uint8Array>(parts: T[]): T {
-  const out = new (parts[0].constructor as new (n: number) => T)(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 /** The threshold with the best F1 (speech = positive) and that F1, over every distinct score. */
