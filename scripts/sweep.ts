@@ -11,6 +11,7 @@
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--log-floor f (runs from scratch: log(mel + f) instead of the default floor, logMel.ts)]
+ *     [--relative-floor r|default (runs from scratch: a floor that follows the level, r · running mean power per bin, over an absolute floor of 1e-12 unless --log-floor)]
  *     [--budget f (DCL rows: α steered to hold f of full width's FLOP/s, κ_min only a lower bound)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
  *     [--polish-from 'results/models/<name>-s{seed}.zip' (each seed trains that seed's consolidated model on, at its widths, on new scenes)]
@@ -23,7 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { countNetwork } from '../src/dcl/count';
 import { slicePlan, type Network } from '../src/dcl/network';
-import { DEFAULT_FEATURE_NORMALISATION, GLOBAL_NORMALISATION, LogMel } from '../src/models/logMel';
+import { DEFAULT_FEATURE_NORMALISATION, DEFAULT_RELATIVE_FLOOR, GLOBAL_NORMALISATION, levelRelativeNormalisation, LogMel } from '../src/models/logMel';
 import { readUnits } from '../src/dcl/width';
 import { widthSpecs } from '../src/dcl/widthSpec';
 import { exportWeights, type SavedWeights } from '../src/dcl/weights';
@@ -241,18 +242,27 @@ async function vadSweep(): Promise<void> {
   const logFloorText = option('log-floor', '');
   const logFloor = logFloorText === '' ? undefined : Number(logFloorText);
   if (logFloor !== undefined && !(logFloor > 0)) throw new Error(`--log-floor takes a positive number, got ${logFloorText}`);
-  const features = logFloor === undefined ? undefined : { ...DEFAULT_FEATURE_NORMALISATION, logFloor };
+  const relativeText = option('relative-floor', '');
+  const relativeFloor = relativeText === '' ? undefined : relativeText === 'default' ? DEFAULT_RELATIVE_FLOOR : Number(relativeText);
+  if (relativeFloor !== undefined && !(relativeFloor > 0)) throw new Error(`--relative-floor takes a positive number or 'default', got ${relativeText}`);
+  const features =
+    relativeFloor !== undefined
+      ? { ...levelRelativeNormalisation(relativeFloor), ...(logFloor === undefined ? {} : { logFloor }) }
+      : logFloor === undefined
+        ? undefined
+        : { ...DEFAULT_FEATURE_NORMALISATION, logFloor };
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
   const polishFrom = option('polish-from', '');
-  if (logFloor !== undefined && (fineTune || polishFrom)) throw new Error('--log-floor is for runs from scratch: a run from weights keeps their log floor');
+  if ((logFloor !== undefined || relativeFloor !== undefined) && (fineTune || polishFrom)) throw new Error('--log-floor and --relative-floor are for runs from scratch: a run from weights keeps its floors');
   if (polishFrom && (fineTune || distillation)) throw new Error('--polish-from starts from the consolidated zips: not with --fine-tune or --distill');
   const specs = (polishFrom ? polishRunSpecs(family, polishFrom, seeds) : vadRunSpecs(family, kappaMins, seeds, fineTune))
     .map((spec) => (distillation ? { ...spec, label: `${spec.label}, distilled ${distillation}${ownTeacher ? '' : ` from ${teacher}`}` } : spec))
     .map((spec) => (melOrder === 'spread' ? { ...spec, label: `${spec.label}, mel bands spread` } : spec))
     .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
     .map((spec) => (logFloor !== undefined ? { ...spec, label: `${spec.label}, log floor ${logFloor}` } : spec))
+    .map((spec) => (relativeFloor !== undefined ? { ...spec, label: `${spec.label}, level-relative log floor ${relativeFloor}` } : spec))
     .map((spec) => (budgetFraction !== undefined && spec.method === 'dcl' ? { ...spec, budgetFraction, label: spec.label.replace(/^DCL κmin \S+/, (head) => `${head}, budget ${100 * budgetFraction} %`) } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);

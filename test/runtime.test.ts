@@ -83,6 +83,8 @@ const FAMILIES: { name: string; build: () => Network; fractional: number[] }[] =
   { name: 'transformer with running normalisation', build: () => transformerNetwork({ seed: 3, features: RUNNING }), fractional: [37.4, 50.7, 21.2] },
   // A log floor other than the default travels with the model (its export's front end), or the silent stretch would differ.
   { name: 'crnn with a log floor of 1e-10', build: () => crnnNetwork({ seed: 3, features: { ...RUNNING, logFloor: 1e-10 } }), fractional: [41.3, 17.6, 9.45] },
+  // A floor that follows the level: its running mean of the frame power travels in the streaming state, its factor in the front end.
+  { name: 'transformer with a level-relative floor', build: () => transformerNetwork({ seed: 3, features: { ...RUNNING, logFloor: 1e-12, relativeFloor: 1e-3 } }), fractional: [37.4, 50.7, 21.2] },
 ];
 
 for (const family of FAMILIES) {
@@ -256,7 +258,14 @@ describe('savedNormalisation', () => {
 
   it('reads a log floor where the weights name one, and writes back what it reads', () => {
     expect(savedNormalisation(saved('running:300,floor=1e-10'))).toEqual({ kind: 'running', timeConstantFrames: 300, logFloor: 1e-10 });
-    for (const name of ['global', 'running:300', 'running:300,floor=1e-10', 'global,floor=0.001']) expect(normalisationName(savedNormalisation(saved(name)))).toBe(name);
+    for (const name of ['global', 'running:300', 'running:300,floor=1e-10', 'global,floor=0.001', 'running:300,floor=1e-12,relative=0.000004']) {
+      expect(normalisationName(savedNormalisation(saved(name)))).toBe(name);
+    }
+  });
+
+  it('reads a level-relative floor for running normalisation only', () => {
+    expect(savedNormalisation(saved('running:300,floor=1e-12,relative=0.000004'))).toEqual({ kind: 'running', timeConstantFrames: 300, logFloor: 1e-12, relativeFloor: 4e-6 });
+    expect(() => savedNormalisation(saved('global,relative=0.1'))).toThrow(/unknown features/);
   });
 });
 

@@ -44,11 +44,32 @@ export type FeatureNormalisation = ({ kind: 'global' } | { kind: 'running'; time
    * lost on the unseen test audio (README).
    */
   logFloor?: number;
+  /**
+   * A floor that follows the input's level ('running' only): log(mel + logFloor + r·P̄_t), where
+   * P̄_t is the causal running mean (the normalisation's weights) of the frame's mean power per
+   * bin. A gain g² scales mel and P̄ alike, so once logFloor is negligible the features do not
+   * depend on the level at all, the quietest bands included. Absent: no relative floor.
+   */
+  relativeFloor?: number;
 };
 
 /** The floor of log(mel + floor) under a normalisation. */
 export function logFloorOf(normalisation: FeatureNormalisation): number {
   return normalisation.logFloor ?? LOG_MEL_FLOOR;
+}
+
+/** The absolute floor under a level-relative one: only there to keep digital silence finite. */
+export const RELATIVE_FLOOR_LOG_FLOOR = 1e-12;
+
+/**
+ * The default relative floor: LOG_MEL_FLOOR over the median mean power per bin of the training
+ * scenes (their levels' middle), so at that level it matches the fixed floor of the bundled models.
+ */
+export const DEFAULT_RELATIVE_FLOOR = 4e-6;
+
+/** Running normalisation with a level-relative floor r (the absolute floor then only guards silence). */
+export function levelRelativeNormalisation(relativeFloor: number = DEFAULT_RELATIVE_FLOOR): FeatureNormalisation {
+  return { ...RUNNING_NORMALISATION, logFloor: RELATIVE_FLOOR_LOG_FLOOR, relativeFloor };
 }
 
 export const GLOBAL_NORMALISATION: FeatureNormalisation = { kind: 'global' };
@@ -125,6 +146,10 @@ export class LogMel implements Layer {
       throw new Error(`${name}: running normalisation needs a time constant ≥ 1 frame, got ${normalisation.timeConstantFrames}`);
     }
     if (!(logFloorOf(normalisation) > 0)) throw new Error(`${name}: the log floor must be positive, got ${normalisation.logFloor}`);
+    if (normalisation.relativeFloor !== undefined) {
+      if (!(normalisation.relativeFloor > 0 && Number.isFinite(normalisation.relativeFloor))) throw new Error(`${name}: the relative floor must be a positive number, got ${normalisation.relativeFloor}`);
+      if (normalisation.kind !== 'running') throw new Error(`${name}: a relative floor follows a running mean, so it needs running normalisation`);
+    }
     this.tensors = 'tensors' in init ? init.tensors : LogMel.fullTensors(outWidth.full, init);
     const [nFreq, bands] = this.tensors.filterbank.shape;
     if (bands !== outWidth.full) throw new Error(`${name}: filterbank has ${bands} bands, width ${outWidth.name} has ${outWidth.full}`);
@@ -151,12 +176,22 @@ export class LogMel implements Layer {
     return tf.tidy(() => {
       const { filterbank, mean, invStd } = this.tensors;
       const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
-      const logMel = tf.log(tf.add(tf.matMul(flat, filterbank), logFloorOf(this.normalisation)));
       const shape = [...x.shape.slice(0, -1), this.outWidth.full];
+      const logMel = tf.log(tf.add(tf.reshape(tf.matMul(flat, filterbank), shape), this.floor(x)));
       const centred = this.normalisation.kind === 'running' ? subtractRunningMean(tf.reshape(logMel, shape), this.normalisation.timeConstantFrames) : tf.sub(logMel, mean);
       const normalised = tf.mul(centred, invStd);
       return gateOutput(tf.reshape(normalised, shape), this.outWidth, ctx);
     });
+  }
+
+  /** log's floor: the fixed one, or per frame [B, T, 1] with the level-relative part added. */
+  private floor(power: tf.Tensor): tf.Tensor | number {
+    const { relativeFloor } = this.normalisation;
+    if (relativeFloor === undefined || this.normalisation.kind !== 'running') return logFloorOf(this.normalisation);
+    if (power.rank !== 3) throw new Error(`${this.name}: a relative floor needs [batch, frames, bins], got rank ${power.rank}`);
+    const [batch, frames] = power.shape;
+    const level = tf.matMul(tf.reshape(tf.mean(power, -1), [batch, frames]), runningMeanMatrixT(frames, this.normalisation.timeConstantFrames));
+    return tf.reshape(tf.add(tf.mul(level, relativeFloor), logFloorOf(this.normalisation)), [batch, frames, 1]);
   }
 
   /** The filterbank product (2·n_freq − 1)·n_mels per frame; log and normalisation are not counted (paper convention). */

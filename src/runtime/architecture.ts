@@ -55,6 +55,12 @@ export interface FrontEndSettings {
   melScale: 'htk';
   /** log(mel + logFloor): the log-mel layer's floor (logMel.ts logFloorOf). */
   logFloor: number;
+  /**
+   * Where the model has a level-relative floor (logMel.ts FeatureNormalisation.relativeFloor):
+   * log(mel + logFloor + relativeLogFloor · P̄_t), P̄_t the running mean (the normalisation's
+   * weights) of the frame's mean power per bin. Absent: none.
+   */
+  relativeLogFloor?: number;
 }
 
 export interface ModelArchitecture {
@@ -70,8 +76,8 @@ export interface ModelArchitecture {
 /** Tensor name → values and shape. Names are `<layer index>/<layer name>/<tensor>`. */
 export type NamedArrays = Map<string, { shape: number[]; values: Float32Array }>;
 
-/** The front end of every export, but for the log floor, which is the model's. */
-const FRONT_END: Omit<FrontEndSettings, 'logFloor'> = {
+/** The front end of every export, but for the log floors, which are the model's. */
+const FRONT_END: Omit<FrontEndSettings, 'logFloor' | 'relativeLogFloor'> = {
   sampleRate: SAMPLE_RATE,
   frameLength: FRAME_LENGTH,
   frameHop: FRAME_HOP,
@@ -81,15 +87,22 @@ const FRONT_END: Omit<FrontEndSettings, 'logFloor'> = {
   melScale: 'htk',
 };
 
-/** An export's spec of a log-mel normalisation: the floor goes to the front end. */
-function specNormalisation({ logFloor: _floor, ...normalisation }: FeatureNormalisation): Normalisation {
+/** An export's spec of a log-mel normalisation: the floors go to the front end. */
+function specNormalisation({ logFloor: _floor, relativeFloor: _relative, ...normalisation }: FeatureNormalisation): Normalisation {
   return normalisation;
 }
 
-/** A log-mel layer's normalisation from its spec and the front end's floor (LOG_MEL_FLOOR is left implicit, as weights that predate the choice have it). */
-function layerNormalisation(spec: Normalisation | undefined, logFloor: number): FeatureNormalisation {
-  const normalisation = spec ?? { kind: 'global' };
-  return logFloor === LOG_MEL_FLOOR ? normalisation : { ...normalisation, logFloor };
+/** The front end's floors of a log-mel normalisation. */
+function frontEndFloors(normalisation: FeatureNormalisation): Pick<FrontEndSettings, 'logFloor' | 'relativeLogFloor'> {
+  const logFloor = logFloorOf(normalisation);
+  return normalisation.relativeFloor === undefined ? { logFloor } : { logFloor, relativeLogFloor: normalisation.relativeFloor };
+}
+
+/** A log-mel layer's normalisation from its spec and the front end's floors (LOG_MEL_FLOOR is left implicit, as weights that predate the choice have it). */
+function layerNormalisation(spec: Normalisation | undefined, { logFloor, relativeLogFloor }: FrontEndSettings): FeatureNormalisation {
+  const normalisation: FeatureNormalisation = spec ?? { kind: 'global' };
+  const withFloor = logFloor === LOG_MEL_FLOOR ? normalisation : { ...normalisation, logFloor };
+  return relativeLogFloor === undefined ? withFloor : { ...withFloor, relativeFloor: relativeLogFloor };
 }
 
 export function tensorName(index: number, layer: string, tensor: string): string {
@@ -111,7 +124,7 @@ export function describeNetwork(network: Network): { architecture: ModelArchitec
     return spec;
   });
   return {
-    architecture: { format: ARCHITECTURE_FORMAT, family: family as VadFamily, widths, frontEnd: { ...FRONT_END, logFloor: logFloorOf(logMelOf(network).normalisation) }, callsPerSecond: network.callsPerSecond, layers },
+    architecture: { format: ARCHITECTURE_FORMAT, family: family as VadFamily, widths, frontEnd: { ...FRONT_END, ...frontEndFloors(logMelOf(network).normalisation) }, callsPerSecond: network.callsPerSecond, layers },
     tensors,
   };
 }
@@ -197,6 +210,10 @@ export function checkArchitecture(value: unknown, source: string): ModelArchitec
     throw new Error(`${source}: front end ${JSON.stringify(fe)} differs from this runtime's (16 kHz, 400-sample window, 160-sample hop)`);
   }
   if (!(fe.logFloor > 0 && Number.isFinite(fe.logFloor))) throw new Error(`${source}: the front end's log floor ${String(fe.logFloor)} is not a positive number`);
+  if (fe.relativeLogFloor !== undefined) {
+    if (!(fe.relativeLogFloor > 0 && Number.isFinite(fe.relativeLogFloor))) throw new Error(`${source}: the front end's relative log floor ${String(fe.relativeLogFloor)} is not a positive number`);
+    if (!a.layers.some((spec) => spec.kind === 'logMel' && spec.normalisation?.kind === 'running')) throw new Error(`${source}: a relative log floor needs a log-mel layer with running normalisation`);
+  }
   for (const spec of a.layers) {
     expectedTensors(spec, a.widths);
     const n = spec.kind === 'logMel' ? spec.normalisation : undefined;
@@ -228,7 +245,7 @@ export function buildNetwork(architecture: ModelArchitecture, arrays: NamedArray
             spec.name,
             outW,
             { tensors: { filterbank: t('filterbank') as tf.Tensor2D, mean: t('mean') as tf.Tensor1D, invStd: t('invStd') as tf.Tensor1D } },
-            layerNormalisation(spec.normalisation, architecture.frontEnd.logFloor),
+            layerNormalisation(spec.normalisation, architecture.frontEnd),
           );
         case 'conv1d':
           return new CausalConv1d(spec.name, inW, outW, spec.kernelSize, spec.activation, { kernel: t('kernel'), bias: t('bias') });

@@ -126,6 +126,8 @@ class LogMelKernel implements FrameKernel {
   /** Running mean per band and frames seen ('running' only). */
   private readonly running: Float64Array;
   private frames = 0;
+  /** Running mean of the frame's mean power per bin (relative floor only). */
+  private level = 0;
   constructor(
     filterbank: Float32Array,
     nFreq: number,
@@ -133,6 +135,8 @@ class LogMelKernel implements FrameKernel {
     private readonly invStd: Float32Array,
     private readonly floor: number,
     private readonly timeConstant: number | null,
+    /** log(mel + floor + relativeFloor · running mean power per bin); 0 for none. */
+    private readonly relativeFloor = 0,
   ) {
     this.running = new Float64Array(timeConstant === null ? 0 : mean.length);
     const n = mean.length;
@@ -153,11 +157,18 @@ class LogMelKernel implements FrameKernel {
   }
   step(power: Float32Array): Float32Array {
     const rate = this.timeConstant === null ? 0 : Math.max(1 / (this.frames + 1), 1 / this.timeConstant);
+    let floor = this.floor;
+    if (this.relativeFloor > 0) {
+      let total = 0;
+      for (let k = 0; k < power.length; k++) total += power[k];
+      this.level = (1 - rate) * this.level + (rate * total) / power.length;
+      floor += this.relativeFloor * this.level;
+    }
     for (let m = 0; m < this.bands.length; m++) {
       const { first, weights } = this.bands[m];
       let sum = 0;
       for (let k = 0; k < weights.length; k++) sum += power[first + k] * weights[k];
-      const logMel = Math.log(Math.fround(sum) + this.floor);
+      const logMel = Math.log(Math.fround(sum) + floor);
       if (this.timeConstant === null) this.out[m] = (logMel - this.mean[m]) * this.invStd[m];
       else {
         this.running[m] = (1 - rate) * this.running[m] + rate * logMel;
@@ -170,9 +181,10 @@ class LogMelKernel implements FrameKernel {
   reset(): void {
     this.running.fill(0);
     this.frames = 0;
+    this.level = 0;
   }
   stateSize(): number {
-    return this.running.length + 1;
+    return this.running.length + (this.relativeFloor > 0 ? 2 : 1);
   }
 }
 
@@ -397,7 +409,7 @@ function layerKernel(spec: LayerSpec, t: Tensors, architecture: ModelArchitectur
   const norm = () => new RmsNormKernel(t('normGain'), t('normWeights'), (spec as { normDivisor: number }).normDivisor);
   switch (spec.kind) {
     case 'logMel':
-      return new LogMelKernel(t('filterbank'), spec.nFreq, t('mean'), t('invStd'), architecture.frontEnd.logFloor, spec.normalisation?.kind === 'running' ? spec.normalisation.timeConstantFrames : null);
+      return new LogMelKernel(t('filterbank'), spec.nFreq, t('mean'), t('invStd'), architecture.frontEnd.logFloor, spec.normalisation?.kind === 'running' ? spec.normalisation.timeConstantFrames : null, architecture.frontEnd.relativeLogFloor ?? 0);
     case 'dense':
       return new DenseKernel(t('kernel'), t('bias'), spec.activation);
     case 'conv1d':

@@ -102,22 +102,28 @@ export async function loadBundledModel(name: BundledModelName, read: (path: stri
 
 /**
  * The log-mel normalisation saved weights were trained with: provenance.features 'global' or
- * 'running:<τ frames>', either followed by ',floor=<log floor>' where the floor is not the
- * first one (LOG_MEL_FLOOR); weights without it predate the option and used global constants.
+ * 'running:<τ frames>', then ',floor=<log floor>' where the floor is not the first one
+ * (LOG_MEL_FLOOR) and ',relative=<r>' where the floor follows the level (running only); weights
+ * without it predate the option and used global constants.
  */
 export function savedNormalisation(saved: SavedWeights): FeatureNormalisation {
   const value = saved.provenance?.features;
   if (value === undefined) return { kind: 'global' };
-  const match = /^(?:(global)|running:(\d+(?:\.\d+)?))(?:,floor=(\d+(?:\.\d+)?(?:e-?\d+)?))?$/.exec(String(value));
-  if (!match) throw new Error(`saved weights: unknown features "${String(value)}" in their provenance (expected global or running:<frames>, optionally ,floor=<value>)`);
+  const number = '(\\d+(?:\\.\\d+)?(?:e-?\\d+)?)';
+  const match = new RegExp(`^(?:(global)|running:(\\d+(?:\\.\\d+)?))(?:,floor=${number})?(?:,relative=${number})?$`).exec(String(value));
+  if (!match || (match[1] && match[4] !== undefined)) {
+    throw new Error(`saved weights: unknown features "${String(value)}" in their provenance (expected global or running:<frames>, optionally ,floor=<value>, and for running ,relative=<value>)`);
+  }
   const floor = match[3] === undefined ? {} : { logFloor: Number(match[3]) };
-  return match[1] ? { kind: 'global', ...floor } : { kind: 'running', timeConstantFrames: Number(match[2]), ...floor };
+  const relative = match[4] === undefined ? {} : { relativeFloor: Number(match[4]) };
+  return match[1] ? { kind: 'global', ...floor } : { kind: 'running', timeConstantFrames: Number(match[2]), ...floor, ...relative };
 }
 
 /** The name savedNormalisation reads back: how saved weights record their log-mel normalisation. */
 export function normalisationName(normalisation: FeatureNormalisation): string {
   const kind = normalisation.kind === 'global' ? 'global' : `running:${normalisation.timeConstantFrames}`;
-  return normalisation.logFloor === undefined ? kind : `${kind},floor=${normalisation.logFloor}`;
+  const floor = normalisation.logFloor === undefined ? '' : `,floor=${normalisation.logFloor}`;
+  return `${kind}${floor}${normalisation.relativeFloor === undefined ? '' : `,relative=${normalisation.relativeFloor}`}`;
 }
 
 /**
