@@ -25,7 +25,7 @@ import { LOG_MEL_FLOOR, powerSpectrogramOf } from '../src/audio/features';
 import { SAMPLE_RATE } from '../src/audio/frames';
 import { seededContext } from '../src/dcl/network';
 import { FixedWidth } from '../src/dcl/width';
-import { LogMel, GLOBAL_NORMALISATION, RUNNING_NORMALISATION, runningMeanWeights } from '../src/models/logMel';
+import { LogMel, GLOBAL_NORMALISATION, levelRelativeNormalisation, RELATIVE_FLOOR_LOG_FLOOR, RUNNING_NORMALISATION, runningMeanWeights } from '../src/models/logMel';
 import { createRng } from '../src/data/random';
 
 const N = 1 << 15; // 2 s at 16 kHz
@@ -288,6 +288,17 @@ describe('running log-mel normalisation (features that ignore level and fixed EQ
     const levelIndependent = { ...RUNNING_NORMALISATION, logFloor: 1e-10 };
     expect(maxDifference(features(x, levelIndependent), features(quiet, levelIndependent), first)).toBeLessThan(0.01);
     expect(maxDifference(features(x, { ...RUNNING_NORMALISATION, logFloor: LOG_MEL_FLOOR }), features(quiet, { ...RUNNING_NORMALISATION, logFloor: LOG_MEL_FLOOR }), first)).toBeGreaterThan(0.5);
+  });
+
+  it('with a level-relative floor, the same features 40 dB down from the first frame, where the floor still bites on the quiet bands', () => {
+    const noise = createRng(15);
+    // −100 dBFS self-noise: the weakest bands lie below the relative floor.
+    const x = Float32Array.from(voiced(13, 16000), (v) => v + 0.00001 * noise.normal());
+    const quiet = x.map((v) => v * 0.01);
+    const relative = levelRelativeNormalisation();
+    expect(maxDifference(features(x, relative), features(quiet, relative), 0)).toBeLessThan(0.01);
+    // Not by vanishing: without it the quietest bands come out far more differently than that.
+    expect(maxDifference(features(x, relative), features(x, { ...RUNNING_NORMALISATION, logFloor: RELATIVE_FLOOR_LOG_FLOOR }), 0)).toBeGreaterThan(0.1);
   });
 });
 

@@ -31,6 +31,7 @@ import {
   normalisationName,
   toFiles,
   toZip,
+  type ModelArchitecture,
   type StreamingVad,
 } from '../src/runtime';
 import { concatArrays } from '../src/concatArrays';
@@ -188,6 +189,19 @@ describe('export → import', () => {
     const foreign = files.map((f) => (f.name === 'model.json' ? { ...f, data: new TextEncoder().encode('{"modelTopology": {"format": "keras"}}') } : f));
     expect(() => fromFiles(foreign, 'my-model')).toThrow(/not a model of this app/);
     expect(() => fromZip(new Uint8Array([1, 2, 3]), 'x.zip')).toThrow(/x\.zip: not a readable zip/);
+    const withFrontEnd = (change: (model: { modelTopology: ModelArchitecture }) => void) =>
+      files.map((f) => {
+        if (f.name !== 'model.json') return f;
+        const model = JSON.parse(new TextDecoder().decode(f.data)) as { modelTopology: ModelArchitecture };
+        change(model);
+        return { ...f, data: new TextEncoder().encode(JSON.stringify(model)) };
+      });
+    expect(() => fromFiles(withFrontEnd((m) => (m.modelTopology.frontEnd.relativeLogFloor = -1)), 'my-model')).toThrow(/relative log floor -1 is not a positive number/);
+    const globalOnly = withFrontEnd((m) => {
+      m.modelTopology.frontEnd.relativeLogFloor = 1e-3;
+      for (const layer of m.modelTopology.layers) if (layer.kind === 'logMel') layer.normalisation = { kind: 'global' };
+    });
+    expect(() => fromFiles(globalOnly, 'my-model')).toThrow(/relative log floor needs a log-mel layer with running normalisation/);
   });
 });
 
