@@ -48,7 +48,8 @@ export type FeatureNormalisation = ({ kind: 'global' } | { kind: 'running'; time
    * A floor that follows the input's level ('running' only): log(mel + logFloor + r·P̄_t), where
    * P̄_t is the causal running mean (the normalisation's weights) of the frame's mean power per
    * bin. A gain g² scales mel and P̄ alike, so once logFloor is negligible the features do not
-   * depend on the level at all, the quietest bands included. Absent: no relative floor.
+   * depend on the level at all, the quietest bands included. Absent: no relative floor, as in
+   * every bundled model (`--relative-floor` runs scored worse on validation; README).
    */
   relativeFloor?: number;
 };
