@@ -11,6 +11,7 @@
  *     [--mel-order spread (the mel width keeps bands spread over the spectrum, not the lowest; a fine-tuned CRNN's weights are reordered)]
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--log-floor f (runs from scratch: log(mel + f) instead of the default floor, logMel.ts)]
+ *     [--dropout p (transformer: dropout on the attention and feed-forward branches while training)]
  *     [--relative-floor r|default (runs from scratch: a floor that follows the level, r · running mean power per bin, over an absolute floor of 1e-12 unless --log-floor)]
  *     [--budget f (DCL rows: α steered to hold f of full width's FLOP/s, κ_min only a lower bound)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
@@ -251,6 +252,10 @@ async function vadSweep(): Promise<void> {
       : logFloor === undefined
         ? undefined
         : { ...DEFAULT_FEATURE_NORMALISATION, logFloor };
+  const dropoutText = option('dropout', '');
+  const dropout = dropoutText === '' ? undefined : Number(dropoutText);
+  if (dropout !== undefined && !(dropout > 0 && dropout < 1)) throw new Error(`--dropout takes a rate in (0, 1), got ${dropoutText}`);
+  if (dropout !== undefined && family !== 'transformer') throw new Error('--dropout is for the transformer (its residual branches); the CRNN has none');
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
@@ -263,6 +268,7 @@ async function vadSweep(): Promise<void> {
     .map((spec) => (frequencyMasks ? { ...spec, label: `${spec.label}, ${frequencyMasks.count} frequency masks ≤ ${frequencyMasks.maxMelFraction}` } : spec))
     .map((spec) => (logFloor !== undefined ? { ...spec, label: `${spec.label}, log floor ${logFloor}` } : spec))
     .map((spec) => (relativeFloor !== undefined ? { ...spec, label: `${spec.label}, level-relative log floor ${relativeFloor}` } : spec))
+    .map((spec) => (dropout !== undefined ? { ...spec, label: `${spec.label}, dropout ${dropout}` } : spec))
     .map((spec) => (budgetFraction !== undefined && spec.method === 'dcl' ? { ...spec, budgetFraction, label: spec.label.replace(/^DCL κmin \S+/, (head) => `${head}, budget ${100 * budgetFraction} %`) } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
@@ -327,7 +333,7 @@ async function vadSweep(): Promise<void> {
     const average = fixed && averageAfter !== null ? new WeightAverage(task.network.weightVariables()) : null;
     const averageEvery = Math.max(1, Math.round(steps / AVERAGE_MOMENTS));
     try {
-      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: average ? averageEvery : logEvery, budgetInterval, calibrate: false })) {
+      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: average ? averageEvery : logEvery, budgetInterval, dropout, calibrate: false })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
           if (average && e.event.step > averageAfter! && e.event.step % averageEvery === 0) average.add();

@@ -23,6 +23,15 @@ export interface ApplyContext {
   gate: GateOptions;
   /** A fresh seed for each noise draw, so runs with the same seed repeat. */
   nextSeed(): number;
+  /** Dropout rate on residual branches while training (layers that have them); absent or 0: none. */
+  dropout?: number;
+}
+
+/** Inverted dropout at ctx.dropout in training; the identity otherwise (inference never drops). */
+export function trainingDropout(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+  const rate = ctx.dropout ?? 0;
+  if (ctx.mode !== 'train' || rate === 0) return x;
+  return tf.dropout(x, rate, undefined, ctx.nextSeed());
 }
 
 export interface Layer {

@@ -102,11 +102,12 @@ export function inferenceContext(): ApplyContext {
 }
 
 /** A training context whose noise seeds follow from one seed. */
-export function seededContext(mode: Mode, seed: number, gate: GateOptions = {}): ApplyContext {
+export function seededContext(mode: Mode, seed: number, gate: GateOptions = {}, dropout = 0): ApplyContext {
   let s = seed >>> 0;
   return {
     mode,
     gate,
+    dropout,
     nextSeed: () => {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       return s;

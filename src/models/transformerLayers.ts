@@ -8,6 +8,7 @@ import {
   ownedVariable,
   sliceAxis,
   sliceInput,
+  trainingDropout,
   type ApplyContext,
   type Layer,
   type PlanLookup,
@@ -209,7 +210,7 @@ export class WindowedAttentionBlock implements Layer {
       const [q, k, v] = [project(this.query, this.queryBias), project(this.key, this.keyBias), project(this.value, this.valueBias)];
       const mixed = tf.reshape(bandedAttention(q, k, v, this.context, this.scoreScale), [-1, n]) as tf.Tensor2D;
       const y = tf.reshape(tf.add(matMul2d(mixed, this.output as tf.Tensor2D), this.outputBias), [batch, steps, n]);
-      return tf.add(x, gateOutput(y, this.inWidth, ctx));
+      return tf.add(x, trainingDropout(gateOutput(y, this.inWidth, ctx), ctx));
     });
   }
 
@@ -316,7 +317,7 @@ export class FeedForwardBlock implements Layer {
       const h = tf.reshape(this.norm.apply(x), [-1, n]) as tf.Tensor2D;
       const u = gateOutput(tf.relu(tf.add(matMul2d(h, this.w1 as tf.Tensor2D), this.b1)), this.inner, ctx) as tf.Tensor2D;
       const y = tf.reshape(tf.add(matMul2d(u, this.w2 as tf.Tensor2D), this.b2), x.shape);
-      return tf.add(x, gateOutput(y, this.inWidth, ctx));
+      return tf.add(x, trainingDropout(gateOutput(y, this.inWidth, ctx), ctx));
     });
   }
 

@@ -122,6 +122,8 @@ export interface SessionOptions {
   progressEvery?: number;
   /** Budget-interval penalty instead of α (the straight-through baseline's training). */
   budgetInterval?: TrainerConfig['budgetInterval'];
+  /** Dropout while training (TrainerConfig.dropout); none when absent. */
+  dropout?: number;
   /** Score the model before its first step, so the trajectory starts where the run starts (the page does). */
   evaluateAtStart?: boolean;
   /**
@@ -180,6 +182,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
     kappaLearningRate: config.kappaLearningRate,
     seed: config.seed,
     budgetInterval: options.budgetInterval ?? config.budgetInterval,
+    dropout: options.dropout,
   });
   const widths = task.network.learnableWidths();
   // A uniform baseline's own network is its smaller fixed width: "full" is the family's full width.

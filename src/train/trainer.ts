@@ -12,6 +12,8 @@ export interface TrainerConfig {
   alpha: number;
   seed: number;
   gate?: GateOptions;
+  /** Dropout on the residual branches of layers that have them (the transformer's), in training only. */
+  dropout?: number;
   /**
    * Budget-interval penalty instead of α·C/C_max (used by the straight-through
    * baseline): weight·(relu(r − high) + relu(low − r)) on r = C/C_max.
@@ -62,7 +64,7 @@ export class WidthTrainer {
     this.fullFlopsPerSecond = network.fullFlopsPerSecond();
     this.weightOptimizer = tf.train.adam(config.learningRate);
     this.kappaOptimizer = tf.train.sgd(config.kappaLearningRate);
-    this.context = seededContext('train', config.seed, config.gate);
+    this.context = seededContext('train', config.seed, config.gate, config.dropout);
   }
 
   setLearningRates(weights: number, kappa: number): void {
