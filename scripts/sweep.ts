@@ -53,15 +53,27 @@ import { diskSources, useBackend } from './lib/node';
 const args = process.argv.slice(2);
 /** Adam's learning rate unless --learning-rate says otherwise. */
 const DEFAULT_LEARNING_RATE = 3e-3;
-const flag = (name: string) => args.includes(`--${name}`);
+/** Every option a command has read: what it was given beyond them it does not know. */
+const asked = new Set<string>();
+const flag = (name: string) => {
+  asked.add(name);
+  return args.includes(`--${name}`);
+};
 const option = (name: string, fallback: string) => {
+  asked.add(name);
   const i = args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
+/** Called once a command has read all its options, before any work: a misspelt option would otherwise run a long sweep without it. */
+function refuseUnknownOptions(command: string): void {
+  const unknown = args.filter((a) => a.startsWith('--') && !asked.has(a.slice(2)));
+  if (unknown.length > 0) throw new Error(`sweep ${command}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (the options are listed at the head of scripts/sweep.ts)`);
+}
 
 async function syntheticSweep(): Promise<void> {
   const steps = Number(option('steps', flag('quick') ? '400' : String(SYNTHETIC_DEFAULTS.steps)));
   const seed = Number(option('seed', '1'));
+  refuseUnknownOptions('synthetic');
   console.log(`synthetic sweep: ${steps} steps, batch ${SYNTHETIC_DEFAULTS.batchSize}, seed ${seed}, backend ${tf.getBackend()}`);
   console.log('32 inputs of which the first 8 carry signal; MLP 32 → 32 relu → 1; input and hidden widths learned.\n');
   const results: SyntheticRunResult[] = [];
@@ -277,6 +289,8 @@ async function vadSweep(): Promise<void> {
   const learningRate = Number(option('learning-rate', String(DEFAULT_LEARNING_RATE)));
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch-size must be a whole number ≥ 1, got ${option('batch-size', '')}`);
   if (!(learningRate > 0)) throw new Error(`--learning-rate must be a positive number, got ${option('learning-rate', '')}`);
+  const tag = option('tag', '');
+  refuseUnknownOptions('vad');
   console.log(`VAD sweep, ${family}: ${steps} steps × batch ${batchSize} × ${VAD_TASK_DEFAULTS.segmentSeconds} s, Adam ${learningRate}, seeds ${seeds.join(', ')}, tfjs ${backend}, shard ${shardText} (${specs.length} runs)`);
   console.log(`held-out: ${heldOut.heldOutScenes ?? VAD_TASK_DEFAULTS.heldOutScenes} scenes × ${heldOut.heldOutSeconds ?? VAD_TASK_DEFAULTS.heldOutSeconds} s per split; test = unseen speaker and unseen noise files\n`);
 
@@ -284,7 +298,6 @@ async function vadSweep(): Promise<void> {
     modelId: family, method: 'dcl', alpha: 0, budgetFlopsPerSecond: null, steps, batchSize,
     learningRate, kappaLearningRate: 3e-2, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: steps, init: 'scratch',
   };
-  const tag = option('tag', '');
   const stem = `results/vad-sweep-${family}${fineTune ? '-finetune' : ''}${quick ? '-quick' : ''}${tag ? `-${tag}` : ''}`;
   const file = shard.count === 1 ? `${stem}.json` : `${stem}.shard-${shard.index}-of-${shard.count}.json`;
   const results: VadRunResult[] = [];
@@ -493,6 +506,7 @@ function calibrateOrFail(validation: VadEvaluation, networks: Network[]): number
 async function calibrateBundled(): Promise<void> {
   const family = option('family', 'crnn') as ModelId;
   const backend = await useBackend(option('backend', 'wasm') as 'wasm' | 'cpu');
+  refuseUnknownOptions('calibrate');
   const config: RunConfig = {
     modelId: family, method: 'uniform', alpha: 0, budgetFlopsPerSecond: null, steps: 1, batchSize: 16,
     learningRate: 0, kappaLearningRate: 0, kappaMin: {}, uniformFraction: 1, seed: 1, evalEvery: 1, init: 'pretrained',
@@ -535,6 +549,8 @@ function featuresOf(network: Network): string {
 
 /** `npm run sweep -- merge a.json b.json …`: one results file and one table from a sweep's shards. */
 function mergeShards(files: string[]): void {
+  option('out', '');
+  refuseUnknownOptions('merge');
   if (files.length === 0) throw new Error('merge: name the shard files to combine');
   const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as VadSweepFile);
   const first = parts[0];

@@ -120,3 +120,14 @@ describe('npm run vad', () => {
     expect(vad('--model', dir, speechWav)).toMatchObject({ code: 2, stderr: expect.stringMatching(/model\.json is missing/) });
   });
 });
+
+describe('npm run sweep', () => {
+  it('refuses an option it does not know before it trains anything (a misspelt option would run a long sweep without it)', () => {
+    for (const args of [['vad', '--family', 'crnn', '--stpes', '20'], ['merge', 'results/a.json', '--outt', 'b.json'], ['synthetic', '--quik']]) {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sweep.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`sweep ${args[0]}: unknown option ${args.find((a) => a.startsWith('--') && !['--family'].includes(a))}`));
+      expect(result.stdout).not.toMatch(/VAD sweep|synthetic sweep|written/);
+    }
+  });
+});

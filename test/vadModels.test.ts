@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { N_FREQ, logMelStatistics, melFilterbank, spreadBandOrder } from '../src/audio/features';
 import { countNetwork } from '../src/dcl/count';
+import { trainingDropout } from '../src/dcl/layer';
 import { CausalConv1d } from '../src/dcl/layers';
 import { FixedWidth, isLearnable } from '../src/dcl/width';
 import { Network, seededContext } from '../src/dcl/network';
@@ -331,5 +332,38 @@ describe('model registry', () => {
       small.dispose();
       expect(tf.memory().numTensors, family.id).toBe(before);
     }
+  });
+});
+
+describe('dropout while training (sweep --dropout)', () => {
+  const fixed = Object.fromEntries(Object.entries(TRANSFORMER_FULL_SIZES).map(([name, units]) => [name, { kind: 'fixed', units } as WidthSpec]));
+  const run = (network: Network, mode: 'train' | 'infer', dropout: number, seed = 5) =>
+    tf.tidy(() => Array.from(network.apply(tf.randomUniform([2, 30, N_FREQ], 0, 1, 'float32', 3), seededContext(mode, seed, {}, dropout)).dataSync()));
+
+  it('changes the transformer in training only, repeats with its seed, and is off by default', () => {
+    const network = transformerNetwork({ seed: 2, widths: fixed });
+    const plain = run(network, 'train', 0);
+    const dropped = run(network, 'train', 0.3);
+    expect(Math.max(...dropped.map((v, i) => Math.abs(v - plain[i])))).toBeGreaterThan(1e-3);
+    expect(run(network, 'train', 0.3)).toEqual(dropped);
+    expect(run(network, 'train', 0.3, 6)).not.toEqual(dropped);
+    // Fixed widths have no gate noise: without dropout training and inference agree, and inference ignores the rate.
+    expect(run(network, 'infer', 0.3)).toEqual(run(network, 'infer', 0));
+    expect(Math.max(...plain.map((v, i) => Math.abs(v - run(network, 'infer', 0)[i])))).toBeLessThan(1e-6);
+    network.dispose();
+  });
+
+  it('zeroes about the rate of a branch and scales the rest by 1/(1 − rate), drawing no seed when off', () => {
+    const ctx = seededContext('train', 1, {}, 0.25);
+    const y = tf.tidy(() => Array.from(trainingDropout(tf.ones([100, 100]), ctx).dataSync()));
+    const zeros = y.filter((v) => v === 0).length / y.length;
+    expect(zeros).toBeGreaterThan(0.22);
+    expect(zeros).toBeLessThan(0.28);
+    expect(new Set(y.filter((v) => v !== 0).map((v) => v.toFixed(5)))).toEqual(new Set([(1 / 0.75).toFixed(5)]));
+    const off = seededContext('train', 1);
+    const x = tf.ones([3]);
+    expect(trainingDropout(x, off)).toBe(x);
+    expect(off.nextSeed()).toBe(seededContext('train', 1).nextSeed());
+    x.dispose();
   });
 });
