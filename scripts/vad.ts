@@ -1,6 +1,6 @@
 /**
- * Voice activity detection on WAV files with an exported model, a bundled one, or Silero:
- *   npm run vad -- --model <exported folder | model zip | crnn-full | transformer-full | crnn-small | transformer-small> file.wav …
+ * Voice activity detection on WAV, FLAC or Ogg Opus files with an exported model, a bundled one, or Silero:
+ *   npm run vad -- --model <exported folder | model zip | crnn-full | transformer-full | crnn-small | transformer-small> file.wav|.flac|.opus …
  *   npm run vad -- --peer silero file.wav …
  * Options: --frames out.json (per-frame probabilities with frame times, and the segments),
  *          --threshold 0.5  --min-speech 0.1  --hangover 0.2 (seconds).
@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { decodeWavTo16k } from '../src/audio/wav';
+import { decodeAudioTo16k } from '../src/audio/decodeFile';
 import { diskLoader } from '../src/data/nodeCorpus';
 import {
   BUNDLED_MODELS,
@@ -29,7 +29,7 @@ import {
 } from '../src/runtime';
 
 const USAGE = `usage: npm run vad -- (--model <exported folder | model.zip | ${BUNDLED_MODELS.join(' | ')}> | --peer silero)
-                     [--frames out.json] [--threshold ${SEGMENT_DEFAULTS.threshold}] [--min-speech ${SEGMENT_DEFAULTS.minSpeech}] [--hangover ${SEGMENT_DEFAULTS.hangover}] file.wav …`;
+                     [--frames out.json] [--threshold ${SEGMENT_DEFAULTS.threshold}] [--min-speech ${SEGMENT_DEFAULTS.minSpeech}] [--hangover ${SEGMENT_DEFAULTS.hangover}] file.wav|.flac|.opus …`;
 
 const SILERO_ONNX = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 
@@ -146,7 +146,7 @@ async function detect(lane: Lane, file: string, segments: SegmentOptions): Promi
   } catch (error) {
     throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const audio = await decodeWavTo16k(bytes, file);
+  const audio = await decodeAudioTo16k(bytes, file);
   const vad = lane.stream();
   const probabilities = [...(await vad.push(audio.samples)), ...(await vad.flush())];
   const note = `${audio.seconds.toFixed(2)} s, ${audio.sourceRate} Hz, ${audio.sourceChannels} ch`;

@@ -357,7 +357,7 @@ export type ToListener =
   | { type: 'micStart'; port: MessagePort; session: number }
   | { type: 'micStop' }
   /** A WAV file's bytes (decoded in the worker) or audio the browser decoded. */
-  | { type: 'analyseFile'; fileId: number; name: string; source: { wav: ArrayBuffer } | { sampleRate: number; channels: Float32Array[] } }
+  | { type: 'analyseFile'; fileId: number; name: string; source: { encoded: ArrayBuffer } | { sampleRate: number; channels: Float32Array[] } }
   /** Measure the full and the consolidated lane's models side by side. */
   | { type: 'compare' }
   /** The microphone audio captured so far (16 kHz, the last RECORDING_SECONDS at most). */

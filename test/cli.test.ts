@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameCount } from '../src/audio/frames';
-import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
+import { decodeAudioTo16k } from '../src/audio/decodeFile';
+import { encodeWav } from '../src/audio/wav';
 import { crnnNetwork } from '../src/models/crnn';
 import { DEFAULT_PUBLIC_DIR } from '../src/data/nodeCorpus';
 import { createStreamingVad, exportModel, loadBundledModel, loadModel, toFiles, type FramesReport } from '../src/runtime';
@@ -56,7 +57,7 @@ describe('npm run vad', () => {
 
     const written = JSON.parse(readFileSync(framesJson, 'utf8')) as { model: string; files: FramesReport[] };
     const report = written.files[0];
-    const audio = await decodeWavTo16k(readFileSync(speechWav), speechWav);
+    const audio = await decodeAudioTo16k(readFileSync(speechWav), speechWav);
     expect(report.probability).toHaveLength(frameCount(audio.samples.length));
     expect(report.time[100]).toBeCloseTo(1.0, 9);
     expect(report.segmentOptions.threshold).toBe(0.3);
@@ -87,6 +88,24 @@ describe('npm run vad', () => {
     expect(end).toBeLessThan(2.5);
   });
 
+  it('reads FLAC and Ogg Opus too: a FLAC file scores as its WAV, and the Opus of the same prompt finds the same speech', async () => {
+    const flac = join(DEFAULT_PUBLIC_DIR, 'corpus/speech/allison/en-US_agent-newlocation.flac');
+    const opus = join(import.meta.dirname, 'data/en-US_agent-newlocation.opus');
+    const wavCopy = join(dir, 'prompt.wav');
+    writeFileSync(wavCopy, encodeWav((await decodeAudioTo16k(readFileSync(flac), flac)).samples, 16000));
+    const framesJson = join(dir, 'formats.json');
+    const { code, stdout, stderr } = vad('--model', 'crnn-full', '--frames', framesJson, flac, wavCopy, opus);
+    expect(stderr).not.toMatch(/error/);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/en-US_agent-newlocation\.opus \(3\.29 s, 48000 Hz, 1 ch\)/);
+    const [fromFlac, fromWav, fromOpus] = (JSON.parse(readFileSync(framesJson, 'utf8')) as { files: FramesReport[] }).files;
+    expect(fromFlac.probability.length).toBe(fromWav.probability.length);
+    expect(Math.max(...fromFlac.probability.map((p, i) => Math.abs(p - fromWav.probability[i])))).toBeLessThan(1e-3);
+    expect(fromFlac.segments.length).toBeGreaterThan(0);
+    expect(fromOpus.segments.length).toBe(fromFlac.segments.length);
+    fromOpus.segments.forEach((s, i) => expect(Math.abs(s.start - fromFlac.segments[i].start) + Math.abs(s.end - fromFlac.segments[i].end)).toBeLessThan(0.1));
+  });
+
   it('runs the bundled crnn-small (an export zip under public/models): its frames are the runtime\'s', async () => {
     const framesJson = join(dir, 'small.json');
     const { code, stdout, stderr } = vad('--model', 'crnn-small', '--frames', framesJson, speechWav);
@@ -94,7 +113,7 @@ describe('npm run vad', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/speech\.wav \(3\.00 s, 22050 Hz, 1 ch\), crnn-small: \d+ speech segments?/);
     const report = (JSON.parse(readFileSync(framesJson, 'utf8')) as { model: string; files: FramesReport[] }).files[0];
-    const audio = await decodeWavTo16k(readFileSync(speechWav), speechWav);
+    const audio = await decodeAudioTo16k(readFileSync(speechWav), speechWav);
     const model = await loadBundledModel('crnn-small', async (path) => new Uint8Array(readFileSync(join(DEFAULT_PUBLIC_DIR, path))));
     const here = createStreamingVad(model).process(audio.samples);
     expect(report.probability).toHaveLength(here.length);

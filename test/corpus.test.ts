@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAME_HOP, SAMPLE_RATE } from '../src/audio/frames';
 import { speechLabels } from '../src/audio/labels';
 import { loadCorpus, loadEntryAudio } from '../src/data/corpus';
-import { streamInfoTotalSamples } from '../src/data/flac';
+import { streamInfoTotalSamples } from '../src/audio/flac';
 import { noiseRole, type Manifest, type NoiseEntry, type SpeechEntry } from '../src/data/manifest';
 import { DEFAULT_PUBLIC_DIR, diskLoader, loadCorpusFromDisk, readManifestFromDisk } from '../src/data/nodeCorpus';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWav, decodeWavTo16k, encodeWav } from '../src/audio/wav';
+import { decodeAudioTo16k } from '../src/audio/decodeFile';
+import { decodeWav, encodeWav } from '../src/audio/wav';
 import { concatArrays } from '../src/concatArrays';
 
 interface WavSpec {
@@ -101,7 +102,7 @@ describe('WAV sample formats', () => {
       const seconds = 0.5;
       const frames = Math.round(rate * seconds);
       const bytes = wav(frames, (c, i) => (c === 0 ? -0.2 : 0.6) * Math.sin((2 * Math.PI * 1000 * i) / rate), { channels: 2, sampleRate: rate, bits: 24 });
-      const audio = await decodeWavTo16k(bytes, `${rate}.wav`);
+      const audio = await decodeAudioTo16k(bytes, `${rate}.wav`);
       expect(audio.sourceRate).toBe(rate);
       expect(audio.sourceChannels).toBe(2);
       expect(audio.samples.length).toBe(Math.ceil((frames * 16000) / rate));
@@ -114,7 +115,7 @@ describe('WAV sample formats', () => {
 
   it('filters what lies above 8 kHz instead of folding it into the band (48 kHz, 12 kHz tone)', async () => {
     const rate = 48000;
-    const audio = await decodeWavTo16k(wav(rate / 2, sine(rate, 12000, 0.5), { sampleRate: rate, formatTag: 3, bits: 32 }), 'alias.wav');
+    const audio = await decodeAudioTo16k(wav(rate / 2, sine(rate, 12000, 0.5), { sampleRate: rate, formatTag: 3, bits: 32 }), 'alias.wav');
     let energy = 0;
     for (let i = 1000; i < audio.samples.length - 1000; i++) energy += audio.samples[i] ** 2;
     const rms = Math.sqrt(energy / (audio.samples.length - 2000));
@@ -170,7 +171,7 @@ describe('malformed and odd WAV input gets an error naming the file', () => {
   for (const [name, bytes, message] of cases) {
     it(name, async () => {
       expect(() => decodeWav(bytes, name)).toThrow(new RegExp(`^${name.replace(/\./g, '\\.')}: `));
-      await expect(decodeWavTo16k(bytes, name)).rejects.toThrow(message);
+      await expect(decodeAudioTo16k(bytes, name)).rejects.toThrow(message);
     });
   }
 });

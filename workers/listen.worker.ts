@@ -13,7 +13,8 @@ import { chooseBackend } from '../src/backend';
 import { FRAME_HOP, SAMPLE_RATE } from '../src/audio/frames';
 import { toMono16k } from '../src/audio/resample';
 import { concatArrays } from '../src/concatArrays';
-import { decodeWavTo16k, encodeWav } from '../src/audio/wav';
+import { decodeAudioTo16k } from '../src/audio/decodeFile';
+import { encodeWav } from '../src/audio/wav';
 import type { Corpus } from '../src/data/corpus';
 import { fetchCorpus } from '../src/data/fetchCorpus';
 import { CaptureResampler } from '../src/listen/captureResampler';
@@ -322,7 +323,7 @@ async function analyseFile(message: Extract<ToListener, { type: 'analyseFile' }>
   const { fileId, name, source } = message;
   let audio: Float32Array;
   try {
-    audio = 'wav' in source ? (await decodeWavTo16k(source.wav, name)).samples : await toMono16k(source);
+    audio = 'encoded' in source ? (await decodeAudioTo16k(source.encoded, name)).samples : await toMono16k(source);
   } catch (error) {
     post({ type: 'error', scope: 'file', message: `${name} could not be decoded: ${describe(error)}` });
     return;

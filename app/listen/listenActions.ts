@@ -2,6 +2,7 @@
 import type { FromWorker, LaneId } from '../../src/protocol';
 import type { ExportedModel } from '../../src/runtime/exportModel';
 import type { BundledSmallModelName } from '../../src/models/catalog';
+import { audioFileFormat } from '../../src/audio/fileFormat';
 import { sendToWorker } from '../worker';
 import { download } from '../download';
 import { micClock, micHistory, newMicSession, setPendingFile, useListenStore } from './listenStore';
@@ -125,7 +126,7 @@ export function micFrames(): { firstFrame: number; probabilities: Partial<Record
 
 let nextFileId = 1;
 
-/** Decodes a dropped/opened audio file (WAV in the worker, anything else by the browser) and runs every lane over it. */
+/** Decodes a dropped/opened audio file (WAV, FLAC and Ogg Opus in the worker, anything else by the browser) and runs every lane over it. */
 export async function openAudioFile(file: File): Promise<void> {
   const fileId = nextFileId++;
   const previous = useListenStore.getState().file;
@@ -135,8 +136,8 @@ export async function openAudioFile(file: File): Promise<void> {
   useListenStore.getState().set({ fileStatus: 'decoding', fileProgress: 0, fileError: null, file: null });
   try {
     const bytes = await file.arrayBuffer();
-    if (isWav(bytes)) {
-      sendToListener({ type: 'analyseFile', fileId, name: file.name, source: { wav: bytes } }, [bytes]);
+    if (audioFileFormat(bytes) !== null) {
+      sendToListener({ type: 'analyseFile', fileId, name: file.name, source: { encoded: bytes } }, [bytes]);
       return;
     }
     const audio = await decodeWithBrowser(bytes);
@@ -150,12 +151,7 @@ export async function openAudioFile(file: File): Promise<void> {
   }
 }
 
-function isWav(bytes: ArrayBuffer): boolean {
-  const head = new Uint8Array(bytes, 0, Math.min(12, bytes.byteLength));
-  return String.fromCharCode(...head.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...head.subarray(8, 12)) === 'WAVE';
-}
-
-/** The browser's decoders (MP3, Ogg, FLAC, …), straight to 16 kHz with its own resampler. */
+/** The browser's decoders (MP3, AAC, Ogg Vorbis, …), straight to 16 kHz with its own resampler. */
 function decodeWithBrowser(bytes: ArrayBuffer): Promise<AudioBuffer> {
   const context = new OfflineAudioContext({ numberOfChannels: 1, length: 1, sampleRate: 16000 });
   return context.decodeAudioData(bytes);

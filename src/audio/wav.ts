@@ -9,8 +9,6 @@ export interface DecodedAudio {
   channels: Float32Array[];
 }
 
-import { toMono16k } from './resample';
-
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
@@ -173,24 +171,6 @@ export function decodeWav(bytes: ArrayBuffer | Uint8Array, name: string): Decode
     channels.push(channel);
   }
   return { sampleRate: format.sampleRate, channels };
-}
-
-/** A file's audio as the models read it: mono, 16 kHz, and what it was before. */
-export interface Audio16k {
-  samples: Float32Array;
-  sourceRate: number;
-  sourceChannels: number;
-  seconds: number;
-}
-
-/**
- * Decode a WAV file of any sample format, rate and channel count to 16 kHz mono (channels
- * averaged, then the Speex resampler of resample.ts). Errors name the file.
- */
-export async function decodeWavTo16k(bytes: ArrayBuffer | Uint8Array, name: string): Promise<Audio16k> {
-  const audio = decodeWav(bytes, name);
-  const samples = await toMono16k(audio);
-  return { samples, sourceRate: audio.sampleRate, sourceChannels: audio.channels.length, seconds: audio.channels[0].length / audio.sampleRate };
 }
 
 /** Encodes mono samples in [-1, 1] as a 16-bit PCM WAV file (values outside are clipped). */

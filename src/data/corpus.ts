@@ -7,7 +7,7 @@ import { SAMPLE_RATE } from '../audio/frames';
 import { speechLabels } from '../audio/labels';
 import { toMono16k } from '../audio/resample';
 import { decodeWav } from '../audio/wav';
-import { decodeFlac, type FlacDecoderHandle, openFlacDecoder } from './flac';
+import { decodeFlac, type FlacDecoderHandle, openFlacDecoder } from '../audio/flac';
 import { noiseRole, SPLITS } from './manifest';
 import type { Manifest, ManifestEntry, NoiseEntry, SpeechEntry, Split } from './manifest';
 

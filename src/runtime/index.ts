@@ -46,7 +46,7 @@
  *   detectSegments(probs, frameSeconds, { threshold = 0.5, minSpeech = 0.1 s, hangover = 0.2 s })
  *   framesReport(file, model, probs, frameSeconds, options) / framesCsv(probs, frameSeconds)
  *
- * Audio files: await decodeWavTo16k(bytes, name) in src/audio/wav.ts → 16 kHz mono (any WAV; errors name the file).
+ * Audio files: await decodeAudioTo16k(bytes, name) in src/audio/decodeFile.ts → 16 kHz mono (WAV, FLAC or Ogg Opus; errors name the file).
  */
 export { ARCHITECTURE_FORMAT, VAD_FAMILIES, type LayerSpec, type ModelArchitecture, type Normalisation, type VadFamily } from './architecture';
 export {

@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFlops } from '../../app/format';
 import { SAMPLE_RATE } from '../../src/audio/frames';
-import { decodeWavTo16k, encodeWav } from '../../src/audio/wav';
+import { decodeAudioTo16k } from '../../src/audio/decodeFile';
+import { encodeWav } from '../../src/audio/wav';
 import { createStreamingVad, loadBundledModel, toZip, type FramesReport, type VadModel } from '../../src/runtime';
 import { crnnAt } from './crnnAt';
 import { launchBrowser, openExplorer, type BrowserSession } from './helpers';
@@ -96,7 +97,7 @@ describe('bundled small model', () => {
     await page.getByTestId('file-panel').and(page.locator('[data-file-status="done"]')).waitFor({ timeout: 120_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('file-export-json').click()]);
     const lanes = (JSON.parse(readFileSync(await download.path(), 'utf8')) as { lanes: Record<string, FramesReport> }).lanes;
-    const offline = createStreamingVad(small).process((await decodeWavTo16k(readFileSync(wavPath), wavPath)).samples);
+    const offline = createStreamingVad(small).process((await decodeAudioTo16k(readFileSync(wavPath), wavPath)).samples);
     const inApp = lanes.consolidated!.probability;
     expect(inApp).toHaveLength(offline.length);
     let worst = 0;

@@ -1,10 +1,11 @@
 /**
- * FLAC decoding for the corpus in Node and in the browser worker alike
+ * FLAC decoding for the corpus and for users' files, in Node and in the browser workers alike
  * (@wasm-audio-decoders/flac: libFLAC compiled to WebAssembly, inlined in the module, so
  * nothing is fetched at run time).
  */
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
-import type { DecodedAudio } from '../audio/wav';
+import { concatArrays } from '../concatArrays';
+import type { DecodedAudio } from './wav';
 
 export interface FlacDecoderHandle {
   decoder: FLACDecoder;
@@ -35,7 +36,7 @@ export async function decodeFlac(bytes: Uint8Array, name: string, handle?: FlacD
     const result = { ...decoded, samplesDecoded: decoded.samplesDecoded + rest.samplesDecoded, errors: [...decoded.errors, ...rest.errors] };
     if (rest.samplesDecoded > 0) {
       const head = (i: number) => (decoded.samplesDecoded > 0 ? decoded.channelData[i].subarray(0, decoded.samplesDecoded) : new Float32Array(0));
-      result.channelData = rest.channelData.map((c, i) => concat(head(i), c.subarray(0, rest.samplesDecoded)));
+      result.channelData = rest.channelData.map((c, i) => concatArrays([head(i), c.subarray(0, rest.samplesDecoded)], Float32Array));
       result.sampleRate = rest.sampleRate;
     }
     if (result.errors.length > 0) throw new Error(`${name}: FLAC decoding failed (${result.errors[0].message})`);
@@ -45,13 +46,6 @@ export async function decodeFlac(bytes: Uint8Array, name: string, handle?: FlacD
   } finally {
     if (!handle) own.free();
   }
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Total samples per channel from the STREAMINFO block (0 = unknown); throws when there is no STREAMINFO. */
