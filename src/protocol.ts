@@ -356,7 +356,7 @@ export type ToListener =
   /** `session` numbers the stream, so the page can drop a stopped stream's last batches. */
   | { type: 'micStart'; port: MessagePort; session: number }
   | { type: 'micStop' }
-  /** A WAV file's bytes (decoded in the worker) or audio the browser decoded. */
+  /** A WAV, FLAC or Ogg Opus file's bytes (decoded in the worker: src/audio/decodeFile.ts) or audio the browser decoded. */
   | { type: 'analyseFile'; fileId: number; name: string; source: { encoded: ArrayBuffer } | { sampleRate: number; channels: Float32Array[] } }
   /** Measure the full and the consolidated lane's models side by side. */
   | { type: 'compare' }

@@ -179,7 +179,7 @@ export class LogMel implements Layer {
       const flat = tf.reshape(x, [-1, this.inWidth.full]) as tf.Tensor2D;
       const shape = [...x.shape.slice(0, -1), this.outWidth.full];
       const logMel = tf.log(tf.add(tf.reshape(tf.matMul(flat, filterbank), shape), this.floor(x)));
-      const centred = this.normalisation.kind === 'running' ? subtractRunningMean(tf.reshape(logMel, shape), this.normalisation.timeConstantFrames) : tf.sub(logMel, mean);
+      const centred = this.normalisation.kind === 'running' ? subtractRunningMean(logMel, this.normalisation.timeConstantFrames) : tf.sub(logMel, mean);
       const normalised = tf.mul(centred, invStd);
       return gateOutput(tf.reshape(normalised, shape), this.outWidth, ctx);
     });
