@@ -549,9 +549,10 @@ function featuresOf(network: Network): string {
 
 /** `npm run sweep -- merge a.json b.json …`: one results file and one table from a sweep's shards. */
 function mergeShards(files: string[]): void {
-  option('out', '');
-  refuseUnknownOptions('merge');
   if (files.length === 0) throw new Error('merge: name the shard files to combine');
+  const out = option('out', files[0].replace(/\.shard-\d+-of-\d+\.json$/, '.json'));
+  refuseUnknownOptions('merge');
+  if (!option('out', '') && files.includes(out)) throw new Error(`merge: name the merged file with --out (it would replace ${out})`);
   const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as VadSweepFile);
   const first = parts[0];
   for (const [i, part] of parts.entries()) {
@@ -561,8 +562,6 @@ function mergeShards(files: string[]): void {
   }
   const results = parts.flatMap((p) => p.results);
   const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
-  const out = option('out', files[0].replace(/\.shard-\d+-of-\d+\.json$/, '.json'));
-  if (!option('out', '') && files.includes(out)) throw new Error(`merge: name the merged file with --out (it would replace ${out})`);
   writeFileSync(out, JSON.stringify({ ...first, seeds, shard: `merged from ${files.length} files`, results }, null, 2));
   console.log(`written ${out} (${results.length} runs, seeds ${seeds.join(', ')})\n`);
   printMergedTable(results);
