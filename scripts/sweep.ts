@@ -12,6 +12,7 @@
  *     [--frequency-masks count,widest (SpecAugment's frequency masks on every training example, widest as a fraction of the mel scale)]
  *     [--log-floor f (runs from scratch: log(mel + f) instead of the default floor, logMel.ts)]
  *     [--dropout p (transformer: dropout on the attention and feed-forward branches while training)]
+ *     [--weight-decay d (decoupled weight decay, AdamW's: each step every weight matrix shrinks by learning rate × d)]
  *     [--relative-floor r|default (runs from scratch: a floor that follows the level, r · running mean power per bin, over an absolute floor of 1e-12 unless --log-floor)]
  *     [--budget f (DCL rows: α steered to hold f of full width's FLOP/s, κ_min only a lower bound)]
  *     [--average-from F (fixed-width runs: also try the mean of the weights from step F·steps on; kept if better on validation)]
@@ -268,6 +269,9 @@ async function vadSweep(): Promise<void> {
   const dropout = dropoutText === '' ? undefined : Number(dropoutText);
   if (dropout !== undefined && !(dropout > 0 && dropout < 1)) throw new Error(`--dropout takes a rate in (0, 1), got ${dropoutText}`);
   if (dropout !== undefined && family !== 'transformer') throw new Error('--dropout is for the transformer (its residual branches); the CRNN has none');
+  const weightDecayText = option('weight-decay', '');
+  const weightDecay = weightDecayText === '' ? undefined : Number(weightDecayText);
+  if (weightDecay !== undefined && !(weightDecay > 0 && weightDecay < 100)) throw new Error(`--weight-decay takes a positive number, got ${weightDecayText}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
@@ -281,6 +285,7 @@ async function vadSweep(): Promise<void> {
     .map((spec) => (logFloor !== undefined ? { ...spec, label: `${spec.label}, log floor ${logFloor}` } : spec))
     .map((spec) => (relativeFloor !== undefined ? { ...spec, label: `${spec.label}, level-relative log floor ${relativeFloor}` } : spec))
     .map((spec) => (dropout !== undefined ? { ...spec, label: `${spec.label}, dropout ${dropout}` } : spec))
+    .map((spec) => (weightDecay !== undefined ? { ...spec, label: `${spec.label}, weight decay ${weightDecay}` } : spec))
     .map((spec) => (budgetFraction !== undefined && spec.method === 'dcl' ? { ...spec, budgetFraction, label: spec.label.replace(/^DCL κmin \S+/, (head) => `${head}, budget ${100 * budgetFraction} %`) } : spec))
     .filter((spec) => spec.label.includes(only))
     .filter((_, i) => i % shard.count === shard.index - 1);
@@ -346,7 +351,7 @@ async function vadSweep(): Promise<void> {
     const average = fixed && averageAfter !== null ? new WeightAverage(task.network.weightVariables()) : null;
     const averageEvery = Math.max(1, Math.round(steps / AVERAGE_MOMENTS));
     try {
-      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: average ? averageEvery : logEvery, budgetInterval, dropout, calibrate: false })) {
+      for await (const e of trainSession({ runId: spec.label, config: runConfig, task, control: new RunControl(runConfig), backend, progressEvery: average ? averageEvery : logEvery, budgetInterval, dropout, weightDecay, calibrate: false })) {
         if (e.type === 'progress') {
           const v = e.event.evaluation?.value;
           if (average && e.event.step > averageAfter! && e.event.step % averageEvery === 0) average.add();

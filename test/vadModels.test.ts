@@ -367,3 +367,34 @@ describe('dropout while training (sweep --dropout)', () => {
     x.dispose();
   });
 });
+
+describe('decoupled weight decay (sweep --weight-decay)', () => {
+  const fixed = Object.fromEntries(Object.entries(TRANSFORMER_FULL_SIZES).map(([name, units]) => [name, { kind: 'fixed', units } as WidthSpec]));
+
+  /** Each weight variable's values after one step from the same start, with the given decay. */
+  async function oneStep(weightDecay?: number): Promise<{ rank: number; values: Float32Array }[]> {
+    const network = transformerNetwork({ seed: 2, widths: fixed });
+    const trainer = new WidthTrainer(network, frameBinaryCrossEntropy, { alpha: 0, learningRate: 1e-2, kappaLearningRate: 1e-2, seed: 1, weightDecay });
+    const input = tf.randomUniform([2, 30, N_FREQ], 0, 1, 'float32', 3);
+    const target = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([2, 30, 1], 0, 1, 'float32', 4), 0.5), 'float32'));
+    await trainer.step(input, target);
+    const after = network.weightVariables().map((w) => ({ rank: w.rank, values: w.dataSync() as Float32Array }));
+    tf.dispose([input, target]);
+    trainer.dispose();
+    network.dispose();
+    return after;
+  }
+
+  it('shrinks every weight matrix by learning rate × decay after the Adam step and leaves biases and gains alone', async () => {
+    const plain = await oneStep();
+    const decayed = await oneStep(0.5);
+    const keep = 1 - 1e-2 * 0.5;
+    expect(plain.filter((w) => w.rank >= 2).length).toBeGreaterThan(4);
+    expect(plain.filter((w) => w.rank < 2).length).toBeGreaterThan(4);
+    plain.forEach((w, i) => {
+      const factor = w.rank >= 2 ? keep : 1;
+      const worst = Math.max(...Array.from(w.values, (v, j) => Math.abs(decayed[i].values[j] - v * factor)));
+      expect(worst, `weight ${i} (rank ${w.rank})`).toBeLessThan(1e-6);
+    });
+  });
+});

@@ -124,6 +124,8 @@ export interface SessionOptions {
   budgetInterval?: TrainerConfig['budgetInterval'];
   /** Dropout while training (TrainerConfig.dropout); none when absent. */
   dropout?: number;
+  /** Decoupled weight decay of the weight matrices (TrainerConfig.weightDecay); none when absent. */
+  weightDecay?: number;
   /** Score the model before its first step, so the trajectory starts where the run starts (the page does). */
   evaluateAtStart?: boolean;
   /**
@@ -183,6 +185,7 @@ export async function* trainSession(options: SessionOptions): AsyncGenerator<Ses
     seed: config.seed,
     budgetInterval: options.budgetInterval ?? config.budgetInterval,
     dropout: options.dropout,
+    weightDecay: options.weightDecay,
   });
   const widths = task.network.learnableWidths();
   // A uniform baseline's own network is its smaller fixed width: "full" is the family's full width.

@@ -15,6 +15,11 @@ export interface TrainerConfig {
   /** Dropout on the residual branches of layers that have them (the transformer's), in training only. */
   dropout?: number;
   /**
+   * Decoupled weight decay (AdamW's): after each Adam step every weight matrix shrinks by
+   * learning rate × decay. Biases, gains and widths κ are not decayed.
+   */
+  weightDecay?: number;
+  /**
    * Budget-interval penalty instead of α·C/C_max (used by the straight-through
    * baseline): weight·(relu(r − high) + relu(low − r)) on r = C/C_max.
    */
@@ -53,6 +58,7 @@ export class WidthTrainer {
   private readonly weightOptimizer: tf.Optimizer;
   private readonly kappaOptimizer: tf.SGDOptimizer;
   private readonly context;
+  private readonly weightDecay: number;
 
   constructor(
     readonly network: Network,
@@ -65,6 +71,11 @@ export class WidthTrainer {
     this.weightOptimizer = tf.train.adam(config.learningRate);
     this.kappaOptimizer = tf.train.sgd(config.kappaLearningRate);
     this.context = seededContext('train', config.seed, config.gate, config.dropout);
+    this.weightDecay = config.weightDecay ?? 0;
+  }
+
+  private get weightLearningRate(): number {
+    return (this.weightOptimizer as unknown as { learningRate: number }).learningRate;
   }
 
   setLearningRates(weights: number, kappa: number): void {
@@ -106,6 +117,10 @@ export class WidthTrainer {
     if (finite) {
       const pick = (vs: tf.Variable[]) => Object.fromEntries(vs.map((v) => [v.name, grads[v.name]]));
       this.weightOptimizer.applyGradients(pick(weights));
+      if (this.weightDecay > 0) {
+        const keep = 1 - this.weightLearningRate * this.weightDecay;
+        tf.tidy(() => weights.filter((w) => w.rank >= 2).forEach((w) => w.assign(tf.mul(w, keep))));
+      }
       if (kappas.length > 0) {
         const capped = tf.tidy(() => Object.fromEntries(kappas.map((v) => [v.name, tf.clipByValue(grads[v.name], -1, 1)])));
         this.kappaOptimizer.applyGradients(capped);
