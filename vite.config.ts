@@ -78,8 +78,32 @@ function sileroPeerFiles(): Plugin {
   };
 }
 
+/**
+ * Imports the app never takes, answered by a module that says why instead of being bundled:
+ * ogg-opus-decoder loads its speech-enhancement decoder (megabytes of model) only when asked
+ * for it, which src/audio/opus.ts never does, and the Speex resampler's loader imports Node's
+ * `module` only when it runs under Node.
+ */
+function leaveOutUnusedImports(): Plugin {
+  const leftOut: Record<string, string> = {
+    '@wasm-audio-decoders/opus-ml': "throw new Error(\"ogg-opus-decoder's speech-quality enhancement is not part of this app\");",
+    module: "export function createRequire() { throw new Error(\"Node's module loader is not available in the browser\"); }",
+  };
+  const prefix = '\0left-out:';
+  return {
+    name: 'leave-out-unused-imports',
+    enforce: 'pre',
+    resolveId(source) {
+      return source in leftOut ? prefix + source : null;
+    },
+    load(id) {
+      return id.startsWith(prefix) ? leftOut[id.slice(prefix.length)] : null;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tfjsWasmBinaries(), sileroPeerFiles()],
+  plugins: [react(), tfjsWasmBinaries(), sileroPeerFiles(), leaveOutUnusedImports()],
   resolve: {
     // onnxruntime-web's wasm-only build without the runtime files inlined: it loads them from
     // ort.env.wasm.wasmPaths (sileroPeerFiles above), and the build carries no second copy.
@@ -88,7 +112,7 @@ export default defineConfig({
   // The Speex resampler's loader finds its .wasm beside itself (new URL(…, import.meta.url)): the
   // build emits it as an asset, and the dev server must serve the package unbundled to keep it there.
   optimizeDeps: { exclude: ['@echogarden/speex-resampler-wasm'] },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [leaveOutUnusedImports()] },
   build: {
     target: 'es2022',
     // tfjs is large by nature; the warning would only repeat that.
