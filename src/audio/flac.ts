@@ -40,8 +40,9 @@ export async function decodeFlac(bytes: Uint8Array, name: string, handle?: FlacD
       result.sampleRate = rest.sampleRate;
     }
     if (result.errors.length > 0) throw new Error(`${name}: FLAC decoding failed (${result.errors[0].message})`);
-    if (result.samplesDecoded === 0 || result.channelData.length === 0) throw new Error(`${name}: FLAC file holds no audio`);
+    // A file cut inside its first frame decodes nothing, yet its header promises samples: it is truncated, not empty.
     if (total > 0 && result.samplesDecoded !== total) throw new Error(`${name}: FLAC decoded ${result.samplesDecoded} of its ${total} samples (truncated file?)`);
+    if (result.samplesDecoded === 0 || result.channelData.length === 0) throw new Error(`${name}: FLAC file holds no audio`);
     return { sampleRate: result.sampleRate, channels: result.channelData.map((c) => c.slice(0, result.samplesDecoded)) };
   } finally {
     if (!handle) own.free();
