@@ -52,6 +52,8 @@ import { straightThroughInterval, SYNTHETIC_ALPHAS, VAD_DCL_ALPHA, VAD_KAPPA_MIN
 import { diskSources, useBackend } from './lib/node';
 
 const args = process.argv.slice(2);
+/** This run's command as a shell would take it again: saved with every result and model it writes. */
+const sweepCommand = `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`;
 /** Adam's learning rate unless --learning-rate says otherwise. */
 const DEFAULT_LEARNING_RATE = 3e-3;
 /** Every option a command has read: what it was given beyond them it does not know. */
@@ -131,6 +133,8 @@ interface VadRunResult extends VadRunSpec {
   /** --average-from: the run's weight average, scored on validation before calibration. */
   weightAverage?: AveragedWeights & { afterStep: number };
   trainingSeconds: number;
+  /** The command that trained it (its options: levels, context, floors, …). Files before it lack it. */
+  command?: string;
 }
 
 interface VadSweepFile {
@@ -388,11 +392,12 @@ async function vadSweep(): Promise<void> {
           calibrationShift: shift,
           ...(averaged ? { weightAverage: { afterStep: averageAfter!, ...averaged } } : {}),
           trainingSeconds: (Date.now() - t0) / 1000,
+          command: sweepCommand,
         };
         // Every trained model is kept as an export (consolidated, calibrated), to listen to or bundle.
         const exported = await exportModel(task.network, {
           name: `${family} ${spec.label} seed ${spec.seed}`,
-          trainingSetup: { command: `npm run sweep -- ${args.join(' ')}`, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift, ...(averaged ? { weightAverage: result.weightAverage } : {}) },
+          trainingSetup: { command: sweepCommand, config: runConfig, steps, validationEer: result.validation.value, testEer: result.test.value, calibrationShift: shift, ...(averaged ? { weightAverage: result.weightAverage } : {}) },
         });
         mkdirSync(SAVED_MODELS_DIR, { recursive: true });
         writeFileSync(join(SAVED_MODELS_DIR, `${modelStem(spec)}-s${spec.seed}.zip`), toZip(exported));
@@ -400,7 +405,7 @@ async function vadSweep(): Promise<void> {
         if (spec.label === 'full width' && spec.seed === 1 && !quick) {
           const trainedContext = attentionContextOf(task.network);
           const weights = exportWeights(task.network, {
-            command: `npm run sweep -- ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
+            command: sweepCommand,
             steps, seed: spec.seed, backend, validationEer: result.validation.value, testEer: result.test.value,
             features: featuresOf(task.network), calibrationShift: shift,
             ...(trainedContext === undefined ? {} : { attentionContext: trainedContext }),
@@ -530,7 +535,7 @@ async function calibrateBundled(): Promise<void> {
     console.log(`  validation best-F1 thresholds before: ${thresholds(before)}`);
     console.log(`  after: ${thresholds(after)} (pooled ${after.pooledBestF1Threshold!.toFixed(3)}); validation EER ${pct(before.value)} → ${pct(after.value)} %, test EER ${pct(test.value)} %`);
     const previous = Number(saved.provenance.calibrationShift ?? 0);
-    const weights = exportWeights(task.network, { ...saved.provenance, calibrationShift: previous + shift, calibrationCommand: `npm run sweep -- ${args.join(' ')}` });
+    const weights = exportWeights(task.network, { ...saved.provenance, calibrationShift: previous + shift, calibrationCommand: sweepCommand });
     writeFileSync(path, JSON.stringify(weights));
     console.log(`written ${path}`);
   } finally {
