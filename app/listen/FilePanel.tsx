@@ -115,7 +115,7 @@ export function FilePanel() {
         onDragLeave={() => setDragging(false)}
         onDrop={drop}
       >
-        Drop an audio file here (WAV, or anything this browser plays), or <input type="file" data-testid="audio-file" accept="audio/*,.wav" onChange={(e) => open(e.target.files)} />
+        Drop an audio file here (WAV, FLAC, Ogg Opus, or anything else this browser plays), or <input type="file" data-testid="audio-file" accept="audio/*,.wav,.flac,.opus,.ogg" onChange={(e) => open(e.target.files)} />
       </label>
       {fileStatus === 'decoding' && <p className="hint">Decoding…</p>}
       {fileStatus === 'analysing' && <p className="hint">Running the lanes… {Math.round(100 * fileProgress)} %</p>}
