@@ -275,7 +275,7 @@ async function vadSweep(): Promise<void> {
   if (dropout !== undefined && family !== 'transformer') throw new Error('--dropout is for the transformer (its residual branches); the CRNN has none');
   const weightDecayText = option('weight-decay', '');
   const weightDecay = weightDecayText === '' ? undefined : Number(weightDecayText);
-  if (weightDecay !== undefined && !(weightDecay > 0 && weightDecay < 100)) throw new Error(`--weight-decay takes a positive number, got ${weightDecayText}`);
+  if (weightDecay !== undefined && !(weightDecay > 0 && weightDecay < 100)) throw new Error(`--weight-decay takes a number in (0, 100), got ${weightDecayText}`);
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
