@@ -59,6 +59,8 @@ export class WidthTrainer {
   private readonly kappaOptimizer: tf.SGDOptimizer;
   private readonly context;
   private readonly weightDecay: number;
+  /** Adam's current learning rate (tfjs keeps its own protected), which the weight decay scales with. */
+  private weightLearningRate: number;
 
   constructor(
     readonly network: Network,
@@ -72,14 +74,12 @@ export class WidthTrainer {
     this.kappaOptimizer = tf.train.sgd(config.kappaLearningRate);
     this.context = seededContext('train', config.seed, config.gate, config.dropout);
     this.weightDecay = config.weightDecay ?? 0;
-  }
-
-  private get weightLearningRate(): number {
-    return (this.weightOptimizer as unknown as { learningRate: number }).learningRate;
+    this.weightLearningRate = config.learningRate;
   }
 
   setLearningRates(weights: number, kappa: number): void {
     (this.weightOptimizer as unknown as { learningRate: number }).learningRate = weights;
+    this.weightLearningRate = weights;
     this.kappaOptimizer.setLearningRate(kappa);
   }
 
