@@ -67,6 +67,17 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
+/**
+ * A numeric option, undefined when absent; a word in `named` stands for its number. Stops with
+ * "--name takes <expected>, got <text>" when `valid` refuses the value.
+ */
+function numberOption(name: string, valid: (value: number) => boolean, expected: string, named: Record<string, number> = {}): number | undefined {
+  const text = option(name, '');
+  if (text === '') return undefined;
+  const value = Object.hasOwn(named, text) ? named[text] : Number(text);
+  if (!valid(value)) throw new Error(`--${name} takes ${expected}, got ${text}`);
+  return value;
+}
 /** Called once a command has read all its options, before any work: a misspelt option would otherwise run a long sweep without it. */
 function refuseUnknownOptions(command: string): void {
   const unknown = args.filter((a) => a.startsWith('--') && !asked.has(a.slice(2)));
@@ -254,28 +265,18 @@ async function vadSweep(): Promise<void> {
   if (melOrder !== undefined && melOrder !== 'ascending' && melOrder !== 'spread') throw new Error(`--mel-order takes ascending or spread, got ${melOrder}`);
   const frequencyMaskText = option('frequency-masks', '');
   const frequencyMasks = frequencyMaskText === '' ? undefined : parseFrequencyMasks(frequencyMaskText);
-  const budgetText = option('budget', '');
-  const budgetFraction = budgetText === '' ? undefined : Number(budgetText);
-  if (budgetFraction !== undefined && !(budgetFraction > 0 && budgetFraction < 1)) throw new Error(`--budget takes a fraction of full width's FLOP/s in (0, 1), got ${budgetText}`);
-  const logFloorText = option('log-floor', '');
-  const logFloor = logFloorText === '' ? undefined : Number(logFloorText);
-  if (logFloor !== undefined && !(logFloor > 0)) throw new Error(`--log-floor takes a positive number, got ${logFloorText}`);
-  const relativeText = option('relative-floor', '');
-  const relativeFloor = relativeText === '' ? undefined : relativeText === 'default' ? DEFAULT_RELATIVE_FLOOR : Number(relativeText);
-  if (relativeFloor !== undefined && !(relativeFloor > 0)) throw new Error(`--relative-floor takes a positive number or 'default', got ${relativeText}`);
+  const budgetFraction = numberOption('budget', (f) => f > 0 && f < 1, "a fraction of full width's FLOP/s in (0, 1)");
+  const logFloor = numberOption('log-floor', (f) => f > 0, 'a positive number');
+  const relativeFloor = numberOption('relative-floor', (r) => r > 0, "a positive number or 'default'", { default: DEFAULT_RELATIVE_FLOOR });
   const features =
     relativeFloor !== undefined
       ? { ...levelRelativeNormalisation(relativeFloor), ...(logFloor === undefined ? {} : { logFloor }) }
       : logFloor === undefined
         ? undefined
         : { ...DEFAULT_FEATURE_NORMALISATION, logFloor };
-  const dropoutText = option('dropout', '');
-  const dropout = dropoutText === '' ? undefined : Number(dropoutText);
-  if (dropout !== undefined && !(dropout > 0 && dropout < 1)) throw new Error(`--dropout takes a rate in (0, 1), got ${dropoutText}`);
+  const dropout = numberOption('dropout', (p) => p > 0 && p < 1, 'a rate in (0, 1)');
   if (dropout !== undefined && family !== 'transformer') throw new Error('--dropout is for the transformer (its residual branches); the CRNN has none');
-  const weightDecayText = option('weight-decay', '');
-  const weightDecay = weightDecayText === '' ? undefined : Number(weightDecayText);
-  if (weightDecay !== undefined && !(weightDecay > 0 && weightDecay < 100)) throw new Error(`--weight-decay takes a number in (0, 100), got ${weightDecayText}`);
+  const weightDecay = numberOption('weight-decay', (d) => d > 0 && d < 100, 'a number in (0, 100)');
   const kappaMins = option('kappa-mins', '') ? option('kappa-mins', '').split(',').map(Number) : quick ? [0.25] : VAD_KAPPA_MINS;
   if (kappaMins.some((k) => !(k > 0 && k <= 1))) throw new Error(`--kappa-mins must be numbers in (0, 1] separated by commas, got ${option('kappa-mins', '')}`);
   const only = option('only', '');
