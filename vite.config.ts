@@ -85,19 +85,20 @@ function sileroPeerFiles(): Plugin {
  * `module` only when it runs under Node.
  */
 function leaveOutUnusedImports(): Plugin {
-  const leftOut: Record<string, string> = {
-    '@wasm-audio-decoders/opus-ml': "throw new Error(\"ogg-opus-decoder's speech-quality enhancement is not part of this app\");",
-    module: "export function createRequire() { throw new Error(\"Node's module loader is not available in the browser\"); }",
-  };
+  // A Map, not an object: `in` would also answer inherited names such as "constructor".
+  const leftOut = new Map([
+    ['@wasm-audio-decoders/opus-ml', "throw new Error(\"ogg-opus-decoder's speech-quality enhancement is not part of this app\");"],
+    ['module', "export function createRequire() { throw new Error(\"Node's module loader is not available in the browser\"); }"],
+  ]);
   const prefix = '\0left-out:';
   return {
     name: 'leave-out-unused-imports',
     enforce: 'pre',
     resolveId(source) {
-      return source in leftOut ? prefix + source : null;
+      return leftOut.has(source) ? prefix + source : null;
     },
     load(id) {
-      return id.startsWith(prefix) ? leftOut[id.slice(prefix.length)] : null;
+      return id.startsWith(prefix) ? leftOut.get(id.slice(prefix.length)) : null;
     },
   };
 }
